@@ -1,6 +1,9 @@
 // The kernel's device quirk flags (include/scsi/scsi_devinfo.h, BLIST_*):
 // the same bit values, so a mask read from sysfs or scsi_mod.dev_flags means
-// the same thing here.
+// the same thing here. These are Linux 6.1.y's, BLIST_NO_VPD_SIZE included;
+// quirks_test checks them against the names in Debian's 6.1 scsi_mod.ko
+// (tests/fixtures/kernel_devinfo/blist_names-6.1.txt). Bits 14-16, 24, 27
+// and 34 up are unused there, and the kernel refuses them.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,61 @@
+// scsi-probe: one short-lived process per udev event on a SCSI host, target
+// or device.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+
+#include "commands.h"
+
+namespace {
+
+void add_common(CLI::App* cmd, scsi_probe::Invocation& inv, const char* what) {
+  cmd->add_option("object", inv.object, what)->required();
+  cmd->add_option("--action", inv.action,
+                  "udev action being handled (add, change, ...); default: $ACTION");
+  cmd->add_flag("-v,--verbose", inv.verbose, "log each step on stderr");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  CLI::App app{"scsi-probe: event-driven SCSI scanning and identification"};
+  using namespace scsi_probe;
+  CLI::App app{"scsi-probe: event-driven SCSI scanning and identification, one object per run"};
   app.set_version_flag("--version", SCSI_PROBE_VERSION);
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  app.require_subcommand(1);
+
+  Invocation inv;
+  auto* device = app.add_subcommand(
+      "device", "identify one scsi_device: ID_* (scsi_id), SCSI_* (sg_inq) and SCSI_PROBE_* properties");
+  add_common(device, inv, "the scsi_device: syspath, devpath, /dev node or H:C:T:L");
+
+  auto* host = app.add_subcommand(
+      "host", "find the targets of one SCSI host (scsi_mod.scan=manual), or rescan it (change)");
+  add_common(host, inv, "the scsi_host: syspath, devpath or hostN");
+  auto* target = app.add_subcommand(
+      "target", "find the LUNs of one target (REPORT LUNS or the kernel's sequential walk), or "
+                "rescan them: add new LUNs, remove LUNs that are gone");
+  add_common(target, inv, "the scsi_target or anything below it: syspath, devpath, node, targetH:C:T");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  if (inv.action.empty())
+    if (const char* a = std::getenv("ACTION")) inv.action = a;
+
+  try {
+    if (*device) return run_device(inv, std::cout, std::cerr);
+    if (*host) return run_host(inv, std::cout, std::cerr);
+    if (*target) return run_target(inv, std::cout, std::cerr);
+  } catch (const std::exception& e) {
+    std::cerr << "scsi-probe: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+  return kExitUsage;
 }

@@ -4,36 +4,50 @@
 
 #include <scsi/sg_lib.h>
 
+#include "vpd_pages.h"
+
 namespace scsi_probe {
 
 DeviceIdPage parse_device_id_page(std::span<const uint8_t> page) {
   DeviceIdPage out;
-  if (page.size() < 4 || page[1] != 0x83) {
-    out.truncated = !page.empty();
+  auto header = parse_vpd_page(page, 0x83);
+  if (!header) {
+    out.truncated = !page.empty() && page.size() < 4;
     return out;
   }
-  out.device_type = page[0] & 0x1f;
-  std::size_t claimed = (std::size_t(page[2]) << 8) | page[3];
-  std::size_t len = std::min(claimed, page.size() - 4);
-  out.truncated = claimed > len;
-  const uint8_t* base = page.data() + 4;
+  out.device_type = header->device_type;
+  out.truncated = header->truncated;
+  std::span<const uint8_t> list = header->payload;
+  if (list.size() > 2 && list[2] != 0) {
+    out.pre_spc = true;
+    out.pre_spc_identifier = list;
+    return out;
+  }
   int off = -1;
   int rc;
-  // libsgutils2 walks the descriptors and stops at one that overruns.
-  while ((rc = sg_vpd_dev_id_iter(base, static_cast<int>(len), &off, -1, -1, -1)) == 0) {
-    const uint8_t* d = base + off;
-    std::size_t dlen = d[3];
+  // libsgutils2 walks the descriptor headers; it does not check that a
+  // designator fits in the page, so that is done here.
+  while ((rc = sg_vpd_dev_id_iter(list.data(), static_cast<int>(list.size()), &off, -1, -1,
+                                  -1)) == 0) {
+    std::size_t start = static_cast<std::size_t>(off);
+    std::size_t value_len = list[start + 3];
+    if (start + 4 + value_len > list.size()) {
+      out.truncated = true;
+      return out;
+    }
+    const uint8_t* d = list.data() + start;
     Designator des;
     des.protocol_id = (d[0] >> 4) & 0xf;
     des.code_set = d[0] & 0xf;
     des.piv = d[1] & 0x80;
     des.association = (d[1] >> 4) & 0x3;
     des.type = d[1] & 0xf;
-    des.descriptor = std::span<const uint8_t>(d, 4 + dlen);
-    des.value = std::span<const uint8_t>(d + 4, dlen);
+    des.descriptor = list.subspan(start, 4 + value_len);
+    des.value = list.subspan(start + 4, value_len);
     out.designators.push_back(des);
   }
-  if (rc == -2) out.truncated = true;
+  // The iterator also says -2 for an empty list.
+  if (rc == -2 && !list.empty()) out.truncated = true;
   return out;
 }
 

@@ -51,13 +51,20 @@ struct Designator {
 struct DeviceIdPage {
   uint8_t device_type = 0;  // byte 0 of the page
   std::vector<Designator> designators;
-  // True when the page claimed more bytes than were there, or a descriptor
-  // ran past the end: what was complete is still listed.
+  // True when the page claimed more bytes than were there, a descriptor
+  // ran past the end, or bytes too few for a descriptor header were left
+  // over: what was complete is still listed.
   bool truncated = false;
+  // Pre-SPC devices (EMC Symmetrix) send one bare identifier instead of
+  // descriptors. scsi_id and sg_inq both tell them by a non-zero byte 6,
+  // reserved in a first SPC descriptor. Then `designators` stays empty and
+  // this holds the page's payload.
+  bool pre_spc = false;
+  std::span<const uint8_t> pre_spc_identifier;
 };
 
 // Parses page 0x83 (with its 4-byte header). Returns an empty list for data
-// that is not page 0x83.
+// that is not page 0x83. The spans point into `page`.
 DeviceIdPage parse_device_id_page(std::span<const uint8_t> page);
 
 }  // namespace scsi_probe

@@ -1,0 +1,33 @@
+// The subcommands of scsi-probe. Each handles exactly one object, prints
+// udev properties on stdout and one summary line on stderr, and returns one
+// of the exit codes below.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+namespace scsi_probe {
+
+// Exit codes (documented in scsi-probe(8)). udev imports properties only on
+// 0, so a partial answer (some command failed, what was valid is printed)
+// still exits 0 and says so on stderr and in SCSI_PROBE_WARNING.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitInternal = 1,    // a bug or out of memory
+  kExitUsage = 2,       // bad command line
+  kExitNoDevice = 3,    // the object does not exist (any more) or is not SCSI
+  kExitNoData = 4,      // the device gave nothing to work with (no INQUIRY)
+};
+
+struct Invocation {
+  std::string object;      // the argument: syspath, devpath, node or kernel name
+  std::string action;      // udev ACTION (add, change, ...), from --action or $ACTION
+  bool verbose = false;    // more lines on stderr
+  bool dry_run = false;    // decide and print, change nothing in sysfs
+};
+
+int run_device(const Invocation& inv, std::ostream& out, std::ostream& err);
+int run_host(const Invocation& inv, std::ostream& out, std::ostream& err);
+int run_target(const Invocation& inv, std::ostream& out, std::ostream& err);
+
+}  // namespace scsi_probe

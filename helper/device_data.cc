@@ -1,0 +1,58 @@
+#include "device_data.h"
+
+#include <cstdio>
+
+#include "vpd_pages.h"
+
+namespace scsi_probe {
+
+const std::vector<uint8_t>* DeviceData::page(uint8_t code) const {
+  auto it = vpd.find(code);
+  return it == vpd.end() ? nullptr : &it->second;
+}
+
+std::string vpd_attribute_name(uint8_t page) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "vpd_pg%x", page);
+  return buf;
+}
+
+bool kernel_caches_vpd_page(uint8_t page) {
+  switch (page) {
+    case 0x00:
+    case 0x80:
+    case 0x83:
+    case 0x89:
+    case 0xb0:
+    case 0xb1:
+    case 0xb2:
+      return true;
+    default:
+      return false;
+  }
+}
+
+VpdFetch plan_vpd_fetches(const DeviceData& d, std::span<const uint8_t> wanted) {
+  VpdFetch f;
+  const auto* page0 = d.page(0x00);
+  if (!page0) {
+    f.reason = (d.kernel_flags & kBlistSkipVpdPages)
+                   ? "kernel skips VPD pages for this device (SKIP_VPD_PAGES)"
+                   : "kernel read no VPD page 0 from this device: sending none";
+    return f;
+  }
+  auto listed = parse_supported_pages(*page0);
+  for (uint8_t p : wanted)
+    if (!d.page(p) && listed && listed->supports(p)) f.pages.push_back(p);
+  char buf[64];
+  f.reason.clear();
+  for (uint8_t p : f.pages) {
+    std::snprintf(buf, sizeof buf, "%s0x%02x", f.reason.empty() ? "" : ",", p);
+    f.reason += buf;
+  }
+  f.reason = f.pages.empty() ? "kernel cache complete"
+                             : "listed in page 0 but not cached by the kernel: " + f.reason;
+  return f;
+}
+
+}  // namespace scsi_probe

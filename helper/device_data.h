@@ -1,0 +1,44 @@
+// What the kernel already knows about one scsi_device (its cached INQUIRY
+// and VPD pages in sysfs), and the pure decision of which VPD pages still
+// have to be read over SG_IO. The kernel's cache is the authority: a page is
+// sent for only when the kernel itself read VPD from this device, page 0
+// lists the page, and the kernel's copy is missing. A device the kernel chose
+// to spare (SCSI-2, usb-storage's skip_vpd_pages, BLIST_SKIP_VPD_PAGES) has
+// no vpd_pg0 and gets no VPD command from us either.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "blist_flags.h"
+
+namespace scsi_probe {
+
+struct DeviceData {
+  std::vector<uint8_t> inquiry;                 // sysfs `inquiry`
+  std::map<uint8_t, std::vector<uint8_t>> vpd;  // page -> bytes, as present
+  int scsi_level = -1;                          // sysfs `scsi_level`, -1 unknown
+  BlistFlags kernel_flags = 0;                  // sysfs `blacklist`
+
+  const std::vector<uint8_t>* page(uint8_t code) const;
+};
+
+// The sysfs attribute name of a VPD page ("vpd_pg0", "vpd_pg80", "vpd_pgb0").
+std::string vpd_attribute_name(uint8_t page);
+
+// The VPD pages the kernel (6.1) caches in sysfs.
+bool kernel_caches_vpd_page(uint8_t page);
+
+struct VpdFetch {
+  std::vector<uint8_t> pages;  // to read over SG_IO, in order
+  std::string reason;          // why (or why nothing), for the log
+};
+
+// Which of `wanted` must be read over SG_IO for this device.
+VpdFetch plan_vpd_fetches(const DeviceData& d, std::span<const uint8_t> wanted);
+
+}  // namespace scsi_probe

@@ -1,0 +1,189 @@
+// `scsi-probe host`: find the targets of one host. Every channel and target
+// ID the host's `scan` attribute accepts (EINVAL marks the limits, which
+// sysfs does not show) gets LUN 0 instantiated; the target's own event then
+// scans its LUNs. A target without LUN 0 is reached through the REPORT LUNS
+// well-known LUN, or, where the host refuses that LUN, by the kernel's scan
+// of that one target. On a change event the host is rescanned: new targets,
+// and the LUNs of every known target.
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <ostream>
+#include <set>
+
+#include "commands.h"
+#include "report_luns.h"
+#include "target_scan.h"
+
+namespace scsi_probe {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Hosts whose driver starts discovery in scan_start(), which scan=manual
+// never calls on 6.1 kernels: they report no targets to user space.
+bool discovery_needs_scan_start(const std::string& proc_name) {
+  return proc_name == "mpt3sas" || proc_name == "mpt2sas";
+}
+
+// The continuation cursor of a host walk: "C:T", the next ID to probe.
+std::optional<std::pair<unsigned, unsigned>> parse_walk_cursor(const char* text) {
+  if (!text) return std::nullopt;
+  auto a = parse_scsi_address(std::string("0:") + text + ":0");
+  if (!a) return std::nullopt;
+  return std::make_pair(a->channel, a->target);
+}
+
+struct WalkResult {
+  int targets_found = 0;
+  int wlun_targets = 0;
+  int kernel_scans = 0;
+  int rescanned = 0;
+  int luns_added = 0, luns_removed = 0;
+  std::optional<std::pair<unsigned, unsigned>> continue_at;
+  std::vector<std::string> notes;
+};
+
+constexpr std::chrono::seconds kWalkBudget{60};
+// Drivers without a transport class have max_id in the hundreds; a host
+// that accepts more IDs than this is walked no further.
+constexpr unsigned kMaxIdsPerChannel = 65536;
+
+}  // namespace
+
+int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
+  UdevPtr u(udev_new());
+  if (!u) return kExitInternal;
+  std::string error;
+  UdevDevicePtr host = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kHost, error);
+  if (!host) {
+    err << "scsi-probe host: " << error << "\n";
+    return kExitNoDevice;
+  }
+  HostScan hs(u.get(), host.get());
+  std::string name = "host" + std::to_string(hs.host_number());
+  UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u.get(), "scsi_host", name.c_str()));
+  std::string proc_name = shost ? read_text_attribute(shost.get(), "proc_name").value_or("") : "";
+
+  // A continuation carries the action of the run it continues.
+  std::string action = inv.action;
+  if (const char* a = std::getenv("SCSI_PROBE_ACTION")) action = a;
+  ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
+  ScanTrigger trigger = action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
+  Decision d = helper_scans(mode, trigger);
+  out << "SCSI_PROBE_HOST=" << name << "\n";
+  if (!d.yes) {
+    out << "SCSI_PROBE_REASON=" << d.reason << "\n";
+    if (inv.verbose) err << "scsi-probe host " << name << ": " << d.reason << "\n";
+    return kExitOk;
+  }
+  if (discovery_needs_scan_start(proc_name))
+    err << "scsi-probe host " << name << ": " << proc_name
+        << " starts discovery in scan_start(), which scsi_mod.scan=manual never calls on this "
+           "kernel: boot this host with scsi_mod.scan=async\n";
+
+  const auto start = Clock::now();
+  WalkResult w;
+  std::string transport = hs.transport();
+  bool transport_names_targets =
+      transport == "fc" || transport == "sas" || transport == "iscsi" || transport == "srp";
+  std::set<std::pair<unsigned, unsigned>> known;
+  for (auto ct : hs.targets()) known.insert(ct);
+
+  auto rescan_target = [&](unsigned c, unsigned t) {
+    TargetScanResult r = scan_target(u.get(), hs, {hs.host_number(), c, t}, ScanTrigger::kRescan, 0,
+                                     inv.verbose, err);
+    ++w.rescanned;
+    w.luns_added += r.added;
+    w.luns_removed += r.removed;
+    if (r.kernel_fallback) ++w.kernel_scans;
+  };
+
+  if (transport_names_targets) {
+    // The transport's own events name the targets; a rescan covers the known ones.
+    w.notes.push_back(transport + " transport: targets come from its remote-port events");
+    if (trigger == ScanTrigger::kRescan)
+      for (auto [c, t] : known) rescan_target(c, t);
+  } else {
+    int this_id = -1;
+    if (shost)
+      if (auto v = read_text_attribute(shost.get(), "this_id")) this_id = std::atoi(v->c_str());
+    auto from = parse_walk_cursor(std::getenv("SCSI_PROBE_CONTINUE")).value_or(std::make_pair(0u, 0u));
+    bool wlun_refused = false;
+    for (unsigned c = from.first;; ++c) {
+      bool channel_exists = false;
+      for (unsigned t = c == from.first ? from.second : 0;; ++t) {
+        if (static_cast<int>(t) == this_id) continue;
+        if (t >= kMaxIdsPerChannel) {
+          w.notes.push_back("stopped at ID " + std::to_string(t) + " of channel " + std::to_string(c));
+          break;
+        }
+        if (Clock::now() - start > kWalkBudget) {
+          w.continue_at = std::make_pair(c, t);
+          break;
+        }
+        if (known.count({c, t})) {
+          channel_exists = true;
+          if (trigger == ScanTrigger::kRescan) rescan_target(c, t);
+          continue;
+        }
+        int rc = hs.write_scan(*scan_attribute_value(c, t, 0));
+        if (rc == EINVAL) break;  // past max_id (or, for ID 0, past max_channel)
+        channel_exists = true;
+        if (rc) {
+          w.notes.push_back("scan " + std::to_string(c) + ":" + std::to_string(t) + ": " + std::strerror(rc));
+          continue;
+        }
+        if (hs.device_exists(c, t, 0)) {
+          ++w.targets_found;
+          continue;
+        }
+        // Nothing at LUN 0; a target may still be there without it.
+        if (!wlun_refused) {
+          auto wlun = *scan_attribute_value(c, t, kReportLunsWellKnownLun);
+          rc = hs.write_scan(wlun);
+          if (rc == EINVAL) {
+            wlun_refused = true;
+            w.notes.push_back("the host refuses the well-known LUN 49409: targets without LUN 0 "
+                              "need the kernel's scan of that target");
+          } else if (hs.device_exists(c, t, kReportLunsWellKnownLun)) {
+            ++w.targets_found;
+            ++w.wlun_targets;
+            continue;
+          } else {
+            continue;  // no target at this ID
+          }
+        }
+        hs.write_scan(scan_attribute_target_value(c, t));
+        ++w.kernel_scans;
+        if (!hs.target_luns(c, t).empty()) ++w.targets_found;
+      }
+      if (w.continue_at || !channel_exists) break;
+    }
+  }
+
+  if (w.continue_at) {
+    std::string args = "SCSI_PROBE_ACTION=" + action + " SCSI_PROBE_CONTINUE=" +
+                       std::to_string(w.continue_at->first) + ":" + std::to_string(w.continue_at->second);
+    int rc = send_synthetic_change(host.get(), args);
+    if (rc) err << "scsi-probe host " << name << ": cannot continue: " << std::strerror(rc) << "\n";
+    out << "SCSI_PROBE_CONTINUE=" << w.continue_at->first << ":" << w.continue_at->second << "\n";
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  std::string notes;
+  for (const auto& n : w.notes) notes += (notes.empty() ? "" : "; ") + n;
+  out << "SCSI_PROBE_TARGETS_FOUND=" << w.targets_found << "\n"
+      << "SCSI_PROBE_KERNEL_SCANS=" << w.kernel_scans << "\n"
+      << "SCSI_PROBE_REASON=" << d.reason << (notes.empty() ? "" : "; " + notes) << "\n";
+  err << "scsi-probe host " << name << " (" << (proc_name.empty() ? "?" : proc_name) << "): "
+      << w.targets_found << " new target(s) (" << w.wlun_targets << " through the well-known LUN), "
+      << w.kernel_scans << " kernel target scan(s), " << w.rescanned << " target(s) rescanned (+"
+      << w.luns_added << "/-" << w.luns_removed << " LUNs), " << hs.scan_writes() << " scan write(s), "
+      << ms.count() << " ms" << (w.continue_at ? ", continuing in a later run" : "")
+      << (notes.empty() ? "" : "; " + notes) << "\n";
+  return kExitOk;
+}
+
+}  // namespace scsi_probe

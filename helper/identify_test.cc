@@ -1,0 +1,116 @@
+// End to end over the device fixtures: what the kernel cached in sysfs in,
+// properties out, compared with the real scsi_id and sg_inq run on the same
+// device (tests/fixtures/*/*/scsi_id.export, sg_inq.export).
+#include "identify.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace scsi_probe {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<std::vector<uint8_t>> slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// A fixture folder is laid out like the scsi_device's sysfs folder.
+DeviceData load_fixture(const fs::path& dir) {
+  DeviceData d;
+  if (auto inq = slurp(dir / "inquiry")) d.inquiry = *inq;
+  for (int p = 0; p < 256; ++p) {
+    auto code = static_cast<uint8_t>(p);
+    if (auto page = slurp(dir / vpd_attribute_name(code)); page && !page->empty()) d.vpd[code] = *page;
+  }
+  return d;
+}
+
+// KEY=value lines of a tool's output, as udev would import them.
+Properties parse_export(const fs::path& p) {
+  Properties props;
+  std::ifstream in(p, std::ios::binary);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    props.push_back({line.substr(0, eq), line.substr(eq + 1)});
+  }
+  return props;
+}
+
+std::vector<fs::path> fixture_dirs() {
+  std::vector<fs::path> dirs;
+  for (const char* group : {"devices", "handmade"}) {
+    fs::path root = fs::path(FIXTURE_DIR) / group;
+    if (!fs::is_directory(root)) continue;
+    for (const auto& e : fs::directory_iterator(root))
+      if (fs::exists(e.path() / "inquiry")) dirs.push_back(e.path());
+  }
+  std::sort(dirs.begin(), dirs.end());
+  return dirs;
+}
+
+// Every key the tool printed must be ours with the same value, and we must
+// print no key of the tool's family that it did not. `sg_inq --export DEVICE`
+// prints the standard INQUIRY keys only; its SCSI_IDENT_* keys (from
+// `--page=0x80/0x83`) are checked by sg_inq_properties_test.
+void expect_same_family(const Properties& ours, const Properties& theirs, std::string_view prefix,
+                        std::string_view exempt, const fs::path& dir) {
+  for (const auto& t : theirs) {
+    const std::string* v = find_property(ours, t.key);
+    if (!v) {
+      ADD_FAILURE() << dir.filename() << ": missing " << t.key << "=" << t.value;
+      continue;
+    }
+    // Repeated keys: udev keeps the last, so compare against the last of theirs.
+    const std::string* last = find_property(theirs, t.key);
+    for (const auto& x : theirs)
+      if (x.key == t.key) last = &x.value;
+    EXPECT_EQ(*v, *last) << dir.filename() << ": " << t.key;
+  }
+  for (const auto& o : ours)
+    if (o.key.starts_with(prefix) && !o.key.starts_with(exempt) && !find_property(theirs, o.key))
+      ADD_FAILURE() << dir.filename() << ": extra " << o.key << "=" << o.value;
+}
+
+TEST(Identify, EveryFixtureMatchesScsiIdAndSgInq) {
+  auto dirs = fixture_dirs();
+  if (dirs.empty()) GTEST_SKIP() << "no device fixtures under " << FIXTURE_DIR;
+  int compared = 0;
+  for (const auto& dir : dirs) {
+    Identity id = identify_device(load_fixture(dir));
+    if (fs::exists(dir / "scsi_id.export")) {
+      expect_same_family(id.properties, parse_export(dir / "scsi_id.export"), "ID_", "-", dir);
+      ++compared;
+    }
+    if (fs::exists(dir / "sg_inq.export")) {
+      expect_same_family(id.properties, parse_export(dir / "sg_inq.export"), "SCSI_", "SCSI_IDENT_",
+                         dir);
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 0);
+}
+
+TEST(Identify, SparedDeviceLeavesSerialToScsiId) {
+  DeviceData d;
+  d.inquiry = {0x00, 0x00, 0x02, 0x02, 31, 0, 0, 0, 'V', 'E', 'N', 'D', 'O', 'R', ' ', ' ',
+               'M', 'O', 'D', 'E', 'L', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+               '1', '.', '0', ' '};
+  Identity id = identify_device(d);
+  ASSERT_NE(find_property(id.properties, "ID_VENDOR"), nullptr);
+  EXPECT_EQ(*find_property(id.properties, "ID_VENDOR"), "VENDOR");
+  EXPECT_EQ(*find_property(id.properties, "ID_TYPE"), "disk");
+  EXPECT_EQ(find_property(id.properties, "ID_SERIAL"), nullptr);
+  EXPECT_EQ(id.warnings.size(), 1u);
+}
+
+}  // namespace
+}  // namespace scsi_probe

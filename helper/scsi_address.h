@@ -1,0 +1,31 @@
+// A SCSI device's address as the kernel names it in sysfs: "H:C:T:L".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace scsi_probe {
+
+struct ScsiAddress {
+  unsigned host = 0;
+  unsigned channel = 0;
+  unsigned target = 0;
+  uint64_t lun = 0;  // the Linux LUN number (scsilun_to_int)
+  bool operator==(const ScsiAddress&) const = default;
+  auto operator<=>(const ScsiAddress&) const = default;
+};
+
+// Parses "H:C:T:L" (decimal, no blanks). Returns nullopt for anything else.
+std::optional<ScsiAddress> parse_scsi_address(std::string_view text);
+
+// Parses a target name "targetH:C:T".
+std::optional<ScsiAddress> parse_target_name(std::string_view text);
+
+// Parses a host name "hostH".
+std::optional<unsigned> parse_host_name(std::string_view text);
+
+std::string format_scsi_address(const ScsiAddress& a);
+
+}  // namespace scsi_probe

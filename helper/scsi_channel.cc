@@ -1,0 +1,160 @@
+#include "scsi_channel.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <scsi/sg_lib.h>
+#include <scsi/sg_pt.h>
+
+#include "cdb.h"
+
+namespace scsi_probe {
+
+namespace {
+
+struct PtDeleter {
+  void operator()(sg_pt_base* p) const { destruct_scsi_pt_obj(p); }
+};
+
+std::string sense_text(std::span<const uint8_t> sense) {
+  char buf[512];
+  sg_get_sense_str(nullptr, sense.data(), static_cast<int>(sense.size()), 0, sizeof buf, buf);
+  std::string s(buf);
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+std::string category_text(int category) {
+  char buf[160];
+  sg_get_category_sense_str(category, sizeof buf, buf, 0);
+  return buf;
+}
+
+}  // namespace
+
+std::unique_ptr<ScsiChannel> ScsiChannel::open(const std::string& node, std::string& error) {
+  int fd = scsi_pt_open_device(node.c_str(), true, 0);
+  if (fd < 0) {
+    error = node + ": cannot open: " + std::strerror(-fd);
+    return nullptr;
+  }
+  return std::unique_ptr<ScsiChannel>(new ScsiChannel(fd, node));
+}
+
+ScsiChannel::~ScsiChannel() { scsi_pt_close_device(fd_); }
+
+CommandResult ScsiChannel::execute_once(std::span<const uint8_t> cdb,
+                                        std::size_t allocation_length) {
+  CommandResult r;
+  std::unique_ptr<sg_pt_base, PtDeleter> pt(construct_scsi_pt_obj());
+  if (!pt) {
+    r.category = SG_LIB_CAT_OTHER;
+    r.error = "out of memory";
+    return r;
+  }
+  std::vector<uint8_t> data(allocation_length);
+  uint8_t sense[64] = {};
+  set_scsi_pt_cdb(pt.get(), cdb.data(), static_cast<int>(cdb.size()));
+  set_scsi_pt_sense(pt.get(), sense, sizeof sense);
+  if (!data.empty()) set_scsi_pt_data_in(pt.get(), data.data(), static_cast<int>(data.size()));
+  ++commands_sent_;
+  int rc = do_scsi_pt(pt.get(), fd_, kTimeoutSeconds, 0);
+  if (rc == SCSI_PT_DO_TIMEOUT) {
+    r.category = SG_LIB_CAT_TIMEOUT;
+    r.error = "timed out after " + std::to_string(kTimeoutSeconds) + " s";
+    return r;
+  }
+  if (rc != 0) {
+    r.category = SG_LIB_CAT_OTHER;
+    r.error = rc < 0 ? std::string("SG_IO: ") + std::strerror(-rc) : "pass-through refused the command";
+    return r;
+  }
+  int resid = std::clamp(get_scsi_pt_resid(pt.get()), 0, static_cast<int>(data.size()));
+  data.resize(data.size() - static_cast<std::size_t>(resid));
+  int sense_len = std::clamp(get_scsi_pt_sense_len(pt.get()), 0, static_cast<int>(sizeof sense));
+  r.sense.assign(sense, sense + sense_len);
+  switch (get_scsi_pt_result_category(pt.get())) {
+    case SCSI_PT_RESULT_GOOD:
+      r.category = SG_LIB_CAT_CLEAN;
+      r.data = std::move(data);
+      break;
+    case SCSI_PT_RESULT_SENSE:
+      r.category = sg_err_category_sense(r.sense.data(), static_cast<int>(r.sense.size()));
+      if (r.category == SG_LIB_CAT_RECOVERED || r.category == SG_LIB_CAT_NO_SENSE) {
+        r.category = SG_LIB_CAT_CLEAN;
+        r.data = std::move(data);
+      } else {
+        r.error = sense_text(r.sense);
+      }
+      break;
+    case SCSI_PT_RESULT_STATUS:
+      r.category = SG_LIB_CAT_OTHER;
+      r.error = "SCSI status 0x" + [&] {
+        char b[8];
+        std::snprintf(b, sizeof b, "%02x", get_scsi_pt_status_response(pt.get()));
+        return std::string(b);
+      }();
+      break;
+    default: {
+      char buf[256];
+      r.category = SG_LIB_CAT_OTHER;
+      if (get_scsi_pt_transport_err(pt.get()))
+        r.error = get_scsi_pt_transport_err_str(pt.get(), sizeof buf, buf);
+      else
+        r.error = get_scsi_pt_os_err_str(pt.get(), sizeof buf, buf);
+      while (!r.error.empty() && r.error.back() == '\n') r.error.pop_back();
+    }
+  }
+  if (!r.ok() && r.error.empty()) r.error = category_text(r.category);
+  return r;
+}
+
+CommandResult ScsiChannel::execute(std::span<const uint8_t> cdb, std::size_t allocation_length) {
+  CommandResult r;
+  for (int attempt = 0; attempt <= kUnitAttentionRetries; ++attempt) {
+    r = execute_once(cdb, allocation_length);
+    if (r.category != SG_LIB_CAT_UNIT_ATTENTION) break;
+  }
+  return r;
+}
+
+CommandResult ScsiChannel::inquiry(std::size_t allocation_length) {
+  auto cdb = inquiry_cdb(false, 0, static_cast<uint16_t>(std::min<std::size_t>(allocation_length, 0xffff)));
+  return execute(cdb, allocation_length);
+}
+
+CommandResult ScsiChannel::vpd_page(uint8_t page) {
+  // 255 first, as the kernel does: some devices reject longer requests.
+  constexpr std::size_t kFirst = 255;
+  CommandResult r = execute(inquiry_cdb(true, page, kFirst), kFirst);
+  if (!r.ok() || r.data.size() < 4) return r;
+  std::size_t full = 4 + ((std::size_t(r.data[2]) << 8) | r.data[3]);
+  if (full <= r.data.size() || r.data.size() < kFirst) return r;
+  full = std::min<std::size_t>(full, 0xffff);
+  CommandResult again = execute(inquiry_cdb(true, page, static_cast<uint16_t>(full)), full);
+  return again.ok() ? again : r;
+}
+
+CommandResult ScsiChannel::report_luns(uint8_t select_report) {
+  // 8 header bytes + 511 LUNs: enough for most targets in one command.
+  std::size_t length = 8 + 511 * 8;
+  CommandResult r = execute(report_luns_cdb(select_report, static_cast<uint32_t>(length)), length);
+  if (!r.ok() || r.data.size() < 4) return r;
+  std::size_t claimed = 8 + ((std::size_t(r.data[0]) << 24) | (std::size_t(r.data[1]) << 16) |
+                             (std::size_t(r.data[2]) << 8) | r.data[3]);
+  // SPC caps the list at what fits a 32-bit length; the kernel caps it lower.
+  constexpr std::size_t kMax = 8 + 65536 * 8;
+  if (claimed <= r.data.size() || claimed > kMax) return r;
+  CommandResult again =
+      execute(report_luns_cdb(select_report, static_cast<uint32_t>(claimed)), claimed);
+  return again.ok() ? again : r;
+}
+
+CommandResult ScsiChannel::test_unit_ready() { return execute(test_unit_ready_cdb(), 0); }
+
+}  // namespace scsi_probe

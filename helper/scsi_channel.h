@@ -1,0 +1,58 @@
+// SCSI commands over SG_IO, through libsgutils2's pass-through layer: each
+// command has a timeout, sense data is decoded by the library, and a unit
+// attention is retried a bounded number of times.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace scsi_probe {
+
+struct CommandResult {
+  // SG_LIB_CAT_* from libsgutils2; SG_LIB_CAT_CLEAN on success,
+  // SG_LIB_CAT_TIMEOUT on a timeout, SG_LIB_CAT_OTHER on a transport or OS error.
+  int category = 0;
+  std::vector<uint8_t> data;   // bytes actually transferred
+  std::vector<uint8_t> sense;  // sense data as returned
+  std::string error;           // one line for the log; empty on success
+  bool ok() const { return category == 0; }
+};
+
+class ScsiChannel {
+ public:
+  // Opens `node` (an sg, block or tape node) read-only and non-blocking.
+  static std::unique_ptr<ScsiChannel> open(const std::string& node, std::string& error);
+  ~ScsiChannel();
+  ScsiChannel(const ScsiChannel&) = delete;
+  ScsiChannel& operator=(const ScsiChannel&) = delete;
+
+  CommandResult execute(std::span<const uint8_t> cdb, std::size_t allocation_length);
+
+  // Standard INQUIRY, or one VPD page in full (asks again with the page's own
+  // length when the first answer was cut).
+  CommandResult inquiry(std::size_t allocation_length = 96);
+  CommandResult vpd_page(uint8_t page);
+  // REPORT LUNS, asking again with the list length the target claimed.
+  CommandResult report_luns(uint8_t select_report = 0);
+  CommandResult test_unit_ready();
+
+  int commands_sent() const { return commands_sent_; }
+  const std::string& node() const { return node_; }
+
+  static constexpr int kTimeoutSeconds = 10;
+  static constexpr int kUnitAttentionRetries = 3;
+
+ private:
+  ScsiChannel(int fd, std::string node) : fd_(fd), node_(std::move(node)) {}
+  CommandResult execute_once(std::span<const uint8_t> cdb, std::size_t allocation_length);
+
+  int fd_;
+  std::string node_;
+  int commands_sent_ = 0;
+};
+
+}  // namespace scsi_probe

@@ -1,0 +1,373 @@
+#include "sg_inq_properties.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <scsi/sg_lib.h>
+#include <scsi/sg_unaligned.h>
+
+#include "vpd_device_id.h"
+#include "vpd_pages.h"
+
+namespace scsi_probe {
+
+namespace sg_inq_encoding {
+
+namespace {
+
+// sg_inq runs in the C locale: these are isblank() and isprint() there.
+bool is_blank(uint8_t c) { return c == ' ' || c == '\t'; }
+bool is_print(uint8_t c) { return c >= 0x20 && c < 0x7f; }
+
+std::string hex_escape(uint8_t c) {
+  char buf[5];
+  std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+  return buf;
+}
+
+}  // namespace
+
+std::string squeeze(std::span<const uint8_t> field) {
+  std::size_t begin = 0;
+  std::size_t end = field.size();
+  while (begin < end && is_blank(field[begin])) ++begin;
+  // sg_inq skips these as a possible "unicode prefix".
+  while (begin < end && field[begin] < 0x20) ++begin;
+  while (end > begin && (is_blank(field[end - 1]) || field[end - 1] == 0)) --end;
+  std::string out;
+  bool valid = false;
+  bool previous_nul = false;
+  for (std::size_t k = begin; k < end; ++k) {
+    uint8_t c = field[k];
+    if (c == 0) {
+      if (previous_nul) break;
+      previous_nul = true;
+      continue;
+    }
+    previous_nul = false;
+    if (is_blank(c)) {
+      if (!out.empty() && out.back() != '_') {
+        out += '_';
+        valid = true;
+      }
+    } else if (!is_print(c)) {
+      out += '.';
+    } else {
+      out += static_cast<char>(c);
+      valid = true;
+    }
+  }
+  return valid ? out : std::string();
+}
+
+std::string escape_blanks(std::span<const uint8_t> field) {
+  std::string out;
+  for (uint8_t c : field) {
+    if (is_blank(c) || !is_print(c))
+      out += hex_escape(c);
+    else
+      out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::string escape_udev(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    auto c = static_cast<uint8_t>(ch);
+    bool plain = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                 std::strchr("#+-.:=@_", c) != nullptr;
+    if (plain && c != 0)
+      out += ch;
+    else
+      out += hex_escape(c);
+  }
+  return out;
+}
+
+}  // namespace sg_inq_encoding
+
+namespace {
+
+using sg_inq_encoding::escape_blanks;
+using sg_inq_encoding::escape_udev;
+using sg_inq_encoding::squeeze;
+
+// `data`, padded with zeros to at least `min_len` bytes, as it lies in
+// sg_inq's zeroed buffer.
+std::vector<uint8_t> zero_padded(std::span<const uint8_t> data, std::size_t min_len) {
+  std::vector<uint8_t> out(std::max(data.size(), min_len), 0);
+  std::copy(data.begin(), data.end(), out.begin());
+  return out;
+}
+
+uint8_t byte_or_zero(std::span<const uint8_t> data, std::size_t i) {
+  return i < data.size() ? data[i] : 0;
+}
+
+std::string hex(std::span<const uint8_t> bytes) {
+  std::string out;
+  char buf[3];
+  for (uint8_t b : bytes) {
+    std::snprintf(buf, sizeof(buf), "%02x", b);
+    out += buf;
+  }
+  return out;
+}
+
+std::string hex_number(unsigned value) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "0x%x", value);
+  return buf;
+}
+
+// sg_lib's hex dump without addresses (16 bytes a line, a newline after
+// each): how sg_inq prints an MD5 designator. Empty input prints nothing,
+// not even the newline.
+std::string hex_dump(std::span<const uint8_t> bytes) {
+  // 50 characters per 16 bytes, plus the terminating NUL.
+  std::vector<char> buf(bytes.size() / 16 * 50 + 64);
+  int n = hex2str(bytes.data(), static_cast<int>(bytes.size()), nullptr, 1,
+                  static_cast<int>(buf.size()), buf.data());
+  return std::string(buf.data(), static_cast<std::size_t>(std::max(n, 0)));
+}
+
+// sg_inq's stdout, read back the way udev's IMPORT{program} reads lines: a
+// line with '=' starts a property, a line without one continues the value
+// before it (so that formatting gives the same bytes back).
+Properties split_export_text(const std::string& text) {
+  Properties out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::size_t end = nl == std::string::npos ? text.size() : nl;
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    std::size_t eq = line.find('=');
+    if (eq == std::string::npos && !out.empty()) {
+      out.back().value += '\n';
+      out.back().value += line;
+    } else if (eq == std::string::npos) {
+      out.push_back({line, ""});
+    } else {
+      out.push_back({line.substr(0, eq), line.substr(eq + 1)});
+    }
+  }
+  return out;
+}
+
+const char* association_name(uint8_t assoc) {
+  switch (assoc) {
+    case kAssocLogicalUnit: return "LUN";
+    case kAssocTargetPort: return "PORT";
+    case kAssocTargetDevice: return "TARGET";
+    default: return nullptr;
+  }
+}
+
+const char* naa_suffix(uint8_t naa) {
+  switch (naa) {
+    case 6: return "REGEXT";
+    case 5: return "REG";
+    case 2: return "EXT";
+    default: return "LOCAL";
+  }
+}
+
+// Protocol identifiers (SPC-5 table 444) with their own port designators.
+constexpr uint8_t kProtocolUas = 0x9;
+constexpr uint8_t kProtocolSop = 0xa;
+
+struct DesignatorFields {
+  uint8_t protocol_id;
+  uint8_t code_set;
+  uint8_t association;
+  uint8_t type;
+  std::span<const uint8_t> value;
+  // The byte right after the designator header, even when the designator
+  // is empty: sg_inq reads it for the NAA type in any case.
+  uint8_t first_byte;
+};
+
+// One designator as sg_inq's export_dev_ids() prints it. Returns false
+// where sg_inq stops printing the page altogether.
+bool export_designator(const DesignatorFields& d, std::string& text) {
+  const char* assoc = association_name(d.association);
+  if (!assoc) return false;
+  std::string prefix = std::string("SCSI_IDENT_") + assoc + "_";
+  auto line = [&](const std::string& key, const std::string& value) {
+    text += prefix + key + "=" + value + "\n";
+  };
+  bool ascii = d.code_set == kCodeSetAscii || d.code_set == kCodeSetUtf8;
+  bool binary = d.code_set == kCodeSetBinary;
+  std::size_t len = d.value.size();
+  switch (d.type) {
+    case kDesigVendorSpecific:
+      if (len == 0 || len > 128) break;
+      if (ascii) {
+        std::string s = squeeze(d.value);
+        if (!s.empty()) line("VENDOR", escape_udev(s));
+      } else {
+        line("VENDOR", hex(d.value));
+      }
+      break;
+    case kDesigT10VendorId:
+      if (ascii) {
+        std::string s = squeeze(d.value);
+        line("T10", escape_udev(s));
+        if (s.compare(0, 4, "ATA_") == 0) line("ATA", s.substr(4));
+      } else {
+        line("T10", hex(d.value));
+      }
+      break;
+    case kDesigEui64:
+      if (binary) line("EUI64", hex(d.value));
+      break;
+    case kDesigNaa:
+      if (binary) line(std::string("NAA_") + naa_suffix(d.first_byte >> 4), hex(d.value));
+      break;
+    case kDesigRelativeTargetPort:
+      if (binary && d.association == kAssocTargetPort && len == 4)
+        line("RELATIVE", std::to_string(sg_get_unaligned_be16(d.value.data() + 2)));
+      break;
+    case kDesigTargetPortGroup:
+      if (binary && d.association == kAssocTargetPort && len == 4)
+        line("TARGET_PORT_GROUP", hex_number(sg_get_unaligned_be16(d.value.data() + 2)));
+      break;
+    case kDesigLogicalUnitGroup:
+      if (binary && d.association == kAssocLogicalUnit && len == 4)
+        line("LOGICAL_UNIT_GROUP", hex_number(sg_get_unaligned_be16(d.value.data() + 2)));
+      break;
+    case kDesigMd5LogicalUnit:
+      // The dump brings its own line ends, and none when empty.
+      if (binary && d.association == kAssocLogicalUnit) text += prefix + "MD5=" + hex_dump(d.value);
+      break;
+    case kDesigScsiName:
+      if (d.code_set == kCodeSetUtf8) {
+        auto nul = std::find(d.value.begin(), d.value.end(), 0);
+        line("NAME", std::string(d.value.begin(), nul));
+      }
+      break;
+    case kDesigProtocolSpecificPort:
+      if (d.protocol_id == kProtocolUas) {
+        if (len == 4 && d.association == kAssocTargetPort) {
+          line("UAS_DEVICE_ADDRESS", hex_number(d.value[0] & 0x7f));
+          line("UAS_INTERFACE_NUMBER", hex_number(d.value[2]));
+        }
+      } else if (d.protocol_id == kProtocolSop) {
+        if (len == 4 || len == 8)
+          line("SOP_ROUTING_ID", hex_number(sg_get_unaligned_be16(d.value.data())));
+      }
+      break;
+    case kDesigUuid:
+      if (binary && len >= 18) {
+        std::string uuid;
+        char buf[3];
+        for (std::size_t m = 2; m < len; ++m) {
+          if (m == 6 || m == 8 || m == 10 || m == 12) uuid += '-';
+          std::snprintf(buf, sizeof(buf), "%02x", d.value[m]);
+          uuid += buf;
+        }
+        line("UUID", uuid);
+      }
+      break;
+    default:
+      break;
+  }
+  return true;
+}
+
+}  // namespace
+
+Properties sg_inq_standard_properties(std::span<const uint8_t> inquiry) {
+  if (inquiry.empty()) return {};
+  // sg_inq decodes no more than the additional length admits, and puts a
+  // NUL right after that in its buffer; the fixed-size fields still read
+  // on into the bytes the device sent past it.
+  std::size_t act_len = std::min<std::size_t>(inquiry.size(), byte_or_zero(inquiry, 4) + 5u);
+  std::vector<uint8_t> buf = zero_padded(inquiry, 36);
+  if (act_len < 36) buf[act_len] = 0;
+  auto field = [&](std::size_t offset, std::size_t len) {
+    return std::span<const uint8_t>(buf).subspan(offset, len);
+  };
+  std::string text;
+  text += "SCSI_TPGS=" + std::to_string((buf[5] >> 4) & 0x3) + "\n";
+  char pdt[48];
+  sg_get_pdt_str(buf[0] & 0x1f, sizeof(pdt), pdt);
+  if (pdt[0] != '\0') text += std::string("SCSI_TYPE=") + pdt + "\n";
+  // Each field is looked at once the data reaches into it, and then read
+  // whole.
+  if (act_len > 8) {
+    std::string s = squeeze(field(8, 8));
+    if (!s.empty())
+      text += "SCSI_VENDOR=" + s + "\nSCSI_VENDOR_ENC=" + escape_blanks(field(8, 8)) + "\n";
+  }
+  if (act_len > 16) {
+    std::string s = squeeze(field(16, 16));
+    if (!s.empty())
+      text += "SCSI_MODEL=" + s + "\nSCSI_MODEL_ENC=" + escape_blanks(field(16, 16)) + "\n";
+  }
+  if (act_len > 32) {
+    std::string s = squeeze(field(32, 4));
+    if (!s.empty()) text += "SCSI_REVISION=" + s + "\n";
+  }
+  return split_export_text(text);
+}
+
+Properties sg_inq_serial_properties(std::span<const uint8_t> page80) {
+  auto h = parse_vpd_page(page80, 0x80);
+  if (!h) return {};
+  // sg_inq decodes at most 251 serial number bytes.
+  std::string s = squeeze(h->payload.first(std::min<std::size_t>(h->payload.size(), 251)));
+  if (s.empty()) return {};
+  return split_export_text("SCSI_IDENT_SERIAL=" + escape_udev(s) + "\n");
+}
+
+Properties sg_inq_device_id_properties(std::span<const uint8_t> page83) {
+  auto h = parse_vpd_page(page83, 0x83);
+  if (!h) return {};
+  std::span<const uint8_t> list = h->payload;
+  std::string text;
+  int off = -1;
+  // Pre-SPC devices (EMC Symmetrix) send one bare NAA identifier: sg_inq
+  // tells them by a non-zero byte 6, reserved in an SPC descriptor, and
+  // reads it whatever the page length says.
+  if (byte_or_zero(page83, 6) != 0) {
+    DesignatorFields d{0xf, kCodeSetBinary, kAssocLogicalUnit, kDesigNaa, list,
+                       byte_or_zero(page83, 4)};
+    export_designator(d, text);
+    // sg_inq then walks on as if a designator ended at offset 16.
+    off = 16;
+  }
+  const int list_len = static_cast<int>(list.size());
+  while (sg_vpd_dev_id_iter(list.data(), list_len, &off, -1, -1, -1) == 0) {
+    const uint8_t* bp = list.data() + off;
+    std::size_t value_len = bp[3];
+    // The iterator checks only the header; a designator that runs past
+    // the page ends sg_inq's output.
+    if (static_cast<std::size_t>(off) + 4 + value_len > list.size()) break;
+    DesignatorFields d{static_cast<uint8_t>(bp[0] >> 4),
+                       static_cast<uint8_t>(bp[0] & 0xf),
+                       static_cast<uint8_t>((bp[1] >> 4) & 0x3),
+                       static_cast<uint8_t>(bp[1] & 0xf),
+                       list.subspan(static_cast<std::size_t>(off) + 4, value_len),
+                       byte_or_zero(page83, 4 + static_cast<std::size_t>(off) + 4)};
+    if (!export_designator(d, text)) break;
+  }
+  return split_export_text(text);
+}
+
+Properties sg_inq_properties(std::span<const uint8_t> inquiry,
+                             std::span<const uint8_t> page80,
+                             std::span<const uint8_t> page83) {
+  Properties out = sg_inq_standard_properties(inquiry);
+  for (const Properties& more :
+       {sg_inq_serial_properties(page80), sg_inq_device_id_properties(page83)})
+    out.insert(out.end(), more.begin(), more.end());
+  return out;
+}
+
+}  // namespace scsi_probe

@@ -1,0 +1,182 @@
+#include "sysfs.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "scsi_address.h"
+
+namespace scsi_probe {
+
+namespace {
+
+const char* devtype_of(ScsiObjectKind kind) {
+  switch (kind) {
+    case ScsiObjectKind::kHost:
+      return "scsi_host";
+    case ScsiObjectKind::kTarget:
+      return "scsi_target";
+    case ScsiObjectKind::kDevice:
+      return "scsi_device";
+  }
+  return "";
+}
+
+bool is_kind(udev_device* d, ScsiObjectKind kind) {
+  const char* subsystem = udev_device_get_subsystem(d);
+  const char* devtype = udev_device_get_devtype(d);
+  return subsystem && devtype && std::strcmp(subsystem, "scsi") == 0 &&
+         std::strcmp(devtype, devtype_of(kind)) == 0;
+}
+
+// Walks up from `d` to the first ancestor of the wanted kind (d itself included).
+UdevDevicePtr ancestor_of_kind(udev_device* d, ScsiObjectKind kind) {
+  for (udev_device* p = d; p; p = udev_device_get_parent(p))
+    if (is_kind(p, kind)) return UdevDevicePtr(udev_device_ref(p));
+  return nullptr;
+}
+
+UdevDevicePtr from_kernel_name(udev* u, std::string_view arg, ScsiObjectKind kind) {
+  std::string name(arg);
+  bool matches = (kind == ScsiObjectKind::kDevice && parse_scsi_address(arg)) ||
+                 (kind == ScsiObjectKind::kTarget && parse_target_name(arg)) ||
+                 (kind == ScsiObjectKind::kHost && parse_host_name(arg));
+  if (!matches) return nullptr;
+  return UdevDevicePtr(udev_device_new_from_subsystem_sysname(u, "scsi", name.c_str()));
+}
+
+}  // namespace
+
+UdevDevicePtr find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kind,
+                               std::string& error) {
+  std::string path(arg);
+  UdevDevicePtr start;
+  if (path.starts_with("/dev/")) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+      error = path + ": " + std::strerror(errno);
+      return nullptr;
+    }
+    char type = S_ISBLK(st.st_mode) ? 'b' : S_ISCHR(st.st_mode) ? 'c' : 0;
+    if (!type) {
+      error = path + ": not a device node";
+      return nullptr;
+    }
+    start.reset(udev_device_new_from_devnum(u, type, st.st_rdev));
+  } else if (path.starts_with("/sys/")) {
+    start.reset(udev_device_new_from_syspath(u, path.c_str()));
+  } else if (path.starts_with("/devices/")) {
+    start.reset(udev_device_new_from_syspath(u, ("/sys" + path).c_str()));
+  } else {
+    start = from_kernel_name(u, arg, kind);
+  }
+  if (!start) {
+    error = path + ": no such device in sysfs";
+    return nullptr;
+  }
+  UdevDevicePtr found = ancestor_of_kind(start.get(), kind);
+  if (!found) error = path + ": not a " + devtype_of(kind) + " and not below one";
+  return found;
+}
+
+std::optional<std::vector<uint8_t>> read_binary_attribute(udev_device* dev, std::string_view name,
+                                                          std::size_t limit) {
+  std::string path = std::string(udev_device_get_syspath(dev)) + "/" + std::string(name);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return std::nullopt;
+  std::vector<uint8_t> data(limit);
+  std::size_t got = 0;
+  while (got < limit) {
+    ssize_t n = read(fd, data.data() + got, limit - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  close(fd);
+  data.resize(got);
+  return data;
+}
+
+std::optional<std::string> read_text_attribute(udev_device* dev, std::string_view name) {
+  const char* v = udev_device_get_sysattr_value(dev, std::string(name).c_str());
+  if (!v) return std::nullopt;
+  std::string s(v);
+  while (!s.empty() && (s.back() == '\n')) s.pop_back();
+  return s;
+}
+
+int write_sysfs(udev_device* dev, std::string_view name, std::string_view value) {
+  std::string path = dev ? std::string(udev_device_get_syspath(dev)) + "/" + std::string(name)
+                         : std::string(name);
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return errno;
+  int rc = 0;
+  ssize_t n;
+  do {
+    n = write(fd, value.data(), value.size());
+  } while (n < 0 && errno == EINTR);
+  if (n < 0)
+    rc = errno;
+  else if (static_cast<std::size_t>(n) != value.size())
+    rc = EIO;
+  close(fd);
+  return rc;
+}
+
+namespace {
+
+std::optional<std::string> child_node(udev* u, udev_device* parent, const char* subsystem) {
+  UdevEnumeratePtr e(udev_enumerate_new(u));
+  if (!e) return std::nullopt;
+  udev_enumerate_add_match_parent(e.get(), parent);
+  udev_enumerate_add_match_subsystem(e.get(), subsystem);
+  if (udev_enumerate_scan_devices(e.get()) < 0) return std::nullopt;
+  udev_list_entry* entry;
+  udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
+    UdevDevicePtr d(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
+    if (!d) continue;
+    const char* devtype = udev_device_get_devtype(d.get());
+    if (devtype && std::strcmp(devtype, "partition") == 0) continue;
+    if (const char* node = udev_device_get_devnode(d.get())) return std::string(node);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> generic_node(udev* u, udev_device* scsi_device) {
+  return child_node(u, scsi_device, "scsi_generic");
+}
+
+std::optional<std::string> upper_node(udev* u, udev_device* scsi_device) {
+  for (const char* subsystem : {"block", "scsi_tape", "scsi_changer"})
+    if (auto node = child_node(u, scsi_device, subsystem)) return node;
+  return std::nullopt;
+}
+
+std::optional<std::string> read_module_parameter(std::string_view module, std::string_view name) {
+  std::ifstream in("/sys/module/" + std::string(module) + "/parameters/" + std::string(name));
+  if (!in) return std::nullopt;
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+std::string read_kernel_command_line() {
+  std::ifstream in("/proc/cmdline");
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
+}  // namespace scsi_probe

@@ -1,0 +1,63 @@
+// The thin layer over sysfs: libudev for finding devices and reading text
+// attributes; plain reads for the kernel's binary attributes (inquiry,
+// vpd_pg*), which libudev returns as C strings and so cuts at the first NUL.
+#pragma once
+
+#include <libudev.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace scsi_probe {
+
+struct UdevDeleter {
+  void operator()(udev* u) const { udev_unref(u); }
+  void operator()(udev_device* d) const { udev_device_unref(d); }
+  void operator()(udev_enumerate* e) const { udev_enumerate_unref(e); }
+  void operator()(udev_hwdb* h) const { udev_hwdb_unref(h); }
+};
+using UdevPtr = std::unique_ptr<udev, UdevDeleter>;
+using UdevDevicePtr = std::unique_ptr<udev_device, UdevDeleter>;
+using UdevEnumeratePtr = std::unique_ptr<udev_enumerate, UdevDeleter>;
+using UdevHwdbPtr = std::unique_ptr<udev_hwdb, UdevDeleter>;
+
+enum class ScsiObjectKind { kHost, kTarget, kDevice };
+
+// Finds the scsi_host, scsi_target or scsi_device named by `arg`: a syspath
+// ("/sys/..."), a devpath ("/devices/..."), a device node ("/dev/sdb",
+// "/dev/sg3", "/dev/st0": the scsi_device behind it), or a kernel name
+// ("2:0:1:0", "target2:0:1", "host2"). On failure returns null and says why
+// in `error`.
+UdevDevicePtr find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kind,
+                               std::string& error);
+
+// Reads a sysfs attribute file of `dev` as bytes (binary-safe, at most
+// `limit` bytes). nullopt when the attribute does not exist or cannot be read.
+std::optional<std::vector<uint8_t>> read_binary_attribute(udev_device* dev, std::string_view name,
+                                                          std::size_t limit = 65536);
+
+// A text attribute through libudev, trailing newline removed.
+std::optional<std::string> read_text_attribute(udev_device* dev, std::string_view name);
+
+// Writes `value` to a sysfs attribute of `dev` (or to an absolute sysfs path
+// when `dev` is null). Returns 0 or the errno of the write: the kernel's
+// answer matters (EINVAL marks a scan address past the host's limits).
+int write_sysfs(udev_device* dev, std::string_view name, std::string_view value);
+
+// The /dev/sgN node of a scsi_device, if the sg driver has one for it.
+std::optional<std::string> generic_node(udev* u, udev_device* scsi_device);
+
+// The block or tape node of a scsi_device (sd, sr, st), if any.
+std::optional<std::string> upper_node(udev* u, udev_device* scsi_device);
+
+// Reads a kernel module parameter (/sys/module/<module>/parameters/<name>).
+std::optional<std::string> read_module_parameter(std::string_view module, std::string_view name);
+
+// /proc/cmdline, empty when unreadable.
+std::string read_kernel_command_line();
+
+}  // namespace scsi_probe

@@ -1,0 +1,90 @@
+#include "sysfs_scan.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace scsi_probe {
+
+namespace {
+
+constexpr const char* kScsiDevices = "/sys/bus/scsi/devices/";
+
+}  // namespace
+
+HostScan::HostScan(udev* u, udev_device* host) : udev_(u), host_dev_(host) {
+  if (auto n = parse_host_name(udev_device_get_sysname(host))) host_ = *n;
+}
+
+int HostScan::write_scan(const std::string& value) {
+  ++writes_;
+  std::string path = std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
+                     std::to_string(host_) + "/scan";
+  return write_sysfs(nullptr, path, value);
+}
+
+bool HostScan::device_exists(unsigned channel, unsigned target, uint64_t lun) const {
+  std::string path = std::string(kScsiDevices) +
+                     format_scsi_address({host_, channel, target, lun});
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+std::vector<uint64_t> HostScan::target_luns(unsigned channel, unsigned target) const {
+  std::vector<uint64_t> luns;
+  DIR* d = opendir(kScsiDevices);
+  if (!d) return luns;
+  while (dirent* e = readdir(d)) {
+    auto a = parse_scsi_address(e->d_name);
+    if (a && a->host == host_ && a->channel == channel && a->target == target)
+      luns.push_back(a->lun);
+  }
+  closedir(d);
+  std::sort(luns.begin(), luns.end());
+  return luns;
+}
+
+std::vector<std::pair<unsigned, unsigned>> HostScan::targets() const {
+  std::vector<std::pair<unsigned, unsigned>> out;
+  DIR* d = opendir(kScsiDevices);
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    auto a = parse_scsi_address(e->d_name);
+    if (a && a->host == host_) out.emplace_back(a->channel, a->target);
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+int HostScan::delete_device(unsigned channel, unsigned target, uint64_t lun) {
+  std::string path = std::string(kScsiDevices) +
+                     format_scsi_address({host_, channel, target, lun}) + "/delete";
+  return write_sysfs(nullptr, path, "1");
+}
+
+std::string HostScan::transport() const {
+  std::string base = std::string(udev_device_get_syspath(host_dev_)) + "/";
+  std::string name = "host" + std::to_string(host_);
+  for (const char* t : {"fc", "sas", "iscsi", "spi", "srp"}) {
+    struct stat st;
+    if (stat((base + t + "_host/" + name).c_str(), &st) == 0) return t;
+  }
+  return {};
+}
+
+UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a) {
+  return UdevDevicePtr(
+      udev_device_new_from_subsystem_sysname(u, "scsi", format_scsi_address(a).c_str()));
+}
+
+int send_synthetic_change(udev_device* dev, const std::string& arguments) {
+  // A fixed UUID would do; udev only passes it on as SYNTH_UUID.
+  return write_sysfs(dev, "uevent",
+                     "change 00000000-0000-0000-0000-000000000000 " + arguments);
+}
+
+}  // namespace scsi_probe

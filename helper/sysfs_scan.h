@@ -1,0 +1,59 @@
+// The kernel's scanning interface in sysfs, and nothing else: a host's `scan`
+// attribute, a device's `delete`, the presence of scsi_devices, synthetic
+// uevents. Every call is one documented ABI operation (scsi-probe(8) lists
+// them); the decisions that drive these calls live in scan_plan.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scsi_address.h"
+#include "sysfs.h"
+
+namespace scsi_probe {
+
+class HostScan {
+ public:
+  // `host` is the scsi_host device (devtype scsi_host).
+  HostScan(udev* u, udev_device* host);
+
+  unsigned host_number() const { return host_; }
+  udev_device* host() const { return host_dev_; }
+
+  // Writes `value` ("C T L" or "C T -") to the host's `scan` attribute and
+  // counts it. Returns 0 or the errno of the write (EINVAL: past the host's
+  // limits). The write is synchronous: when it returns, the kernel's probe
+  // is over and sysfs shows what it created.
+  int write_scan(const std::string& value);
+  int scan_writes() const { return writes_; }
+
+  bool device_exists(unsigned channel, unsigned target, uint64_t lun) const;
+  // The Linux LUNs of one target that exist in sysfs, ascending.
+  std::vector<uint64_t> target_luns(unsigned channel, unsigned target) const;
+  // Every target (channel, id) of this host that has at least one LUN.
+  std::vector<std::pair<unsigned, unsigned>> targets() const;
+
+  // Writes 1 to the device's `delete` attribute. Returns 0 or errno.
+  int delete_device(unsigned channel, unsigned target, uint64_t lun);
+
+  // The transport class of the host ("fc", "sas", "iscsi", "spi", ...), or
+  // empty when it has none.
+  std::string transport() const;
+
+ private:
+  udev* udev_;
+  udev_device* host_dev_;
+  unsigned host_ = 0;
+  int writes_ = 0;
+};
+
+// The scsi_device at H:C:T:L, if it exists.
+UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a);
+
+// Sends a synthetic change uevent to `dev` carrying KEY=VALUE arguments
+// (kernel 4.13+: "change <uuid> KEY=VALUE ..."). Returns 0 or errno.
+int send_synthetic_change(udev_device* dev, const std::string& arguments);
+
+}  // namespace scsi_probe

@@ -1,0 +1,83 @@
+// `scsi-probe target`: the LUN scan of one target (target_scan.h), on its
+// add event, on a change event of one of its LUNs (REPORTED LUNS DATA HAS
+// CHANGED), or on demand.
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <ostream>
+
+#include "commands.h"
+#include "target_scan.h"
+
+namespace scsi_probe {
+
+namespace {
+
+// Resolves "targetH:C:T", a target's syspath, or anything below a target.
+std::optional<TargetRef> resolve_target(udev* u, const std::string& arg, std::string& error) {
+  auto name = parse_target_name(arg);
+  if (!name) {
+    UdevDevicePtr target = find_scsi_object(u, arg, ScsiObjectKind::kTarget, error);
+    if (!target) return std::nullopt;
+    name = parse_target_name(udev_device_get_sysname(target.get()));
+    if (!name) {
+      error = arg + ": unexpected target name";
+      return std::nullopt;
+    }
+  }
+  return TargetRef{name->host, name->channel, name->target};
+}
+
+}  // namespace
+
+int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
+  UdevPtr u(udev_new());
+  if (!u) return kExitInternal;
+  std::string error;
+  auto t = resolve_target(u.get(), inv.object, error);
+  if (!t) {
+    err << "scsi-probe target: " << error << "\n";
+    return kExitNoDevice;
+  }
+  UdevDevicePtr host =
+      find_scsi_object(u.get(), "host" + std::to_string(t->host), ScsiObjectKind::kHost, error);
+  if (!host) {
+    err << "scsi-probe target " << target_name(*t) << ": " << error << "\n";
+    return kExitNoDevice;
+  }
+  ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
+  ScanTrigger trigger = inv.action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
+  Decision d = helper_scans(mode, trigger);
+  if (!d.yes) {
+    out << "SCSI_PROBE_TARGET=" << target_name(*t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
+    if (inv.verbose) err << "scsi-probe target " << target_name(*t) << ": " << d.reason << "\n";
+    return kExitOk;
+  }
+  std::size_t cursor = 0;
+  if (const char* c = std::getenv(std::string(kContinueProperty).c_str()))
+    cursor = parse_continue_cursor(c).value_or(0);
+
+  HostScan hs(u.get(), host.get());
+  auto start = std::chrono::steady_clock::now();
+  TargetScanResult r = scan_target(u.get(), hs, *t, trigger, cursor, inv.verbose, err);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  print_scan_result(*t, r, out);
+  if (r.continue_at) {
+    // The rest goes to a later run: a synthetic change event on the target.
+    UdevDevicePtr target(udev_device_new_from_subsystem_sysname(
+        u.get(), "scsi", ("target" + target_name(*t)).c_str()));
+    int rc = target ? send_synthetic_change(target.get(), std::string(kContinueProperty) + "=" +
+                                                              format_continue_cursor(*r.continue_at))
+                    : ENODEV;
+    out << kContinueProperty << "=" << *r.continue_at << "\n";
+    if (rc) err << "scsi-probe target " << target_name(*t) << ": cannot continue: " << std::strerror(rc) << "\n";
+  }
+  err << "scsi-probe target " << target_name(*t) << ": " << r.added << " LUN(s) added, " << r.removed
+      << " removed, " << hs.scan_writes() << " scan write(s), " << r.commands << " SCSI command(s), "
+      << ms.count() << " ms" << (r.kernel_fallback ? ", kernel scan of this target" : "")
+      << (r.continue_at ? ", continuing in a later run" : "") << "\n";
+  return kExitOk;
+}
+
+}  // namespace scsi_probe

@@ -1,0 +1,247 @@
+#include "target_scan.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ostream>
+
+#include "inquiry.h"
+#include "lun_diff.h"
+#include "quirk_lookup.h"
+#include "report_luns.h"
+#include "scsi_channel.h"
+
+namespace scsi_probe {
+
+std::string target_name(const TargetRef& t) {
+  return std::to_string(t.host) + ":" + std::to_string(t.channel) + ":" + std::to_string(t.target);
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A channel to a scsi_device: its sg node, its bsg node, or its upper driver's.
+std::unique_ptr<ScsiChannel> open_device_channel(udev* u, const ScsiAddress& a, std::string& error) {
+  UdevDevicePtr dev = scsi_device_at(u, a);
+  if (!dev) {
+    error = format_scsi_address(a) + ": gone";
+    return nullptr;
+  }
+  std::vector<std::string> nodes;
+  if (auto n = generic_node(u, dev.get())) nodes.push_back(*n);
+  nodes.push_back("/dev/bsg/" + format_scsi_address(a));
+  if (auto n = upper_node(u, dev.get())) nodes.push_back(*n);
+  for (const auto& node : nodes) {
+    std::string e;
+    if (auto ch = ScsiChannel::open(node, e)) return ch;
+    error = e;
+  }
+  return nullptr;
+}
+
+class TargetScan {
+ public:
+  TargetScan(udev* u, HostScan& host, TargetRef t, bool verbose, std::ostream& err)
+      : u_(u), host_(host), t_(t), verbose_(verbose), err_(err) {}
+
+  TargetScanResult run(ScanTrigger trigger, std::size_t cursor);
+
+ private:
+  void log(const std::string& line) {
+    if (verbose_) err_ << "scsi-probe target " << target_name(t_) << ": " << line << "\n";
+  }
+  ScsiAddress at(uint64_t lun) const { return {t_.host, t_.channel, t_.target, lun}; }
+  bool exists(uint64_t lun) const { return host_.device_exists(t_.channel, t_.target, lun); }
+  // Writes "C T L"; true when the LUN exists afterwards.
+  bool instantiate(uint64_t lun);
+  std::optional<std::vector<uint64_t>> report_luns(uint64_t via);
+  void sequential(const SequentialScan& scan);
+  void remove_gone(std::span<const uint64_t> reported);
+
+  udev* u_;
+  HostScan& host_;
+  TargetRef t_;
+  bool verbose_;
+  std::ostream& err_;
+  TargetScanResult r_;
+};
+
+bool TargetScan::instantiate(uint64_t lun) {
+  auto value = scan_attribute_value(t_.channel, t_.target, lun);
+  if (!value) {
+    r_.reasons.push_back("LUN " + std::to_string(lun) + " does not fit the scan attribute");
+    return false;
+  }
+  int rc = host_.write_scan(*value);
+  if (rc != 0) {
+    log("scan \"" + *value + "\": " + std::strerror(rc));
+    if (rc == EINVAL) r_.reasons.push_back("LUN " + std::to_string(lun) + " past the host's max_lun");
+    return false;
+  }
+  return exists(lun);
+}
+
+std::optional<std::vector<uint64_t>> TargetScan::report_luns(uint64_t via) {
+  std::string error;
+  auto ch = open_device_channel(u_, at(via), error);
+  if (!ch) {
+    r_.reasons.push_back("REPORT LUNS: " + error);
+    return std::nullopt;
+  }
+  CommandResult res = ch->report_luns();
+  r_.commands += ch->commands_sent();
+  std::string where = "REPORT LUNS via LUN " + std::to_string(via);
+  if (!res.ok()) {
+    r_.reasons.push_back(where + ": " + res.error);
+    return std::nullopt;
+  }
+  auto list = parse_report_luns(res.data);
+  if (!list) {
+    r_.reasons.push_back(where + ": answer too short");
+    return std::nullopt;
+  }
+  std::vector<uint64_t> luns;
+  for (const auto& l : list->luns) luns.push_back(linux_lun_from_scsilun(l));
+  r_.reasons.push_back(where + ": " + std::to_string(luns.size()) + " LUN(s)" +
+                       (list->truncated ? " (list cut short)" : ""));
+  return luns;
+}
+
+void TargetScan::sequential(const SequentialScan& scan) {
+  for (auto lun = first_sequential_lun(scan); lun;) {
+    bool added = exists(*lun) || instantiate(*lun);
+    if (added) ++r_.added;
+    lun = next_sequential_lun(scan, *lun, added);
+  }
+}
+
+void TargetScan::remove_gone(std::span<const uint64_t> reported) {
+  auto existing = host_.target_luns(t_.channel, t_.target);
+  for (uint64_t lun : removal_candidates(existing, reported)) {
+    std::string error;
+    auto ch = open_device_channel(u_, at(lun), error);
+    if (!ch) {
+      r_.reasons.push_back("LUN " + std::to_string(lun) + " kept: " + error);
+      continue;
+    }
+    // The target no longer lists it; the LUN itself must confirm on a fresh command.
+    CommandResult res = ch->inquiry(36);
+    r_.commands += ch->commands_sent();
+    RemovalDecision gone = confirm_removal(res.ok(), res.data, res.sense);
+    if (!gone.remove) {
+      r_.reasons.push_back("LUN " + std::to_string(lun) + " kept: " + gone.reason);
+      continue;
+    }
+    int rc = host_.delete_device(t_.channel, t_.target, lun);
+    if (rc == 0) {
+      ++r_.removed;
+      r_.reasons.push_back("LUN " + std::to_string(lun) + " removed: " + gone.reason);
+    } else {
+      r_.reasons.push_back("LUN " + std::to_string(lun) + ": delete: " + std::strerror(rc));
+    }
+  }
+}
+
+TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
+  const auto start = Clock::now();
+  HostLimits limits;  // max_lun is not in sysfs: EINVAL on a write shows it
+  auto existing = host_.target_luns(t_.channel, t_.target);
+  auto has = [&](uint64_t lun) {
+    return std::find(existing.begin(), existing.end(), lun) != existing.end();
+  };
+
+  // Which LUN carries REPORT LUNS: LUN 0, the well-known LUN, any LUN the
+  // target already has; else only the kernel's own scan of this target.
+  TargetAccessInput access_in;
+  access_in.host = limits;
+  access_in.lun0_present = has(0);
+  std::optional<uint64_t> via;
+  bool created_wlun = false;
+  if (access_in.lun0_present) {
+    via = 0;
+  } else if (has(kReportLunsWellKnownLun)) {
+    via = kReportLunsWellKnownLun;
+  } else if (!existing.empty()) {
+    via = existing.front();
+  } else {
+    access_in.well_known_lun_tried = true;
+    access_in.well_known_lun_present = created_wlun = instantiate(kReportLunsWellKnownLun);
+    if (created_wlun) via = kReportLunsWellKnownLun;
+  }
+  if (!via) {
+    r_.reasons.push_back(choose_target_access(access_in).reason);
+    r_.kernel_fallback = true;
+    int rc = host_.write_scan(scan_attribute_target_value(t_.channel, t_.target));
+    if (rc) r_.reasons.push_back(std::string("kernel target scan: ") + std::strerror(rc));
+    r_.added = static_cast<int>(host_.target_luns(t_.channel, t_.target).size());
+    return r_;
+  }
+
+  // The plan follows the INQUIRY and quirks of the LUN the target answers through.
+  UdevDevicePtr dev = scsi_device_at(u_, at(*via));
+  std::vector<uint8_t> inquiry;
+  if (dev)
+    if (auto inq = read_binary_attribute(dev.get(), "inquiry")) inquiry = std::move(*inq);
+  auto inq = parse_standard_inquiry(inquiry);
+  LunScanInput in;
+  in.host = limits;
+  if (inq) {
+    in.scsi_level = kernel_scsi_level(*inq);
+    in.flags = lookup_quirks(u_, inq->vendor, inq->model, inq->revision, dev.get()).flags;
+  }
+  if (auto max = read_module_parameter("scsi_mod", "max_luns"))
+    if (auto v = parse_kernel_ull(*max)) in.max_scsi_luns = *v;
+  LunScanPlan plan = plan_lun_scan(in);
+  r_.reasons.push_back(plan.reason);
+
+  std::optional<std::vector<uint64_t>> reported;
+  if (plan.method == LunScanMethod::kReportLuns) reported = report_luns(*via);
+  if (reported) {
+    existing = host_.target_luns(t_.channel, t_.target);
+    ReportedLunsInput rin;
+    rin.reported = *reported;
+    rin.existing = existing;
+    rin.host = limits;
+    auto choices = choose_reported_luns(rin);
+    const BatchLimits budget;
+    Batch batch = plan_batch(choices.size(), cursor, budget);
+    for (std::size_t i = batch.begin; i < batch.end; ++i) {
+      if (choices[i].action != LunAction::kInstantiate) continue;
+      if (instantiate(choices[i].linux_lun)) ++r_.added;
+      auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+      if (auto stop = stop_for_time(batch, i + 1, elapsed, budget)) {
+        r_.continue_at = stop;
+        break;
+      }
+    }
+    if (!r_.continue_at) r_.continue_at = batch.next;
+    if (trigger == ScanTrigger::kRescan && !r_.continue_at) remove_gone(*reported);
+    if (created_wlun && delete_well_known_lun_after_use(*reported))
+      host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun);
+  } else {
+    if (created_wlun) host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun);
+    if (plan.method != LunScanMethod::kLun0Only) sequential(plan.sequential);
+  }
+  return r_;
+}
+
+}  // namespace
+
+TargetScanResult scan_target(udev* u, HostScan& host, const TargetRef& t, ScanTrigger trigger,
+                             std::size_t cursor, bool verbose, std::ostream& err) {
+  return TargetScan(u, host, t, verbose, err).run(trigger, cursor);
+}
+
+void print_scan_result(const TargetRef& t, const TargetScanResult& r, std::ostream& out) {
+  std::string reason;
+  for (const auto& x : r.reasons) reason += (reason.empty() ? "" : "; ") + x;
+  out << "SCSI_PROBE_TARGET=" << target_name(t) << "\n"
+      << "SCSI_PROBE_LUNS_ADDED=" << r.added << "\n"
+      << "SCSI_PROBE_LUNS_REMOVED=" << r.removed << "\n"
+      << "SCSI_PROBE_KERNEL_SCAN=" << (r.kernel_fallback ? 1 : 0) << "\n"
+      << "SCSI_PROBE_REASON=" << reason << "\n";
+}
+
+}  // namespace scsi_probe

@@ -1,0 +1,41 @@
+// The LUN scan of one target, shared by `scsi-probe target` and the rescan
+// of `scsi-probe host`: the kernel's own per-target scan (REPORT LUNS, or its
+// sequential walk) reproduced from user space, each LUN instantiated with the
+// host's `scan` attribute; on a rescan also the removal of LUNs that are gone.
+#pragma once
+
+#include <cstddef>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "quirks.h"
+#include "scan_plan.h"
+#include "sysfs_scan.h"
+
+namespace scsi_probe {
+
+struct TargetRef {
+  unsigned host = 0, channel = 0, target = 0;
+};
+
+std::string target_name(const TargetRef& t);
+
+struct TargetScanResult {
+  int added = 0;
+  int removed = 0;
+  int commands = 0;
+  bool kernel_fallback = false;            // "C T -" was written
+  std::optional<std::size_t> continue_at;  // cursor for the next run
+  std::vector<std::string> reasons;
+};
+
+// Scans one target. `cursor` resumes a list cut by an earlier run.
+TargetScanResult scan_target(udev* u, HostScan& host, const TargetRef& t, ScanTrigger trigger,
+                             std::size_t cursor, bool verbose, std::ostream& err);
+
+// SCSI_PROBE_* lines describing a scan, for stdout.
+void print_scan_result(const TargetRef& t, const TargetScanResult& r, std::ostream& out);
+
+}  // namespace scsi_probe
