@@ -29,5 +29,6 @@ struct Invocation {
 int run_device(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_host(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err);
+int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& err);
 
 }  // namespace scsi_probe

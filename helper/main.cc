@@ -38,6 +38,12 @@ int main(int argc, char** argv) {
                 "rescan them: add new LUNs, remove LUNs that are gone");
   add_common(target, inv, "the scsi_target or anything below it: syspath, devpath, node, targetH:C:T");
 
+  bool json = false;
+  auto* show = app.add_subcommand(
+      "show", "list hosts, targets and LUNs with identification, quirks and decisions");
+  show->add_option("object", inv.object, "narrow to one host (hostN) or device (H:C:T:L, node)");
+  show->add_flag("--json", json, "one JSON object (schema: scsi-probe(8))");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -53,6 +59,7 @@ int main(int argc, char** argv) {
     if (*device) return run_device(inv, std::cout, std::cerr);
     if (*host) return run_host(inv, std::cout, std::cerr);
     if (*target) return run_target(inv, std::cout, std::cerr);
+    if (*show) return run_show(inv, json, std::cout, std::cerr);
   } catch (const std::exception& e) {
     std::cerr << "scsi-probe: internal error: " << e.what() << "\n";
     return kExitInternal;
