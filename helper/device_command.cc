@@ -1,6 +1,5 @@
 // `scsi-probe device`: identification of one scsi_device.
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <ostream>
 
@@ -16,13 +15,6 @@ namespace scsi_probe {
 
 namespace {
 
-int parse_int(const std::optional<std::string>& s, int fallback) {
-  if (!s) return fallback;
-  int v = fallback;
-  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
-  return ec == std::errc() ? v : fallback;
-}
-
 DeviceData read_device_data(udev_device* dev) {
   DeviceData d;
   if (auto inq = read_binary_attribute(dev, "inquiry")) d.inquiry = std::move(*inq);
@@ -32,7 +24,7 @@ DeviceData read_device_data(udev_device* dev) {
     if (auto page = read_binary_attribute(dev, vpd_attribute_name(code)); page && !page->empty())
       d.vpd[code] = std::move(*page);
   }
-  d.scsi_level = parse_int(read_text_attribute(dev, "scsi_level"), -1);
+  d.scsi_level = static_cast<int>(read_int_attribute(dev, "scsi_level").value_or(-1));
   return d;
 }
 

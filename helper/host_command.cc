@@ -65,7 +65,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   HostScan hs(u.get(), host.get());
   std::string name = "host" + std::to_string(hs.host_number());
   UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u.get(), "scsi_host", name.c_str()));
-  std::string proc_name = shost ? read_text_attribute(shost.get(), "proc_name").value_or("") : "";
+  std::string proc_name = hs.proc_name();
 
   // A continuation carries the action of the run it continues.
   std::string action = inv.action;
@@ -107,15 +107,13 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
     if (trigger == ScanTrigger::kRescan)
       for (auto [c, t] : known) rescan_target(c, t);
   } else {
-    int this_id = -1;
-    if (shost)
-      if (auto v = read_text_attribute(shost.get(), "this_id")) this_id = std::atoi(v->c_str());
+    long long this_id = shost ? read_int_attribute(shost.get(), "this_id").value_or(-1) : -1;
     auto from = parse_walk_cursor(std::getenv("SCSI_PROBE_CONTINUE")).value_or(std::make_pair(0u, 0u));
     bool wlun_refused = false;
     for (unsigned c = from.first;; ++c) {
       bool channel_exists = false;
       for (unsigned t = c == from.first ? from.second : 0;; ++t) {
-        if (static_cast<int>(t) == this_id) continue;
+        if (static_cast<long long>(t) == this_id) continue;
         if (t >= kMaxIdsPerChannel) {
           w.notes.push_back("stopped at ID " + std::to_string(t) + " of channel " + std::to_string(c));
           break;

@@ -246,8 +246,6 @@ bool delete_well_known_lun_after_use(std::span<const uint64_t> reported) {
   return std::find(reported.begin(), reported.end(), kReportLunsWellKnownLun) == reported.end();
 }
 
-bool continue_report_lun_scan(ProbeResult probed) { return probed != ProbeResult::kNoResponse; }
-
 Batch plan_batch(std::size_t total, std::size_t cursor, const BatchLimits& limits) {
   if (cursor >= total) return {total, total, std::nullopt};
   const std::size_t per_run = std::max<std::size_t>(1, limits.max_luns_per_run);

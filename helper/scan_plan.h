@@ -202,7 +202,10 @@ struct ReportedLunsInput {
 
 // scsi_report_lun_scan's loop: every listed LUN not above max_lun is probed,
 // in list order (well-known LUNs included: the kernel does not skip them and
-// scsi_probe_and_add_lun exempts them from the "type 0x1f" rule).
+// scsi_probe_and_add_lun exempts them from the "type 0x1f" rule). A LUN that
+// answers "not here" is simply not added and the list goes on; the kernel
+// aborts the list only on a LUN that gives no response at all, which a
+// `scan` write cannot tell apart from "not here", so the shell goes on.
 std::vector<LunChoice> choose_reported_luns(const ReportedLunsInput& in);
 
 // The LUNs to write, in order: the kInstantiate entries.
@@ -212,10 +215,6 @@ std::vector<uint64_t> luns_to_instantiate(std::span<const LunChoice> choices);
 // deleted after use: yes, unless the target itself listed it (then the
 // kernel's scan would have kept it).
 bool delete_well_known_lun_after_use(std::span<const uint64_t> reported);
-
-// scsi_report_lun_scan stops the whole list at the first LUN that gives no
-// response at all; a LUN that answers "not here" (target present) is skipped.
-bool continue_report_lun_scan(ProbeResult probed);
 
 // --- Bounded runs ------------------------------------------------------------
 

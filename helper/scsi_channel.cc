@@ -11,6 +11,7 @@
 #include <scsi/sg_pt.h>
 
 #include "cdb.h"
+#include "report_luns.h"
 
 namespace scsi_probe {
 
@@ -141,17 +142,17 @@ CommandResult ScsiChannel::vpd_page(uint8_t page) {
 }
 
 CommandResult ScsiChannel::report_luns(uint8_t select_report) {
-  // 8 header bytes + 511 LUNs: enough for most targets in one command.
-  std::size_t length = 8 + 511 * 8;
-  CommandResult r = execute(report_luns_cdb(select_report, static_cast<uint32_t>(length)), length);
-  if (!r.ok() || r.data.size() < 4) return r;
-  std::size_t claimed = 8 + ((std::size_t(r.data[0]) << 24) | (std::size_t(r.data[1]) << 16) |
-                             (std::size_t(r.data[2]) << 8) | r.data[3]);
-  // SPC caps the list at what fits a 32-bit length; the kernel caps it lower.
-  constexpr std::size_t kMax = 8 + 65536 * 8;
-  if (claimed <= r.data.size() || claimed > kMax) return r;
-  CommandResult again =
-      execute(report_luns_cdb(select_report, static_cast<uint32_t>(claimed)), claimed);
+  // 511 LUNs and the header first, as the kernel does; then the length the
+  // target claims, up to 65,536 LUNs.
+  constexpr uint32_t kFirst = 8 + 511 * 8;
+  constexpr uint32_t kMax = 8 + 65536 * 8;
+  CommandResult r = execute(report_luns_cdb(select_report, kFirst), kFirst);
+  if (!r.ok()) return r;
+  auto list = parse_report_luns(r.data);
+  if (!list) return r;
+  auto retry = report_luns_retry_allocation(*list, kFirst, kMax);
+  if (!retry) return r;
+  CommandResult again = execute(report_luns_cdb(select_report, *retry), *retry);
   return again.ok() ? again : r;
 }
 

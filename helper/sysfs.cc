@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -113,6 +114,15 @@ std::optional<std::string> read_text_attribute(udev_device* dev, std::string_vie
   std::string s(v);
   while (!s.empty() && (s.back() == '\n')) s.pop_back();
   return s;
+}
+
+std::optional<long long> read_int_attribute(udev_device* dev, std::string_view name) {
+  auto text = read_text_attribute(dev, name);
+  if (!text) return std::nullopt;
+  long long v = 0;
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || p != text->data() + text->size()) return std::nullopt;
+  return v;
 }
 
 int write_sysfs(udev_device* dev, std::string_view name, std::string_view value) {

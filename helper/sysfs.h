@@ -43,6 +43,9 @@ std::optional<std::vector<uint8_t>> read_binary_attribute(udev_device* dev, std:
 // A text attribute through libudev, trailing newline removed.
 std::optional<std::string> read_text_attribute(udev_device* dev, std::string_view name);
 
+// A decimal integer attribute; nullopt when absent or not a number.
+std::optional<long long> read_int_attribute(udev_device* dev, std::string_view name);
+
 // Writes `value` to a sysfs attribute of `dev` (or to an absolute sysfs path
 // when `dev` is null). Returns 0 or the errno of the write: the kernel's
 // answer matters (EINVAL marks a scan address past the host's limits).

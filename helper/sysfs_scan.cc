@@ -66,6 +66,12 @@ int HostScan::delete_device(unsigned channel, unsigned target, uint64_t lun) {
   return write_sysfs(nullptr, path, "1");
 }
 
+std::string HostScan::proc_name() const {
+  UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(
+      udev_, "scsi_host", ("host" + std::to_string(host_)).c_str()));
+  return shost ? read_text_attribute(shost.get(), "proc_name").value_or("") : "";
+}
+
 std::string HostScan::transport() const {
   std::string base = std::string(udev_device_get_syspath(host_dev_)) + "/";
   std::string name = "host" + std::to_string(host_);

@@ -38,6 +38,9 @@ class HostScan {
   // Writes 1 to the device's `delete` attribute. Returns 0 or errno.
   int delete_device(unsigned channel, unsigned target, uint64_t lun);
 
+  // The host driver's name (scsi_host `proc_name`).
+  std::string proc_name() const;
+
   // The transport class of the host ("fc", "sas", "iscsi", "spi", ...), or
   // empty when it has none.
   std::string transport() const;

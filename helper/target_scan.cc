@@ -187,8 +187,13 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
   auto inq = parse_standard_inquiry(inquiry);
   LunScanInput in;
   in.host = limits;
+  // usb-storage sets the target's no_report_luns itself (scsiglue.c).
+  in.no_report_luns = host_.proc_name() == "usb-storage";
   if (inq) {
-    in.scsi_level = kernel_scsi_level(*inq);
+    // The kernel's own scsi_level where sysfs has it: its derivation from the
+    // version byte changed between kernel releases.
+    in.scsi_level = dev ? read_int_attribute(dev.get(), "scsi_level").value_or(kernel_scsi_level(*inq))
+                        : kernel_scsi_level(*inq);
     in.flags = lookup_quirks(u_, inq->vendor, inq->model, inq->revision, dev.get()).flags;
   }
   if (auto max = read_module_parameter("scsi_mod", "max_luns"))
@@ -204,6 +209,8 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
     rin.reported = *reported;
     rin.existing = existing;
     rin.host = limits;
+    // On a target's add event the host walk wrote "C T 0" already.
+    rin.lun0_probed = trigger == ScanTrigger::kTargetAdded;
     auto choices = choose_reported_luns(rin);
     const BatchLimits budget;
     Batch batch = plan_batch(choices.size(), cursor, budget);
