@@ -527,12 +527,6 @@ TEST(ChooseReportedLuns, SixteenThousandFlatLuns) {
   EXPECT_EQ(luns.back(), 32767u);
 }
 
-TEST(ContinueReportLunScan, AbortsOnlyOnNoResponse) {
-  EXPECT_TRUE(continue_report_lun_scan(ProbeResult::kLunPresent));
-  EXPECT_TRUE(continue_report_lun_scan(ProbeResult::kTargetPresent));
-  EXPECT_FALSE(continue_report_lun_scan(ProbeResult::kNoResponse));
-}
-
 // --- batching -----------------------------------------------------------------
 
 TEST(PlanBatch, SlicesAndContinues) {
