@@ -100,7 +100,7 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   std::string warning_text;
   for (const auto& w : warnings) warning_text += (warning_text.empty() ? "" : "; ") + w;
   if (!warning_text.empty()) set_property(id.properties, "SCSI_PROBE_WARNING", warning_text);
-  out << format_properties(id.properties);
+  out << format_udev_properties(id.properties);
 
   const std::string* serial = find_property(id.properties, "ID_SERIAL");
   err << "scsi-probe device " << name << ": " << (serial ? *serial : "(no ID_SERIAL)")

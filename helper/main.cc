@@ -21,6 +21,8 @@ void add_common(CLI::App* cmd, scsi_probe::Invocation& inv, const char* what) {
 
 int main(int argc, char** argv) {
   using namespace scsi_probe;
+  // One write per line into udev's log, not one per << (cerr is unbuffered).
+  std::cerr.unsetf(std::ios_base::unitbuf);
   CLI::App app{"scsi-probe: event-driven SCSI scanning and identification, one object per run"};
   app.set_version_flag("--version", SCSI_PROBE_VERSION);
   app.require_subcommand(1);

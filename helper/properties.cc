@@ -30,4 +30,18 @@ std::string format_properties(const Properties& props) {
   return out;
 }
 
+std::string format_udev_properties(const Properties& props) {
+  std::string out;
+  for (const auto& p : props) {
+    std::string_view value(p.value);
+    value = value.substr(0, value.find('\n'));
+    if (p.key.empty() || value.empty()) continue;
+    out += p.key;
+    out += '=';
+    out += value;
+    out += '\n';
+  }
+  return out;
+}
+
 }  // namespace scsi_probe

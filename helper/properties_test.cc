@@ -21,5 +21,11 @@ TEST(Properties, FindReturnsNullWhenAbsent) {
   EXPECT_EQ(find_property(p, "B"), nullptr);
 }
 
+TEST(Properties, UdevFormatDropsEmptyValuesAndCutsAtNewline) {
+  Properties p{{"A", ""}, {"B", "one\ntwo"}, {"", "x"}, {"C", "\nx"}, {"D", "d"}};
+  EXPECT_EQ(format_udev_properties(p), "B=one\nD=d\n");
+  EXPECT_EQ(format_properties(p), "A=\nB=one\ntwo\n=x\nC=\nx\nD=d\n");
+}
+
 }  // namespace
 }  // namespace scsi_probe

@@ -158,7 +158,6 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
   access_in.host = limits;
   access_in.lun0_present = has(0);
   std::optional<uint64_t> via;
-  bool created_wlun = false;
   if (access_in.lun0_present) {
     via = 0;
   } else if (has(kReportLunsWellKnownLun)) {
@@ -167,8 +166,8 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
     via = existing.front();
   } else {
     access_in.well_known_lun_tried = true;
-    access_in.well_known_lun_present = created_wlun = instantiate(kReportLunsWellKnownLun);
-    if (created_wlun) via = kReportLunsWellKnownLun;
+    access_in.well_known_lun_present = instantiate(kReportLunsWellKnownLun);
+    if (access_in.well_known_lun_present) via = kReportLunsWellKnownLun;
   }
   if (!via) {
     r_.reasons.push_back(choose_target_access(access_in).reason);
@@ -225,10 +224,12 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
     }
     if (!r_.continue_at) r_.continue_at = batch.next;
     if (trigger == ScanTrigger::kRescan && !r_.continue_at) remove_gone(*reported);
-    if (created_wlun && delete_well_known_lun_after_use(*reported))
+    // The kernel's own scan never keeps the well-known LUN it went through.
+    if (*via == kReportLunsWellKnownLun && delete_well_known_lun_after_use(*reported))
       host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun);
   } else {
-    if (created_wlun) host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun);
+    if (*via == kReportLunsWellKnownLun)
+      host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun);
     if (plan.method != LunScanMethod::kLun0Only) sequential(plan.sequential);
   }
   return r_;
