@@ -47,6 +47,7 @@ struct WalkResult {
 };
 
 constexpr std::chrono::seconds kWalkBudget{60};
+constexpr const char* kDriversAutoprobe = "/sys/bus/scsi/drivers_autoprobe";
 // Drivers without a transport class have max_id in the hundreds; a host
 // that accepts more IDs than this is walked no further.
 constexpr unsigned kMaxIdsPerChannel = 65536;
@@ -69,7 +70,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
 
   // A continuation carries the action of the run it continues.
   std::string action = inv.action;
-  if (const char* a = std::getenv("SCSI_PROBE_ACTION")) action = a;
+  if (const char* a = synthetic_argument("SCSI_PROBE_ACTION")) action = a;
   ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
   ScanTrigger trigger = action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
   Decision d = helper_scans(mode, trigger);
@@ -78,6 +79,14 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
     out << "SCSI_PROBE_REASON=" << d.reason << "\n";
     if (inv.verbose) err << "scsi-probe host " << name << ": " << d.reason << "\n";
     return kExitOk;
+  }
+  // Under manual scanning the helper also owns attachment: the kernel binds
+  // no upper-level driver by itself, `scsi-probe device` does (scsi-probe(8)).
+  if (mode == ScanMode::kManual && !inv.dry_run &&
+      read_sysfs_text(kDriversAutoprobe).value_or("0") != "0") {
+    if (int rc = write_sysfs(nullptr, kDriversAutoprobe, "0"))
+      err << "scsi-probe host " << name << ": " << kDriversAutoprobe << ": " << std::strerror(rc)
+          << ": the kernel keeps binding drivers itself\n";
   }
   if (discovery_needs_scan_start(proc_name))
     err << "scsi-probe host " << name << ": " << proc_name
@@ -108,7 +117,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
       for (auto [c, t] : known) rescan_target(c, t);
   } else {
     long long this_id = shost ? read_int_attribute(shost.get(), "this_id").value_or(-1) : -1;
-    auto from = parse_walk_cursor(std::getenv("SCSI_PROBE_CONTINUE")).value_or(std::make_pair(0u, 0u));
+    auto from = parse_walk_cursor(synthetic_argument("SCSI_PROBE_CONTINUE")).value_or(std::make_pair(0u, 0u));
     bool wlun_refused = false;
     for (unsigned c = from.first;; ++c) {
       bool channel_exists = false;

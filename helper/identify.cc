@@ -4,6 +4,7 @@
 
 #include "scsi_id_properties.h"
 #include "sg_inq_properties.h"
+#include "vpd_pages.h"
 
 namespace scsi_probe {
 
@@ -11,11 +12,17 @@ namespace {
 
 constexpr std::array<uint8_t, 3> kPages{0x00, 0x80, 0x83};
 
-// scsi_id's view of a page: the kernel's copy, an empty answer for a page
-// the kernel asked about in vain, or unknown when the kernel asked nothing.
+// scsi_id's view of a page: the kernel's copy; an empty answer (rejected)
+// for a page that page 0 lists but the kernel could not read; unknown for a
+// page the kernel never asked for (no page 0, or a page it does not list,
+// which scsi_id still asks for: 0x80 along with 0x83).
 std::optional<std::vector<uint8_t>> scsi_id_page(const DeviceData& d, uint8_t code) {
   if (const auto* p = d.page(code)) return *p;
-  if (d.page(0x00)) return std::vector<uint8_t>{};
+  const auto* page0 = d.page(0x00);
+  if (!page0) return std::nullopt;
+  if (code == 0x00) return std::vector<uint8_t>{};
+  auto listed = parse_supported_pages(*page0);
+  if (listed && listed->supports(code)) return std::vector<uint8_t>{};
   return std::nullopt;
 }
 
@@ -41,12 +48,13 @@ Identity identify_device(const DeviceData& d) {
   in.vpd_pg80 = scsi_id_page(d, 0x80);
   in.vpd_pg83 = scsi_id_page(d, 0x83);
   ScsiIdResult sid = scsi_id_properties(in);
+  id.missing_pages = sid.missing_pages;
   bool complete = sid.missing_pages.empty();
   for (auto& p : sid.properties)
     if (complete || inquiry_only_key(p.key)) id.properties.push_back(std::move(p));
   if (!complete)
     id.warnings.push_back(
-        "the kernel read no VPD from this device: ID_SERIAL left to scsi_id");
+        "scsi_id would read VPD pages the kernel did not: ID_SERIAL left to scsi_id");
 
   for (auto& p : sg_inq_properties(d.inquiry, page_or_empty(d, 0x80), page_or_empty(d, 0x83)))
     id.properties.push_back(std::move(p));

@@ -47,6 +47,14 @@ std::unique_ptr<ScsiChannel> ScsiChannel::open(const std::string& node, std::str
   return std::unique_ptr<ScsiChannel>(new ScsiChannel(fd, node));
 }
 
+std::unique_ptr<ScsiChannel> ScsiChannel::open_first(const std::vector<std::string>& nodes,
+                                                     std::string& error) {
+  error = "no sg, bsg or upper-level node to send commands through";
+  for (const auto& node : nodes)
+    if (auto ch = open(node, error)) return ch;
+  return nullptr;
+}
+
 ScsiChannel::~ScsiChannel() { scsi_pt_close_device(fd_); }
 
 CommandResult ScsiChannel::execute_once(std::span<const uint8_t> cdb,

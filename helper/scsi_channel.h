@@ -26,6 +26,9 @@ class ScsiChannel {
  public:
   // Opens `node` (an sg, block or tape node) read-only and non-blocking.
   static std::unique_ptr<ScsiChannel> open(const std::string& node, std::string& error);
+  // The first of `nodes` that opens; `error` says why none did.
+  static std::unique_ptr<ScsiChannel> open_first(const std::vector<std::string>& nodes,
+                                                 std::string& error);
   ~ScsiChannel();
   ScsiChannel(const ScsiChannel&) = delete;
   ScsiChannel& operator=(const ScsiChannel&) = delete;

@@ -21,7 +21,11 @@ namespace scsi_probe {
 // returned nothing for: scsi_id treats both alike. nullopt is an answer the
 // caller does not have (yet).
 struct ScsiIdInput {
-  std::vector<uint8_t> inquiry;  // standard INQUIRY data
+  // Standard INQUIRY data as the device returns it. The kernel's sysfs copy
+  // is not that: scsi_scan.c blanks every byte of vendor, model and revision
+  // outside 0x20-0x7e and all of a field after a NUL, while scsi_id sends
+  // its own INQUIRY and sees the raw bytes.
+  std::vector<uint8_t> inquiry;
   std::optional<std::vector<uint8_t>> vpd_pg0;
   std::optional<std::vector<uint8_t>> vpd_pg80;
   std::optional<std::vector<uint8_t>> vpd_pg83;

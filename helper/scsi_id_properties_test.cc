@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -43,22 +44,46 @@ std::vector<std::string> fixture_folders() {
 
 class ScsiIdFixture : public testing::TestWithParam<std::string> {};
 
-// Our lines against the real scsi_id's, byte for byte. A page file the
-// fixture lacks is a page the device rejected, as the shim replays it.
+// The ID_* lines that depend on the standard INQUIRY alone.
+std::string inquiry_lines(const std::string& text) {
+  std::size_t end = 0;
+  for (int line = 0; line < 7 && end != std::string::npos; line++) {
+    end = text.find('\n', end);
+    if (end != std::string::npos) end++;
+  }
+  return text.substr(0, end);
+}
+
+// Our lines against the real scsi_id's, byte for byte. In a hand-built
+// folder a missing page file is a page the device rejects (the shim replays
+// it so). A captured folder holds the kernel's cache: without vpd_pg00 the
+// kernel read no VPD, so the pages scsi_id read from the device are unknown
+// and only the INQUIRY lines can be compared.
 TEST_P(ScsiIdFixture, MatchesRealScsiId) {
   const fs::path dir = fs::path(FIXTURE_DIR) / GetParam();
   const auto expected = read_file(dir / "scsi_id.export");
   if (!expected) GTEST_SKIP() << "no scsi_id.export in " << dir;
   const auto inquiry = read_bytes(dir / "inquiry");
   ASSERT_TRUE(inquiry) << "no inquiry in " << dir;
+  const bool kernel_cache = GetParam().starts_with("devices/");
+  const bool vpd_known = !kernel_cache || fs::exists(dir / "vpd_pg00");
+  auto page = [&](const char* name) -> std::optional<Bytes> {
+    auto bytes = read_bytes(dir / name);
+    if (bytes || !vpd_known) return bytes;
+    return Bytes{};
+  };
   ScsiIdInput input;
   input.inquiry = *inquiry;
-  input.vpd_pg0 = read_bytes(dir / "vpd_pg0").value_or(Bytes{});
-  input.vpd_pg80 = read_bytes(dir / "vpd_pg80").value_or(Bytes{});
-  input.vpd_pg83 = read_bytes(dir / "vpd_pg83").value_or(Bytes{});
+  input.vpd_pg0 = page("vpd_pg00");
+  input.vpd_pg80 = page("vpd_pg80");
+  input.vpd_pg83 = page("vpd_pg83");
   const ScsiIdResult result = scsi_id_properties(input);
-  EXPECT_TRUE(result.missing_pages.empty());
-  EXPECT_EQ(format_properties(result.properties), *expected);
+  const std::string ours = format_properties(result.properties);
+  if (!result.missing_pages.empty()) {
+    EXPECT_EQ(inquiry_lines(ours), inquiry_lines(*expected));
+    GTEST_SKIP() << "the kernel cached no VPD: VPD lines not compared";
+  }
+  EXPECT_EQ(ours, *expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, ScsiIdFixture, testing::ValuesIn(fixture_folders()),

@@ -174,12 +174,23 @@ std::optional<std::string> upper_node(udev* u, udev_device* scsi_device) {
   return std::nullopt;
 }
 
-std::optional<std::string> read_module_parameter(std::string_view module, std::string_view name) {
-  std::ifstream in("/sys/module/" + std::string(module) + "/parameters/" + std::string(name));
-  if (!in) return std::nullopt;
+std::vector<std::string> command_nodes(udev* u, udev_device* scsi_device) {
+  std::vector<std::string> nodes;
+  if (auto n = generic_node(u, scsi_device)) nodes.push_back(*n);
+  if (auto n = child_node(u, scsi_device, "bsg")) nodes.push_back(*n);
+  if (auto n = upper_node(u, scsi_device)) nodes.push_back(*n);
+  return nodes;
+}
+
+std::optional<std::string> read_sysfs_text(const std::string& path) {
+  std::ifstream in(path);
   std::string s;
-  std::getline(in, s);
+  if (!in || !std::getline(in, s)) return std::nullopt;
   return s;
+}
+
+std::optional<std::string> read_module_parameter(std::string_view module, std::string_view name) {
+  return read_sysfs_text("/sys/module/" + std::string(module) + "/parameters/" + std::string(name));
 }
 
 std::string read_kernel_command_line() {

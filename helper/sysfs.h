@@ -57,6 +57,15 @@ std::optional<std::string> generic_node(udev* u, udev_device* scsi_device);
 // The block or tape node of a scsi_device (sd, sr, st), if any.
 std::optional<std::string> upper_node(udev* u, udev_device* scsi_device);
 
+// The nodes SCSI commands can go through, best first: sg (when its module is
+// loaded), bsg (built into Debian's kernel, there from the device's
+// creation), the upper-level driver's node.
+std::vector<std::string> command_nodes(udev* u, udev_device* scsi_device);
+
+// The first line of a sysfs file given by its path (a bus or module
+// attribute), nullopt when unreadable.
+std::optional<std::string> read_sysfs_text(const std::string& path);
+
 // Reads a kernel module parameter (/sys/module/<module>/parameters/<name>).
 std::optional<std::string> read_module_parameter(std::string_view module, std::string_view name);
 

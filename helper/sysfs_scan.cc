@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace scsi_probe {
@@ -91,6 +92,10 @@ int send_synthetic_change(udev_device* dev, const std::string& arguments) {
   // A fixed UUID would do; udev only passes it on as SYNTH_UUID.
   return write_sysfs(dev, "uevent",
                      "change 00000000-0000-0000-0000-000000000000 " + arguments);
+}
+
+const char* synthetic_argument(const std::string& key) {
+  return std::getenv(("SYNTH_ARG_" + key).c_str());
 }
 
 }  // namespace scsi_probe

@@ -59,4 +59,8 @@ UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a);
 // (kernel 4.13+: "change <uuid> KEY=VALUE ..."). Returns 0 or errno.
 int send_synthetic_change(udev_device* dev, const std::string& arguments);
 
+// An argument of the synthetic uevent being handled: the kernel passes
+// KEY=VALUE on as SYNTH_ARG_KEY=VALUE. Null when absent.
+const char* synthetic_argument(const std::string& key);
+
 }  // namespace scsi_probe

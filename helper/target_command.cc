@@ -55,7 +55,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     return kExitOk;
   }
   std::size_t cursor = 0;
-  if (const char* c = std::getenv(std::string(kContinueProperty).c_str()))
+  if (const char* c = synthetic_argument(std::string(kContinueProperty)))
     cursor = parse_continue_cursor(c).value_or(0);
 
   HostScan hs(u.get(), host.get());

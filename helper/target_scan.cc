@@ -22,23 +22,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A channel to a scsi_device: its sg node, its bsg node, or its upper driver's.
 std::unique_ptr<ScsiChannel> open_device_channel(udev* u, const ScsiAddress& a, std::string& error) {
   UdevDevicePtr dev = scsi_device_at(u, a);
   if (!dev) {
     error = format_scsi_address(a) + ": gone";
     return nullptr;
   }
-  std::vector<std::string> nodes;
-  if (auto n = generic_node(u, dev.get())) nodes.push_back(*n);
-  nodes.push_back("/dev/bsg/" + format_scsi_address(a));
-  if (auto n = upper_node(u, dev.get())) nodes.push_back(*n);
-  for (const auto& node : nodes) {
-    std::string e;
-    if (auto ch = ScsiChannel::open(node, e)) return ch;
-    error = e;
-  }
-  return nullptr;
+  return ScsiChannel::open_first(command_nodes(u, dev.get()), error);
 }
 
 class TargetScan {

@@ -8,8 +8,8 @@
  * The node looks like a block device (sd, 8:0), so sg3_utils uses SG_IO v3
  * as it would on /dev/sdX. SG_IO v4 ('Q') gets EINVAL, as the block layer
  * gives it, and scsi_id falls back to v3. Standard INQUIRY is answered from
- * the file "inquiry", VPD page N from "vpd_pgN" (N in hex without leading
- * zeros, as sysfs names them: vpd_pg0, vpd_pg83); a missing file, any other
+ * the file "inquiry", VPD page NN from "vpd_pgNN" (two hex digits, as in the
+ * shared fixture layout: vpd_pg00, vpd_pg83); a missing file, any other
  * command or a CDB field the shim does not model gives CHECK CONDITION,
  * ILLEGAL REQUEST. Replies are cut to the allocation length and the buffer,
  * as a device and the kernel do. */
@@ -190,7 +190,7 @@ static void answer_inquiry(sg_io_hdr_t *h, const uint8_t *cdb) {
     return;
   }
   if (evpd)
-    snprintf(name, sizeof(name), "vpd_pg%x", cdb[2]);
+    snprintf(name, sizeof(name), "vpd_pg%02x", cdb[2]);
   else
     snprintf(name, sizeof(name), "inquiry");
   long len = read_fixture(name, data, sizeof(data));

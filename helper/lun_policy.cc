@@ -1,0 +1,631 @@
+#include "lun_policy.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <limits>
+#include <span>
+
+namespace scsi_probe {
+
+namespace {
+
+constexpr std::size_t kMaxIscsiNameLength = 223;  // RFC 7143 6.3
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = lower(c);
+  return out;
+}
+
+bool is_hex_digit(char c) {
+  return (c >= '0' && c <= '9') || (lower(c) >= 'a' && lower(c) <= 'f');
+}
+
+bool all_hex(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_hex_digit);
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && lowercase(s.substr(0, prefix.size())) == prefix;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (is_blank(s.front()) || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (is_blank(s.back()) || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == sep) {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts;
+}
+
+// Decimal, or hexadecimal after "0x"; nothing else (no sign, no blanks).
+std::optional<uint64_t> parse_number(std::string_view s) {
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && lower(s[1]) == 'x') {
+    s.remove_prefix(2);
+    base = 16;
+  }
+  if (s.empty()) return std::nullopt;
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// A parse step: the value, or the message of what is wrong.
+template <typename T>
+struct Parsed {
+  std::optional<T> value;
+  std::string error;
+};
+
+Parsed<NumberSet> parse_number_set(std::string_view text, std::string_view what, uint64_t max) {
+  Parsed<NumberSet> r;
+  if (text == "*") {
+    r.value = NumberSet{};
+    return r;
+  }
+  if (text.empty()) {
+    r.error = "empty " + std::string(what);
+    return r;
+  }
+  NumberSet set;
+  for (auto item : split(text, ',')) {
+    if (item == "*") {
+      r.error = "'*' cannot be part of a list in " + std::string(what) + " '" + std::string(text) + "'";
+      return r;
+    }
+    std::string_view lo_text = item, hi_text = item;
+    // A '-' after the first character separates a range.
+    if (auto dash = item.find('-', 1); dash != std::string_view::npos) {
+      lo_text = item.substr(0, dash);
+      hi_text = item.substr(dash + 1);
+    }
+    auto lo = parse_number(lo_text);
+    auto hi = parse_number(hi_text);
+    if (!lo || !hi) {
+      r.error = "bad " + std::string(what) + " '" + std::string(item) +
+                "' (expected a number, a range N-M, a list of them, or '*')";
+      return r;
+    }
+    if (*lo > max || *hi > max) {
+      r.error = std::string(what) + " '" + std::string(item) + "' is larger than " + std::to_string(max);
+      return r;
+    }
+    if (*lo > *hi) {
+      r.error = "range '" + std::string(item) + "' in " + std::string(what) + " is reversed";
+      return r;
+    }
+    set.ranges.emplace_back(*lo, *hi);
+  }
+  r.value = set;
+  return r;
+}
+
+// FC WWPNs and SAS addresses: 0x and up to 16 hex digits (as sysfs prints
+// them), 16 hex digits, or eight colon-separated bytes (as FC tools print).
+std::optional<uint64_t> parse_port_address(std::string_view s) {
+  s = trim(s);
+  std::string digits;
+  if (s.size() > 2 && s[0] == '0' && lower(s[1]) == 'x') {
+    digits = s.substr(2);
+    if (digits.size() > 16) return std::nullopt;
+  } else if (s.find(':') != std::string_view::npos) {
+    auto bytes = split(s, ':');
+    if (bytes.size() != 8) return std::nullopt;
+    for (auto b : bytes) {
+      if (b.size() != 2) return std::nullopt;
+      digits += b;
+    }
+  } else {
+    if (s.size() != 16) return std::nullopt;
+    digits = s;
+  }
+  if (!all_hex(digits)) return std::nullopt;
+  uint64_t v = 0;
+  std::from_chars(digits.data(), digits.data() + digits.size(), v, 16);
+  return v;
+}
+
+Parsed<std::string> parse_wwn(std::string_view s) {
+  Parsed<std::string> r;
+  struct Form {
+    std::string_view prefix;
+    std::vector<std::size_t> lengths;  // hex digits
+    std::string_view what;
+  };
+  static const Form kForms[] = {
+      {"naa.", {16, 32}, "an NAA designator takes 16 or 32 hex digits"},
+      {"eui.", {16, 24, 32}, "an EUI-64 designator takes 16, 24 or 32 hex digits"},
+      {"0x", {16, 32}, "ID_WWN_WITH_EXTENSION takes 16 or 32 hex digits"},
+  };
+  for (const auto& f : kForms) {
+    if (!starts_with_ci(s, f.prefix)) continue;
+    std::string_view hex = s.substr(f.prefix.size());
+    if (!all_hex(hex) ||
+        std::find(f.lengths.begin(), f.lengths.end(), hex.size()) == f.lengths.end()) {
+      r.error = "bad wwn '" + std::string(s) + "': " + std::string(f.what);
+      return r;
+    }
+    r.value = lowercase(s);
+    return r;
+  }
+  r.error = "bad wwn '" + std::string(s) + "' (expected naa.HEX, eui.HEX or 0xHEX)";
+  return r;
+}
+
+Parsed<std::string> parse_iscsi_name(std::string_view s) {
+  Parsed<std::string> r;
+  if (!starts_with_ci(s, "iqn.") && !starts_with_ci(s, "eui.") && !starts_with_ci(s, "naa.")) {
+    r.error = "bad iSCSI target name '" + std::string(s) + "' (expected iqn., eui. or naa.)";
+    return r;
+  }
+  if (s.size() > kMaxIscsiNameLength) {
+    r.error = "iSCSI target name longer than " + std::to_string(kMaxIscsiNameLength) + " bytes";
+    return r;
+  }
+  r.value = lowercase(s);  // iSCSI names compare case-insensitively (RFC 3722)
+  return r;
+}
+
+// The actions at tokens[i...]; false with `error` set on the first bad one.
+bool parse_actions(const std::vector<std::string_view>& tokens, std::size_t i, Rule& rule,
+                   std::string& error) {
+  if (i == tokens.size()) {
+    error = "no action (expected instantiate, skip, attach, no-attach or handler=NAME)";
+    return false;
+  }
+  for (; i < tokens.size(); ++i) {
+    std::string_view t = tokens[i];
+    auto set = [&](auto& slot, auto value, std::string_view aspect) {
+      if (slot.has_value()) {
+        error = "a second " + std::string(aspect) + " action '" + std::string(t) + "'";
+        return false;
+      }
+      slot = value;
+      return true;
+    };
+    bool ok = true;
+    if (t == "instantiate") {
+      ok = set(rule.instantiate, true, "instantiate/skip");
+    } else if (t == "skip") {
+      ok = set(rule.instantiate, false, "instantiate/skip");
+    } else if (t == "attach") {
+      ok = set(rule.attach, true, "attach/no-attach");
+    } else if (t == "no-attach") {
+      ok = set(rule.attach, false, "attach/no-attach");
+    } else if (t.substr(0, 8) == "handler=") {
+      std::string_view name = t.substr(8);
+      if (rule.says_handler()) {
+        error = "a second handler action '" + std::string(t) + "'";
+        return false;
+      }
+      if (name == "auto") {
+        rule.handler_auto = true;
+      } else if (auto h = device_handler_by_name(name)) {
+        rule.handler = *h;
+      } else {
+        error = "unknown handler '" + std::string(name) +
+                "' (expected auto, none, alua, emc, hp_sw or rdac)";
+        return false;
+      }
+    } else if (t == "lun") {
+      error = "'lun' belongs right after an fc, sas or iscsi address";
+      return false;
+    } else {
+      error = "unknown action '" + std::string(t) +
+              "' (expected instantiate, skip, attach, no-attach or handler=NAME)";
+      return false;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+constexpr uint64_t kMaxId = std::numeric_limits<unsigned>::max();
+constexpr uint64_t kMaxLun = std::numeric_limits<uint64_t>::max();
+
+// One rule from the tokens of a line; nullopt with `error` set when bad.
+std::optional<Rule> parse_rule(const std::vector<std::string_view>& tokens, std::string& error) {
+  Rule rule;
+  std::string_view kind = tokens[0];
+  if (kind != "hctl" && kind != "fc" && kind != "sas" && kind != "iscsi" && kind != "wwn") {
+    error = "unknown rule '" + std::string(kind) + "' (expected hctl, fc, sas, iscsi or wwn)";
+    return std::nullopt;
+  }
+  if (tokens.size() < 2) {
+    error = "'" + std::string(kind) + "' needs " +
+            (kind == "hctl" ? "H:C:T:L" : kind == "wwn" ? "a WWN" : "an address");
+    return std::nullopt;
+  }
+  std::size_t next = 2;
+  std::string_view arg = tokens[1];
+  if (kind == "hctl") {
+    rule.kind = MatchKind::kHctl;
+    auto fields = split(arg, ':');
+    if (fields.size() != 4) {
+      error = "'" + std::string(arg) + "' is not H:C:T:L";
+      return std::nullopt;
+    }
+    struct Field {
+      NumberSet* set;
+      std::string_view what;
+      uint64_t max;
+    };
+    Field parts[] = {{&rule.host, "host", kMaxId},
+                     {&rule.channel, "channel", kMaxId},
+                     {&rule.target, "target", kMaxId},
+                     {&rule.luns, "LUN", kMaxLun}};
+    for (std::size_t f = 0; f < 4; ++f) {
+      auto p = parse_number_set(fields[f], parts[f].what, parts[f].max);
+      if (!p.value) {
+        error = p.error;
+        return std::nullopt;
+      }
+      *parts[f].set = *p.value;
+    }
+  } else if (kind == "fc" || kind == "sas") {
+    rule.kind = kind == "fc" ? MatchKind::kFc : MatchKind::kSas;
+    auto port = parse_port_address(arg);
+    if (!port) {
+      error = std::string(kind == "fc" ? "bad FC port name '" : "bad SAS address '") +
+              std::string(arg) + "' (expected 0x and 16 hex digits, or 8 bytes as xx:xx:...)";
+      return std::nullopt;
+    }
+    rule.port = *port;
+  } else if (kind == "iscsi") {
+    rule.kind = MatchKind::kIscsi;
+    auto name = parse_iscsi_name(arg);
+    if (!name.value) {
+      error = name.error;
+      return std::nullopt;
+    }
+    rule.name = *name.value;
+  } else if (kind == "wwn") {
+    rule.kind = MatchKind::kWwn;
+    auto wwn = parse_wwn(arg);
+    if (!wwn.value) {
+      error = wwn.error;
+      return std::nullopt;
+    }
+    rule.name = *wwn.value;
+  }
+  bool transport = rule.kind == MatchKind::kFc || rule.kind == MatchKind::kSas ||
+                   rule.kind == MatchKind::kIscsi;
+  if (transport && next < tokens.size() && tokens[next] == "lun") {
+    if (next + 1 == tokens.size()) {
+      error = "'lun' needs LUNs (numbers, ranges N-M, lists, or '*')";
+      return std::nullopt;
+    }
+    auto luns = parse_number_set(tokens[next + 1], "LUN", kMaxLun);
+    if (!luns.value) {
+      error = luns.error;
+      return std::nullopt;
+    }
+    rule.luns = *luns.value;
+    next += 2;
+  }
+  if (!parse_actions(tokens, next, rule, error)) return std::nullopt;
+  return rule;
+}
+
+// One line (or one command-line rule): appends a rule or an error; blank
+// and comment-only lines add nothing.
+void parse_line(std::string_view source, std::size_t line_number, std::string_view line,
+                PolicyFile& out) {
+  auto error = [&](std::string message) {
+    out.errors.push_back({std::string(source), line_number, std::move(message)});
+  };
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+  for (char c : line) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "control character 0x%02x", u);
+      error(u == 0 ? "NUL byte" : buf);
+      return;
+    }
+  }
+  std::vector<std::string_view> tokens;
+  for (std::size_t i = 0; i < line.size();) {
+    while (i < line.size() && is_blank(line[i])) ++i;
+    std::size_t start = i;
+    while (i < line.size() && !is_blank(line[i])) ++i;
+    if (i > start) tokens.push_back(line.substr(start, i - start));
+  }
+  if (tokens.empty()) return;
+  std::string message;
+  auto rule = parse_rule(tokens, message);
+  if (!rule) {
+    error(message);
+    return;
+  }
+  rule->source = source;
+  rule->line = line_number;
+  for (auto t : tokens) rule->text += (rule->text.empty() ? "" : " ") + std::string(t);
+  out.rules.push_back(std::move(*rule));
+}
+
+// The words of a kernel command line as next_arg() splits them: blanks
+// outside double quotes separate; quotes are dropped.
+std::vector<std::string> cmdline_words(std::string_view cmdline) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < cmdline.size()) {
+    while (i < cmdline.size() && (is_blank(cmdline[i]) || cmdline[i] == '\n')) ++i;
+    if (i == cmdline.size()) break;
+    std::string word;
+    bool quoted = false;
+    for (; i < cmdline.size(); ++i) {
+      char c = cmdline[i];
+      if (!quoted && (is_blank(c) || c == '\n')) break;
+      if (c == '"')
+        quoted = !quoted;
+      else
+        word += c;
+    }
+    if (word == "--") break;  // the rest belongs to init
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
+bool parameter_is_policy(std::string_view name) {
+  if (name.size() != kPolicyCmdlineParameter.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char a = name[i] == '-' ? '_' : name[i];
+    char b = kPolicyCmdlineParameter[i];
+    if (a != b) return false;
+  }
+  return true;
+}
+
+std::string_view base_name(std::string_view path) {
+  auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// The rule's match without its LUN part: does it name this LUN's target?
+bool matches_target(const Rule& r, const LunAddress& lun) {
+  switch (r.kind) {
+    case MatchKind::kHctl:
+      return r.host.contains(lun.hctl.host) && r.channel.contains(lun.hctl.channel) &&
+             r.target.contains(lun.hctl.target);
+    case MatchKind::kFc:
+    case MatchKind::kSas: {
+      Transport t = r.kind == MatchKind::kFc ? Transport::kFc : Transport::kSas;
+      if (lun.target.transport != t) return false;
+      auto port = parse_port_address(lun.target.address);
+      return port && *port == r.port;
+    }
+    case MatchKind::kIscsi:
+      return lun.target.transport == Transport::kIscsi &&
+             lowercase(trim(lun.target.address)) == r.name;
+    case MatchKind::kWwn:
+      return false;
+  }
+  return false;
+}
+
+bool matches_address(const Rule& r, const LunAddress& lun) {
+  return r.kind != MatchKind::kWwn && matches_target(r, lun) && r.luns.contains(lun.hctl.lun);
+}
+
+bool matches_wwn(const Rule& r, const LunIdentity& id) {
+  if (r.kind != MatchKind::kWwn) return false;
+  if (r.name.substr(0, 2) == "0x") return lowercase(id.wwn_with_extension) == r.name;
+  return std::find(id.designators.begin(), id.designators.end(), r.name) != id.designators.end();
+}
+
+bool matches(const Rule& r, const LunAddress& lun, const LunIdentity& id) {
+  return r.kind == MatchKind::kWwn ? matches_wwn(r, id) : matches_address(r, lun);
+}
+
+// The last `instantiate` rule that names this LUN's target: it makes the
+// target's other LUNs unlisted.
+const Rule* listing_rule(const Policy& p, const LunAddress& lun) {
+  for (auto it = p.rules.rbegin(); it != p.rules.rend(); ++it)
+    if (it->instantiate == true && it->kind != MatchKind::kWwn && matches_target(*it, lun))
+      return &*it;
+  return nullptr;
+}
+
+std::string hex_bytes(std::span<const uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  for (uint8_t b : bytes) {
+    s += kDigits[b >> 4];
+    s += kDigits[b & 15];
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string_view transport_keyword(Transport t) {
+  switch (t) {
+    case Transport::kFc: return "fc";
+    case Transport::kSas: return "sas";
+    case Transport::kIscsi: return "iscsi";
+    case Transport::kNone: return "";
+  }
+  return "";
+}
+
+LunIdentity lun_identity(const Properties& id_properties, const DeviceIdPage* page83) {
+  LunIdentity id;
+  if (auto* w = find_property(id_properties, "ID_WWN_WITH_EXTENSION")) id.wwn_with_extension = *w;
+  if (!page83) return id;
+  for (const auto& d : page83->designators) {
+    if (d.association != kAssocLogicalUnit || d.code_set != kCodeSetBinary) continue;
+    std::size_t n = d.value.size();
+    if (d.type == kDesigNaa && (n == 8 || n == 16))
+      id.designators.push_back("naa." + hex_bytes(d.value));
+    else if (d.type == kDesigEui64 && (n == 8 || n == 12 || n == 16))
+      id.designators.push_back("eui." + hex_bytes(d.value));
+  }
+  return id;
+}
+
+bool NumberSet::contains(uint64_t n) const {
+  if (ranges.empty()) return true;
+  for (const auto& [lo, hi] : ranges)
+    if (n >= lo && n <= hi) return true;
+  return false;
+}
+
+std::string Rule::where() const { return source + ":" + std::to_string(line); }
+
+std::string PolicyError::format() const {
+  return line ? source + ":" + std::to_string(line) + ": " + message : source + ": " + message;
+}
+
+PolicyFile parse_policy(std::string_view source, std::string_view text) {
+  PolicyFile f;
+  std::size_t number = 1;
+  for (auto line : split(text, '\n')) parse_line(source, number++, line, f);
+  return f;
+}
+
+PolicyFile parse_cmdline_policy(std::string_view cmdline) {
+  PolicyFile f;
+  std::size_t number = 0;
+  for (const auto& word : cmdline_words(cmdline)) {
+    auto eq = word.find('=');
+    if (eq == std::string::npos || !parameter_is_policy(std::string_view(word).substr(0, eq)))
+      continue;
+    for (auto rule : split(std::string_view(word).substr(eq + 1), ';')) {
+      if (trim(rule).empty()) continue;
+      parse_line(kCmdlineSource, ++number, rule, f);
+    }
+  }
+  return f;
+}
+
+bool is_policy_file_name(std::string_view name) {
+  constexpr std::string_view kSuffix = ".conf";
+  return name.size() > kSuffix.size() && name.front() != '.' &&
+         name.substr(name.size() - kSuffix.size()) == kSuffix;
+}
+
+Policy build_policy(std::vector<PolicySource> files, std::string_view cmdline) {
+  std::stable_sort(files.begin(), files.end(), [](const PolicySource& a, const PolicySource& b) {
+    return base_name(a.path) < base_name(b.path);
+  });
+  Policy p;
+  auto add = [&](const std::string& source, PolicyFile f) {
+    if (!f.errors.empty()) {
+      p.ignored.push_back(source);
+      for (auto& e : f.errors) p.errors.push_back(std::move(e));
+      return;
+    }
+    p.sources.push_back(source);
+    for (auto& r : f.rules) p.rules.push_back(std::move(r));
+  };
+  for (const auto& file : files) add(file.path, parse_policy(file.path, file.text));
+  PolicyFile cmd = parse_cmdline_policy(cmdline);
+  if (!cmd.rules.empty() || !cmd.errors.empty()) add(std::string(kCmdlineSource), std::move(cmd));
+  return p;
+}
+
+InstantiateDecision decide_instantiate(const Policy& policy, const LunAddress& lun) {
+  InstantiateDecision d;
+  const auto& rules = policy.rules;
+  std::size_t first_later = 0;  // WWN rules from here on can override the address decision
+  for (std::size_t i = rules.size(); i-- > 0;) {
+    if (rules[i].instantiate && matches_address(rules[i], lun)) {
+      d.instantiate = *rules[i].instantiate;
+      d.rule = rules[i].where();
+      d.reason = (d.instantiate ? "instantiate: rule " : "skip: rule ") + d.rule;
+      first_later = i + 1;
+      break;
+    }
+  }
+  if (d.rule.empty()) {
+    if (const Rule* listing = listing_rule(policy, lun)) {
+      d.instantiate = false;
+      d.rule = listing->where();
+      d.reason = "skip: not listed (rule " + d.rule + " lists LUNs of this target)";
+    } else {
+      d.reason = policy.empty() ? "instantiate: no policy" : "instantiate: no rule matches";
+    }
+  }
+  const Rule* pending = nullptr;
+  for (std::size_t i = first_later; i < rules.size(); ++i)
+    if (rules[i].kind == MatchKind::kWwn && rules[i].instantiate &&
+        *rules[i].instantiate != d.instantiate)
+      pending = &rules[i];
+  if (pending) {
+    d.provisional = true;
+    d.reason = d.instantiate ? d.reason + "; rule " + pending->where() +
+                                   " may remove it once its WWN is known"
+                             : "instantiate to read its WWN (rule " + pending->where() +
+                                   " may keep it), else " + d.reason;
+    d.instantiate = true;
+    d.rule = pending->where();
+  }
+  return d;
+}
+
+DeviceVerdict decide_device(const Policy& policy, const LunAddress& lun, const LunIdentity& identity) {
+  DeviceVerdict v;
+  const Rule* keep = nullptr;
+  const Rule* attach = nullptr;
+  const Rule* handler = nullptr;
+  for (const auto& r : policy.rules) {
+    if (!matches(r, lun, identity)) continue;
+    if (r.instantiate) keep = &r;
+    if (r.attach) attach = &r;
+    if (r.says_handler()) handler = &r;
+  }
+  if (keep) {
+    v.request.keep = *keep->instantiate;
+    v.keep_rule = keep->where();
+    v.request.keep_why = "rule " + v.keep_rule;
+  } else if (const Rule* listing = listing_rule(policy, lun)) {
+    v.request.keep = false;
+    v.keep_rule = listing->where();
+    v.request.keep_why = "not listed by rule " + v.keep_rule;
+  }
+  if (attach) {
+    v.request.attach = *attach->attach;
+    v.attach_rule = attach->where();
+    v.request.attach_why = "rule " + v.attach_rule;
+  }
+  if (handler) {
+    if (!handler->handler_auto) v.request.handler = handler->handler;
+    v.handler_rule = handler->where();
+    v.request.handler_why = "rule " + v.handler_rule;
+  }
+  return v;
+}
+
+std::vector<std::string> matching_rules(const Policy& policy, const LunAddress& lun,
+                                        const LunIdentity* identity) {
+  std::vector<std::string> out;
+  for (const auto& r : policy.rules) {
+    bool hit = r.kind == MatchKind::kWwn ? identity && matches_wwn(r, *identity)
+                                         : matches_address(r, lun);
+    if (hit) out.push_back(r.where() + ": " + r.text);
+  }
+  return out;
+}
+
+}  // namespace scsi_probe
