@@ -52,9 +52,11 @@ Identity identify_device(const DeviceData& d) {
   bool complete = sid.missing_pages.empty();
   for (auto& p : sid.properties)
     if (complete || inquiry_only_key(p.key)) id.properties.push_back(std::move(p));
-  if (!complete)
+  if (!complete) {
+    set_property(id.properties, "SCSI_PROBE_ID_LEFT_TO_SCSI_ID", "1");
     id.warnings.push_back(
         "scsi_id would read VPD pages the kernel did not: ID_SERIAL left to scsi_id");
+  }
 
   for (auto& p : sg_inq_properties(d.inquiry, page_or_empty(d, 0x80), page_or_empty(d, 0x83)))
     id.properties.push_back(std::move(p));

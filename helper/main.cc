@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
 
@@ -21,8 +22,6 @@ void add_common(CLI::App* cmd, scsi_probe::Invocation& inv, const char* what) {
 
 int main(int argc, char** argv) {
   using namespace scsi_probe;
-  // One write per line into udev's log, not one per << (cerr is unbuffered).
-  std::cerr.unsetf(std::ios_base::unitbuf);
   CLI::App app{"scsi-probe: event-driven SCSI scanning and identification, one object per run"};
   app.set_version_flag("--version", SCSI_PROBE_VERSION);
   app.require_subcommand(1);
@@ -57,14 +56,20 @@ int main(int argc, char** argv) {
   if (inv.action.empty())
     if (const char* a = std::getenv("ACTION")) inv.action = a;
 
+  // Diagnostics leave in one write at the end: udev logs a program's stderr
+  // per read, and an unbuffered stream would cut each line into pieces.
+  std::ostringstream err;
+  int rc = kExitUsage;
   try {
-    if (*device) return run_device(inv, std::cout, std::cerr);
-    if (*host) return run_host(inv, std::cout, std::cerr);
-    if (*target) return run_target(inv, std::cout, std::cerr);
-    if (*show) return run_show(inv, json, std::cout, std::cerr);
+    if (*device) rc = run_device(inv, std::cout, err);
+    if (*host) rc = run_host(inv, std::cout, err);
+    if (*target) rc = run_target(inv, std::cout, err);
+    if (*show) rc = run_show(inv, json, std::cout, err);
   } catch (const std::exception& e) {
-    std::cerr << "scsi-probe: internal error: " << e.what() << "\n";
-    return kExitInternal;
+    err << "scsi-probe: internal error: " << e.what() << "\n";
+    rc = kExitInternal;
   }
-  return kExitUsage;
+  std::cout.flush();
+  std::cerr << err.str();
+  return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "inquiry.h"
 #include "lun_diff.h"
+#include "policy_files.h"
 #include "quirk_lookup.h"
 #include "report_luns.h"
 #include "scsi_channel.h"
@@ -50,13 +51,30 @@ class TargetScan {
   void sequential(const SequentialScan& scan);
   void remove_gone(std::span<const uint64_t> reported);
 
+  // The administrator's LUN policy: a LUN it does not list is not
+  // instantiated at all (lun_policy.h).
+  bool policy_allows(uint64_t lun);
+
   udev* u_;
   HostScan& host_;
   TargetRef t_;
   bool verbose_;
   std::ostream& err_;
   TargetScanResult r_;
+  Policy policy_;
+  TargetIdentity identity_;
+  int skipped_by_policy_ = 0;
 };
+
+bool TargetScan::policy_allows(uint64_t lun) {
+  if (policy_.empty()) return true;
+  InstantiateDecision d = decide_instantiate(policy_, LunAddress{at(lun), identity_});
+  if (!d.instantiate) {
+    ++skipped_by_policy_;
+    log("LUN " + std::to_string(lun) + " not instantiated: " + d.reason);
+  }
+  return d.instantiate;
+}
 
 bool TargetScan::instantiate(uint64_t lun) {
   auto value = scan_attribute_value(t_.channel, t_.target, lun);
@@ -101,7 +119,7 @@ std::optional<std::vector<uint64_t>> TargetScan::report_luns(uint64_t via) {
 
 void TargetScan::sequential(const SequentialScan& scan) {
   for (auto lun = first_sequential_lun(scan); lun;) {
-    bool added = exists(*lun) || instantiate(*lun);
+    bool added = exists(*lun) || (policy_allows(*lun) && instantiate(*lun));
     if (added) ++r_.added;
     lun = next_sequential_lun(scan, *lun, added);
   }
@@ -136,6 +154,8 @@ void TargetScan::remove_gone(std::span<const uint64_t> reported) {
 
 TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
   const auto start = Clock::now();
+  policy_ = load_policy(err_);
+  identity_ = target_identity(u_, t_.host, t_.channel, t_.target);
   HostLimits limits;  // max_lun is not in sysfs: EINVAL on a write shows it
   auto existing = host_.target_luns(t_.channel, t_.target);
   auto has = [&](uint64_t lun) {
@@ -205,7 +225,7 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
     Batch batch = plan_batch(choices.size(), cursor, budget);
     for (std::size_t i = batch.begin; i < batch.end; ++i) {
       if (choices[i].action != LunAction::kInstantiate) continue;
-      if (instantiate(choices[i].linux_lun)) ++r_.added;
+      if (policy_allows(choices[i].linux_lun) && instantiate(choices[i].linux_lun)) ++r_.added;
       auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
       if (auto stop = stop_for_time(batch, i + 1, elapsed, budget)) {
         r_.continue_at = stop;
@@ -222,6 +242,12 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
       host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun);
     if (plan.method != LunScanMethod::kLun0Only) sequential(plan.sequential);
   }
+  // LUN 0 was instantiated to reach the target; a policy that does not list
+  // it has it removed once the scan is done.
+  if (*via == 0 && !r_.continue_at && !policy_.empty() && !policy_allows(0))
+    host_.delete_device(t_.channel, t_.target, 0);
+  if (skipped_by_policy_)
+    r_.reasons.push_back(std::to_string(skipped_by_policy_) + " LUN(s) left out by the LUN policy");
   return r_;
 }
 
