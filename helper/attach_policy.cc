@@ -354,7 +354,9 @@ HandlerDecision decide_handler(const AttachInput& in, const StandardInquiry& inq
   auto attached = parse_dh_state(*in.dh_state);
   if (!attached) {
     h.action = HandlerAction::kUnavailable;
-    h.reason = "none: dh_state shows '" + std::string(trim_blanks(*in.dh_state)) + "'";
+    // The first line only: the reason is one line of the log and of udev's import.
+    std::string_view shown = in.dh_state->substr(0, in.dh_state->find('\n'));
+    h.reason = "none: dh_state shows '" + std::string(trim_blanks(shown)) + "'";
     return h;
   }
   h.attached = *attached;

@@ -28,10 +28,13 @@ bool discovery_needs_scan_start(const std::string& proc_name) {
   return proc_name == "mpt3sas" || proc_name == "mpt2sas";
 }
 
-// The continuation cursor of a host walk: "C:T", the next ID to probe.
-std::optional<std::pair<unsigned, unsigned>> parse_walk_cursor(const char* text) {
-  if (!text) return std::nullopt;
-  auto a = parse_scsi_address(std::string("0:") + text + ":0");
+// Where a walk cut by its time budget goes on: the channel and target ID its
+// synthetic change event carries.
+std::optional<std::pair<unsigned, unsigned>> walk_cursor() {
+  const char* c = synthetic_argument(kSynthChannel);
+  const char* t = synthetic_argument(kSynthId);
+  if (!c || !t) return std::nullopt;
+  auto a = parse_scsi_address(std::string("0:") + c + ":" + t + ":0");
   if (!a) return std::nullopt;
   return std::make_pair(a->channel, a->target);
 }
@@ -70,7 +73,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
 
   // A continuation carries the action of the run it continues.
   std::string action = inv.action;
-  if (const char* a = synthetic_argument("SCSI_PROBE_ACTION")) action = a;
+  if (const char* a = synthetic_argument(kSynthAction)) action = a;
   ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
   ScanTrigger trigger = action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
   Decision d = helper_scans(mode, trigger);
@@ -117,7 +120,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
       for (auto [c, t] : known) rescan_target(c, t);
   } else {
     long long this_id = shost ? read_int_attribute(shost.get(), "this_id").value_or(-1) : -1;
-    auto from = parse_walk_cursor(synthetic_argument("SCSI_PROBE_CONTINUE")).value_or(std::make_pair(0u, 0u));
+    auto from = walk_cursor().value_or(std::make_pair(0u, 0u));
     bool wlun_refused = false;
     for (unsigned c = from.first;; ++c) {
       bool channel_exists = false;
@@ -172,9 +175,9 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   }
 
   if (w.continue_at) {
-    std::string args = "SCSI_PROBE_ACTION=" + action + " SCSI_PROBE_CONTINUE=" +
-                       std::to_string(w.continue_at->first) + ":" + std::to_string(w.continue_at->second);
-    int rc = send_synthetic_change(host.get(), args);
+    int rc = send_synthetic_change(host.get(), {{kSynthAction, action},
+                                                {kSynthChannel, std::to_string(w.continue_at->first)},
+                                                {kSynthId, std::to_string(w.continue_at->second)}});
     if (rc) err << "scsi-probe host " << name << ": cannot continue: " << std::strerror(rc) << "\n";
     out << "SCSI_PROBE_CONTINUE=" << w.continue_at->first << ":" << w.continue_at->second << "\n";
   }

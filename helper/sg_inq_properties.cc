@@ -192,15 +192,33 @@ struct DesignatorFields {
   uint8_t first_byte;
 };
 
+// The page's properties as they are made: each designator's line is one
+// property, whatever bytes its value holds. Splitting sg_inq's text at its
+// line ends instead would let a SCSI name string with "\nKEY=..." in it
+// make up properties of its own (sg_inq's own output does).
+struct DesignatorExport {
+  Properties props;
+  // An empty MD5 dump ends with no line end: sg_inq's next line runs on
+  // after it, and becomes the MD5 value as udev reads it.
+  bool run_on = false;
+
+  void add(std::string key, std::string value) {
+    if (run_on) {
+      props.back().value += key + "=" + value;
+      run_on = false;
+      return;
+    }
+    props.push_back({std::move(key), std::move(value)});
+  }
+};
+
 // One designator as sg_inq's export_dev_ids() prints it. Returns false
 // where sg_inq stops printing the page altogether.
-bool export_designator(const DesignatorFields& d, std::string& text) {
+bool export_designator(const DesignatorFields& d, DesignatorExport& out) {
   const char* assoc = association_name(d.association);
   if (!assoc) return false;
   std::string prefix = std::string("SCSI_IDENT_") + assoc + "_";
-  auto line = [&](const std::string& key, const std::string& value) {
-    text += prefix + key + "=" + value + "\n";
-  };
+  auto line = [&](const std::string& key, const std::string& value) { out.add(prefix + key, value); };
   bool ascii = d.code_set == kCodeSetAscii || d.code_set == kCodeSetUtf8;
   bool binary = d.code_set == kCodeSetBinary;
   std::size_t len = d.value.size();
@@ -243,7 +261,16 @@ bool export_designator(const DesignatorFields& d, std::string& text) {
       break;
     case kDesigMd5LogicalUnit:
       // The dump brings its own line ends, and none when empty.
-      if (binary && d.association == kAssocLogicalUnit) text += prefix + "MD5=" + hex_dump(d.value);
+      if (binary && d.association == kAssocLogicalUnit) {
+        std::string dump = hex_dump(d.value);
+        if (dump.empty()) {
+          out.add(prefix + "MD5", "");
+          out.run_on = true;
+        } else {
+          dump.pop_back();
+          out.add(prefix + "MD5", dump);
+        }
+      }
       break;
     case kDesigScsiName:
       if (d.code_set == kCodeSetUtf8) {
@@ -330,7 +357,7 @@ Properties sg_inq_device_id_properties(std::span<const uint8_t> page83) {
   auto h = parse_vpd_page(page83, 0x83);
   if (!h) return {};
   std::span<const uint8_t> list = h->payload;
-  std::string text;
+  DesignatorExport out;
   int off = -1;
   // Pre-SPC devices (EMC Symmetrix) send one bare NAA identifier: sg_inq
   // tells them by a non-zero byte 6, reserved in an SPC descriptor, and
@@ -338,7 +365,7 @@ Properties sg_inq_device_id_properties(std::span<const uint8_t> page83) {
   if (byte_or_zero(page83, 6) != 0) {
     DesignatorFields d{0xf, kCodeSetBinary, kAssocLogicalUnit, kDesigNaa, list,
                        byte_or_zero(page83, 4)};
-    export_designator(d, text);
+    export_designator(d, out);
     // sg_inq then walks on as if a designator ended at offset 16.
     off = 16;
   }
@@ -355,9 +382,9 @@ Properties sg_inq_device_id_properties(std::span<const uint8_t> page83) {
                        static_cast<uint8_t>(bp[1] & 0xf),
                        list.subspan(static_cast<std::size_t>(off) + 4, value_len),
                        byte_or_zero(page83, 4 + static_cast<std::size_t>(off) + 4)};
-    if (!export_designator(d, text)) break;
+    if (!export_designator(d, out)) break;
   }
-  return split_export_text(text);
+  return out.props;
 }
 
 Properties sg_inq_properties(std::span<const uint8_t> inquiry,

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -88,10 +90,18 @@ UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a) {
       udev_device_new_from_subsystem_sysname(u, "scsi", format_scsi_address(a).c_str()));
 }
 
-int send_synthetic_change(udev_device* dev, const std::string& arguments) {
+int send_synthetic_change(udev_device* dev,
+                          const std::vector<std::pair<std::string, std::string>>& arguments) {
+  auto alnum = [](const std::string& w) {
+    return !w.empty() && std::all_of(w.begin(), w.end(), [](unsigned char c) { return std::isalnum(c); });
+  };
   // A fixed UUID would do; udev only passes it on as SYNTH_UUID.
-  return write_sysfs(dev, "uevent",
-                     "change 00000000-0000-0000-0000-000000000000 " + arguments);
+  std::string text = "change 00000000-0000-0000-0000-000000000000";
+  for (const auto& [key, value] : arguments) {
+    if (!alnum(key) || !alnum(value)) return EINVAL;
+    text += " " + key + "=" + value;
+  }
+  return write_sysfs(dev, "uevent", text);
 }
 
 const char* synthetic_argument(const std::string& key) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scsi_address.h"
@@ -56,11 +57,20 @@ class HostScan {
 UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a);
 
 // Sends a synthetic change uevent to `dev` carrying KEY=VALUE arguments
-// (kernel 4.13+: "change <uuid> KEY=VALUE ..."). Returns 0 or errno.
-int send_synthetic_change(udev_device* dev, const std::string& arguments);
+// (kernel 4.13+: "change <uuid> KEY=VALUE ..."). The kernel takes letters
+// and digits only in keys and values; anything else gives EINVAL, as does
+// the kernel. Returns 0 or errno.
+int send_synthetic_change(udev_device* dev,
+                          const std::vector<std::pair<std::string, std::string>>& arguments);
 
 // An argument of the synthetic uevent being handled: the kernel passes
 // KEY=VALUE on as SYNTH_ARG_KEY=VALUE. Null when absent.
 const char* synthetic_argument(const std::string& key);
+
+// The arguments scsi-probe's own continuation events carry.
+inline constexpr const char* kSynthContinue = "SCSIPROBECONTINUE";  // target: LUN list cursor
+inline constexpr const char* kSynthAction = "SCSIPROBEACTION";      // host: the walk's action
+inline constexpr const char* kSynthChannel = "SCSIPROBECHANNEL";    // host: next channel
+inline constexpr const char* kSynthId = "SCSIPROBEID";              // host: next target ID
 
 }  // namespace scsi_probe

@@ -55,7 +55,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     return kExitOk;
   }
   std::size_t cursor = 0;
-  if (const char* c = synthetic_argument(std::string(kContinueProperty)))
+  if (const char* c = synthetic_argument(kSynthContinue))
     cursor = parse_continue_cursor(c).value_or(0);
 
   HostScan hs(u.get(), host.get());
@@ -67,8 +67,8 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     // The rest goes to a later run: a synthetic change event on the target.
     UdevDevicePtr target(udev_device_new_from_subsystem_sysname(
         u.get(), "scsi", ("target" + target_name(*t)).c_str()));
-    int rc = target ? send_synthetic_change(target.get(), std::string(kContinueProperty) + "=" +
-                                                              format_continue_cursor(*r.continue_at))
+    int rc = target ? send_synthetic_change(target.get(),
+                                            {{kSynthContinue, format_continue_cursor(*r.continue_at)}})
                     : ENODEV;
     out << kContinueProperty << "=" << *r.continue_at << "\n";
     if (rc) err << "scsi-probe target " << target_name(*t) << ": cannot continue: " << std::strerror(rc) << "\n";

@@ -1,0 +1,59 @@
+// LUN removal after REPORTED LUNS DATA HAS CHANGED: the candidates, and the
+// confirmation from a fresh INQUIRY answer or its sense data (fixed or
+// descriptor format, decoded by libsgutils2).
+// Input: flags (u8: bit 0 command_ok, bit 1 pdt_1f_for_no_lun), INQUIRY data
+// (field), sense data (field), existing LUNs (field of u64), reported LUNs
+// (the rest, u64 each).
+#include <algorithm>
+#include <vector>
+
+#include "fuzz_input.h"
+#include "lun_diff.h"
+#include "report_luns.h"
+
+using namespace scsi_probe;
+
+namespace {
+
+std::vector<uint64_t> luns(std::span<const uint8_t> bytes) {
+  fuzz::Input in(bytes.data(), bytes.size());
+  std::vector<uint64_t> out;
+  for (std::size_t i = 0; i < bytes.size() / 8; i++) out.push_back(in.u64());
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  fuzz::Input in(data, size);
+  const uint8_t flags = in.u8();
+  const auto inquiry = in.field();
+  const auto sense = in.field();
+  const auto existing = luns(in.field());
+  const auto reported = luns(in.rest());
+
+  const RemovalDecision d = confirm_removal(flags & 1, inquiry, sense, flags & 2);
+  FUZZ_CHECK(!d.reason.empty());
+  FUZZ_CHECK(d.reason.find('\n') == std::string::npos);
+  // No answer at all never removes a LUN.
+  if (!(flags & 1) && sense.empty()) FUZZ_CHECK(!d.remove);
+  if ((flags & 1) && inquiry.empty()) FUZZ_CHECK(!d.remove);
+  // A LUN that says it is there stays.
+  if ((flags & 1) && !inquiry.empty() && (inquiry[0] >> 5) == 0 && (inquiry[0] & 0x1f) != 0x1f)
+    FUZZ_CHECK(!d.remove);
+
+  const auto candidates = removal_candidates(existing, reported);
+  FUZZ_CHECK(std::is_sorted(candidates.begin(), candidates.end()));
+  FUZZ_CHECK(std::adjacent_find(candidates.begin(), candidates.end()) == candidates.end());
+  for (uint64_t lun : candidates) {
+    FUZZ_CHECK(std::find(existing.begin(), existing.end(), lun) != existing.end());
+    FUZZ_CHECK(std::find(reported.begin(), reported.end(), lun) == reported.end());
+    FUZZ_CHECK(!kernel_is_wlun(lun));
+  }
+  for (uint64_t lun : existing) {
+    const bool listed = std::find(reported.begin(), reported.end(), lun) != reported.end();
+    if (!listed && !kernel_is_wlun(lun))
+      FUZZ_CHECK(std::binary_search(candidates.begin(), candidates.end(), lun));
+  }
+  return 0;
+}
