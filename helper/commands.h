@@ -30,5 +30,6 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_host(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& err);
+int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err);
 
 }  // namespace scsi_probe

@@ -45,6 +45,11 @@ int main(int argc, char** argv) {
   show->add_option("object", inv.object, "narrow to one host (hostN) or device (H:C:T:L, node)");
   show->add_flag("--json", json, "one JSON object (schema: scsi-probe(8))");
 
+  auto* explain = app.add_subcommand(
+      "explain", "why a device is (or is not) there and attached, step by step (read-only)");
+  explain->add_option("object", inv.object, "the scsi_device: syspath, devpath, /dev node or H:C:T:L")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
     if (*host) rc = run_host(inv, std::cout, err);
     if (*target) rc = run_target(inv, std::cout, err);
     if (*show) rc = run_show(inv, json, std::cout, err);
+    if (*explain) rc = run_explain(inv, std::cout, err);
   } catch (const std::exception& e) {
     err << "scsi-probe: internal error: " << e.what() << "\n";
     rc = kExitInternal;
