@@ -85,11 +85,15 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   }
   // Under manual scanning the helper also owns attachment: the kernel binds
   // no upper-level driver by itself, `scsi-probe device` does (scsi-probe(8)).
-  if (mode == ScanMode::kManual && !inv.dry_run &&
-      read_sysfs_text(kDriversAutoprobe).value_or("0") != "0") {
-    if (int rc = write_sysfs(nullptr, kDriversAutoprobe, "0"))
-      err << "scsi-probe host " << name << ": " << kDriversAutoprobe << ": " << std::strerror(rc)
-          << ": the kernel keeps binding drivers itself\n";
+  // Under sync and async the kernel binds again, as it does by default.
+  if (!inv.dry_run && mode != ScanMode::kNone) {
+    const char* want = mode == ScanMode::kManual ? "0" : "1";
+    auto now = read_sysfs_text(kDriversAutoprobe);
+    if (now && *now != want) {
+      if (int rc = write_sysfs(nullptr, kDriversAutoprobe, want))
+        err << "scsi-probe host " << name << ": " << kDriversAutoprobe << ": " << std::strerror(rc)
+            << "\n";
+    }
   }
   if (discovery_needs_scan_start(proc_name))
     err << "scsi-probe host " << name << ": " << proc_name
