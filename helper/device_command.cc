@@ -17,6 +17,7 @@
 #include "report_luns.h"
 #include "scsi_channel.h"
 #include "sysfs.h"
+#include "sysfs_attach.h"
 #include "vpd_device_id.h"
 
 namespace scsi_probe {
@@ -171,17 +172,8 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
     std::optional<DeviceIdPage> pg83;
     if (kernel_pg83) pg83 = parse_device_id_page(*kernel_pg83);
     DeviceVerdict verdict = decide_device(policy, lun, lun_identity(id.properties, pg83 ? &*pg83 : nullptr));
-    AttachInput ai;
-    ai.inquiry = kernel_inquiry;
-    if (auto t = read_int_attribute(dev.get(), "type")) ai.sysfs_type = static_cast<uint8_t>(*t);
-    if (auto b = read_text_attribute(dev.get(), "blacklist")) ai.kernel_flags = parse_sysfs_blacklist(*b).flags;
-    ai.quirk_flags = quirk_flags;
-    if (kernel_pg83) ai.kernel_vpd_pg83 = std::span<const uint8_t>(*kernel_pg83);
-    auto dh_state = read_text_attribute(dev.get(), "dh_state");
-    if (dh_state) ai.dh_state = *dh_state;
-    const char* bound = udev_device_get_driver(dev.get());
-    if (bound) ai.bound_driver = bound;
-    ai.request = verdict.request;
+    SysfsAttachFacts facts = SysfsAttachFacts::read(dev.get());
+    AttachInput ai = facts.input(kernel_inquiry, quirk_flags, verdict.request);
     if (auto a = decide_attach(ai)) {
       for (auto& p : attach_properties(*a)) set_property(id.properties, p.key, p.value);
       // Decisions are carried out on add and change (a policy edit applied by

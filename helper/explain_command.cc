@@ -14,18 +14,10 @@
 #include "quirk_lookup.h"
 #include "scsi_address.h"
 #include "sysfs.h"
+#include "sysfs_attach.h"
 #include "vpd_device_id.h"
 
 namespace scsi_probe {
-
-namespace {
-
-std::string property(udev_device* d, const char* key) {
-  const char* v = udev_device_get_property_value(d, key);
-  return v ? v : "";
-}
-
-}  // namespace
 
 int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
@@ -60,18 +52,18 @@ int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err) {
   std::string target_name = "target" + std::to_string(addr->host) + ":" + std::to_string(addr->channel) +
                             ":" + std::to_string(addr->target);
   UdevDevicePtr target(udev_device_new_from_subsystem_sysname(u.get(), "scsi", target_name.c_str()));
-  std::string scan_reason = target ? property(target.get(), "SCSI_PROBE_REASON") : "";
+  std::string scan_reason = target ? udev_property(target.get(), "SCSI_PROBE_REASON") : "";
   say("scsi_mod.scan=" + read_module_parameter("scsi_mod", "scan").value_or("?"));
   say(scan_reason.empty() ? "its target has no scsi-probe record: the kernel scanned it" : "target scan: " + scan_reason);
 
   head("identified");
-  std::string serial = property(dev.get(), "ID_SERIAL");
+  std::string serial = udev_property(dev.get(), "ID_SERIAL");
   say("ID_SERIAL=" + (serial.empty() ? "(none)" : serial) + ", ID_WWN_WITH_EXTENSION=" +
-      (property(dev.get(), "ID_WWN_WITH_EXTENSION").empty() ? "(none)" : property(dev.get(), "ID_WWN_WITH_EXTENSION")));
-  say("SCSI commands sent: " + (property(dev.get(), "SCSI_PROBE_COMMANDS").empty() ? "(no scsi-probe record)" : property(dev.get(), "SCSI_PROBE_COMMANDS")));
-  if (property(dev.get(), "SCSI_PROBE_ID_LEFT_TO_SCSI_ID") == "1")
+      (udev_property(dev.get(), "ID_WWN_WITH_EXTENSION").empty() ? "(none)" : udev_property(dev.get(), "ID_WWN_WITH_EXTENSION")));
+  say("SCSI commands sent: " + (udev_property(dev.get(), "SCSI_PROBE_COMMANDS").empty() ? "(no scsi-probe record)" : udev_property(dev.get(), "SCSI_PROBE_COMMANDS")));
+  if (udev_property(dev.get(), "SCSI_PROBE_ID_LEFT_TO_SCSI_ID") == "1")
     say("VPD-derived keys left to scsi_id: the kernel read no VPD page from this device");
-  if (!property(dev.get(), "SCSI_PROBE_WARNING").empty()) say("warning: " + property(dev.get(), "SCSI_PROBE_WARNING"));
+  if (!udev_property(dev.get(), "SCSI_PROBE_WARNING").empty()) say("warning: " + udev_property(dev.get(), "SCSI_PROBE_WARNING"));
 
   head("quirks");
   say("hwdb key: " + quirk_hwdb_key(inq->vendor, inq->model, inq->revision));
@@ -98,7 +90,7 @@ int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err) {
   if (pg83_bytes && !pg83_bytes->empty()) pg83 = parse_device_id_page(*pg83_bytes);
   Properties ids;
   for (const char* k : {"ID_WWN_WITH_EXTENSION"})
-    if (!property(dev.get(), k).empty()) ids.push_back({k, property(dev.get(), k)});
+    if (!udev_property(dev.get(), k).empty()) ids.push_back({k, udev_property(dev.get(), k)});
   LunIdentity identity = lun_identity(ids, pg83 ? &*pg83 : nullptr);
   for (const auto& r : matching_rules(policy, lun, &identity)) say("matches: " + r);
   InstantiateDecision inst = decide_instantiate(policy, lun);
@@ -106,24 +98,15 @@ int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err) {
   DeviceVerdict verdict = decide_device(policy, lun, identity);
 
   head("attach");
-  AttachInput ai;
-  ai.inquiry = inquiry;
-  if (auto t = read_int_attribute(dev.get(), "type")) ai.sysfs_type = static_cast<uint8_t>(*t);
-  if (auto b = read_text_attribute(dev.get(), "blacklist")) ai.kernel_flags = parse_sysfs_blacklist(*b).flags;
-  ai.quirk_flags = q.flags;
-  if (pg83_bytes && !pg83_bytes->empty()) ai.kernel_vpd_pg83 = std::span<const uint8_t>(*pg83_bytes);
-  auto dh_state = read_text_attribute(dev.get(), "dh_state");
-  if (dh_state) ai.dh_state = *dh_state;
-  const char* bound = udev_device_get_driver(dev.get());
-  if (bound) ai.bound_driver = bound;
-  ai.request = verdict.request;
+  SysfsAttachFacts facts = SysfsAttachFacts::read(dev.get());
+  AttachInput ai = facts.input(inquiry, q.flags, verdict.request);
   if (auto a = decide_attach(ai)) {
     say("kernel default: " + std::string(upper_driver_name(a->kernel.driver)) + " (" + a->kernel.reason + ")");
     say("decision: " + std::string(upper_driver_name(a->driver)) + ", " + std::string(bind_action_name(a->bind)) +
         " (" + a->reason + ")");
     say("handler: " + std::string(device_handler_name(a->handler.handler)) + " (" + a->handler.reason + ")");
   }
-  say(std::string("bound now: ") + (bound ? bound : "none"));
+  say("bound now: " + facts.bound_driver.value_or("none"));
   return kExitOk;
 }
 

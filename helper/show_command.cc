@@ -11,16 +11,12 @@
 #include "scsi_address.h"
 #include "show_tree.h"
 #include "sysfs.h"
+#include "sysfs_attach.h"
 #include "sysfs_scan.h"
 
 namespace scsi_probe {
 
 namespace {
-
-std::string property(udev_device* d, const char* key) {
-  const char* v = udev_device_get_property_value(d, key);
-  return v ? v : "";
-}
 
 std::string trimmed_attribute(udev_device* d, const char* name) {
   std::string s = read_text_attribute(d, name).value_or("");
@@ -56,11 +52,11 @@ ShowDevice describe(udev* u, udev_device* dev, const ScsiAddress& a) {
   d.handler = read_text_attribute(dev, "dh_state").value_or("");
   if (d.handler == "detached") d.handler.clear();
   d.nodes = device_nodes(u, dev);
-  d.serial = property(dev, "ID_SERIAL");
-  d.wwn = property(dev, "ID_WWN_WITH_EXTENSION");
-  d.quirks = property(dev, "SCSI_PROBE_QUIRKS");
-  d.attach = property(dev, "SCSI_PROBE_ATTACH");
-  d.reason = property(dev, "SCSI_PROBE_REASON");
+  d.serial = udev_property(dev, "ID_SERIAL");
+  d.wwn = udev_property(dev, "ID_WWN_WITH_EXTENSION");
+  d.quirks = udev_property(dev, "SCSI_PROBE_QUIRKS");
+  d.attach = udev_property(dev, "SCSI_PROBE_ATTACH");
+  d.reason = udev_property(dev, "SCSI_PROBE_REASON");
   return d;
 }
 
@@ -102,7 +98,7 @@ int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& 
       UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u.get(), "scsi_host", sysname));
       if (shost) sh.proc_name = read_text_attribute(shost.get(), "proc_name").value_or("");
       sh.transport = HostScan(u.get(), dev.get()).transport();
-      sh.scan = property(dev.get(), "SCSI_PROBE_REASON");
+      sh.scan = udev_property(dev.get(), "SCSI_PROBE_REASON");
     } else if (auto a = parse_scsi_address(sysname)) {
       if (only_host && a->host != *only_host) continue;
       if (only_device && *a != *only_device) continue;
