@@ -23,6 +23,4 @@ std::array<uint8_t, 12> report_luns_cdb(uint8_t select_report, uint32_t allocati
           0};
 }
 
-std::array<uint8_t, 6> test_unit_ready_cdb() { return {0, 0, 0, 0, 0, 0}; }
-
 }  // namespace scsi_probe

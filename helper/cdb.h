@@ -12,7 +12,4 @@ std::array<uint8_t, 6> inquiry_cdb(bool evpd, uint8_t page, uint16_t allocation_
 // REPORT LUNS (SPC-5 6.33). select_report 0: all LUNs except well-known ones.
 std::array<uint8_t, 12> report_luns_cdb(uint8_t select_report, uint32_t allocation_length);
 
-// TEST UNIT READY: the cheapest command, used to collect pending unit attentions.
-std::array<uint8_t, 6> test_unit_ready_cdb();
-
 }  // namespace scsi_probe

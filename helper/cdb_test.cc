@@ -26,9 +26,5 @@ TEST(Cdb, ReportLunsLengthIsBigEndian32) {
   EXPECT_EQ(c[11], 0);
 }
 
-TEST(Cdb, TestUnitReadyIsAllZero) {
-  EXPECT_EQ(test_unit_ready_cdb(), (std::array<uint8_t, 6>{}));
-}
-
 }  // namespace
 }  // namespace scsi_probe

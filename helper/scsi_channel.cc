@@ -164,6 +164,4 @@ CommandResult ScsiChannel::report_luns(uint8_t select_report) {
   return again.ok() ? again : r;
 }
 
-CommandResult ScsiChannel::test_unit_ready() { return execute(test_unit_ready_cdb(), 0); }
-
 }  // namespace scsi_probe

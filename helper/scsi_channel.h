@@ -41,7 +41,6 @@ class ScsiChannel {
   CommandResult vpd_page(uint8_t page);
   // REPORT LUNS, asking again with the list length the target claimed.
   CommandResult report_luns(uint8_t select_report = 0);
-  CommandResult test_unit_ready();
 
   int commands_sent() const { return commands_sent_; }
   const std::string& node() const { return node_; }
