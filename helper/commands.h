@@ -23,7 +23,6 @@ struct Invocation {
   std::string object;      // the argument: syspath, devpath, node or kernel name
   std::string action;      // udev ACTION (add, change, ...), from --action or $ACTION
   bool verbose = false;    // more lines on stderr
-  bool dry_run = false;    // decide and print, change nothing in sysfs
 };
 
 int run_device(const Invocation& inv, std::ostream& out, std::ostream& err);

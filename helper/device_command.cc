@@ -178,7 +178,7 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
       for (auto& p : attach_properties(*a)) set_property(id.properties, p.key, p.value);
       // Decisions are carried out on add and change (a policy edit applied by
       // `udevadm trigger`), not on the bind and unbind events they cause.
-      bool act = (inv.action == "add" || inv.action == "change") && !inv.dry_run;
+      bool act = inv.action == "add" || inv.action == "change";
       bool owns = read_sysfs_text("/sys/bus/scsi/drivers_autoprobe").value_or("1") == "0";
       if (act)
         for (auto& problem : apply_attach(*a, dev.get(), *addr, owns)) warnings.push_back(std::move(problem));

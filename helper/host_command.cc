@@ -86,7 +86,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   // Under manual scanning the helper also owns attachment: the kernel binds
   // no upper-level driver by itself, `scsi-probe device` does (scsi-probe(8)).
   // Under sync and async the kernel binds again, as it does by default.
-  if (!inv.dry_run && mode != ScanMode::kNone) {
+  if (mode != ScanMode::kNone) {
     const char* want = mode == ScanMode::kManual ? "0" : "1";
     auto now = read_sysfs_text(kDriversAutoprobe);
     if (now && *now != want) {
