@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "properties.h"
 
@@ -49,6 +50,14 @@ class Input {
   std::span<const uint8_t> data_;
   std::size_t pos_ = 0;
 };
+
+// A field of 8-byte words, read as Linux LUN numbers.
+inline std::vector<uint64_t> luns(std::span<const uint8_t> bytes) {
+  Input in(bytes.data(), bytes.size());
+  std::vector<uint64_t> out;
+  for (std::size_t i = 0; i < bytes.size() / 8; i++) out.push_back(in.u64());
+  return out;
+}
 
 inline std::string_view text(std::span<const uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};

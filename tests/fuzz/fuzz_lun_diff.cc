@@ -13,24 +13,13 @@
 
 using namespace scsi_probe;
 
-namespace {
-
-std::vector<uint64_t> luns(std::span<const uint8_t> bytes) {
-  fuzz::Input in(bytes.data(), bytes.size());
-  std::vector<uint64_t> out;
-  for (std::size_t i = 0; i < bytes.size() / 8; i++) out.push_back(in.u64());
-  return out;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   fuzz::Input in(data, size);
   const uint8_t flags = in.u8();
   const auto inquiry = in.field();
   const auto sense = in.field();
-  const auto existing = luns(in.field());
-  const auto reported = luns(in.rest());
+  const auto existing = fuzz::luns(in.field());
+  const auto reported = fuzz::luns(in.rest());
 
   const RemovalDecision d = confirm_removal(flags & 1, inquiry, sense, flags & 2);
   FUZZ_CHECK(!d.reason.empty());

@@ -15,13 +15,6 @@ using namespace scsi_probe;
 
 namespace {
 
-std::vector<uint64_t> luns(std::span<const uint8_t> bytes) {
-  fuzz::Input in(bytes.data(), bytes.size());
-  std::vector<uint64_t> out;
-  for (std::size_t i = 0; i < bytes.size() / 8; i++) out.push_back(in.u64());
-  return out;
-}
-
 void check_scan_value(unsigned channel, unsigned id, uint64_t lun) {
   const auto value = scan_attribute_value(channel, id, lun);
   // Decimal fits the 16 characters below 10^16, "0x..." below 2^56.
@@ -61,8 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::size_t cursor = in.u16();
   const uint32_t elapsed = in.u32();
   const std::string_view text = fuzz::text(in.field());
-  const auto reported = luns(in.field());
-  const auto existing = luns(in.rest());
+  const auto reported = fuzz::luns(in.field());
+  const auto existing = fuzz::luns(in.rest());
 
   // scsi_mod.scan and the cursor.
   (void)parse_scan_mode(text);
