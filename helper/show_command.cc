@@ -3,7 +3,6 @@
 // database, where udev stored the helper's properties).
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 #include <ostream>
 
@@ -23,22 +22,6 @@ std::string trimmed_attribute(udev_device* d, const char* name) {
   auto b = s.find_first_not_of(' ');
   auto e = s.find_last_not_of(' ');
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
-std::vector<std::string> device_nodes(udev* u, udev_device* dev) {
-  std::vector<std::string> nodes;
-  UdevEnumeratePtr e(udev_enumerate_new(u));
-  udev_enumerate_add_match_parent(e.get(), dev);
-  udev_enumerate_scan_devices(e.get());
-  udev_list_entry* entry;
-  udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
-    UdevDevicePtr c(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
-    if (!c) continue;
-    const char* devtype = udev_device_get_devtype(c.get());
-    if (devtype && std::strcmp(devtype, "partition") == 0) continue;
-    if (const char* node = udev_device_get_devnode(c.get())) nodes.push_back(node);
-  }
-  return nodes;
 }
 
 ShowDevice describe(udev* u, udev_device* dev, const ScsiAddress& a) {

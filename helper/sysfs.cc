@@ -143,23 +143,30 @@ int write_sysfs(udev_device* dev, std::string_view name, std::string_view value)
   return rc;
 }
 
-namespace {
-
-std::optional<std::string> child_node(udev* u, udev_device* parent, const char* subsystem) {
+std::vector<std::string> device_nodes(udev* u, udev_device* parent, const char* subsystem) {
+  std::vector<std::string> nodes;
   UdevEnumeratePtr e(udev_enumerate_new(u));
-  if (!e) return std::nullopt;
+  if (!e) return nodes;
   udev_enumerate_add_match_parent(e.get(), parent);
-  udev_enumerate_add_match_subsystem(e.get(), subsystem);
-  if (udev_enumerate_scan_devices(e.get()) < 0) return std::nullopt;
+  if (subsystem) udev_enumerate_add_match_subsystem(e.get(), subsystem);
+  if (udev_enumerate_scan_devices(e.get()) < 0) return nodes;
   udev_list_entry* entry;
   udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
     UdevDevicePtr d(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
     if (!d) continue;
     const char* devtype = udev_device_get_devtype(d.get());
     if (devtype && std::strcmp(devtype, "partition") == 0) continue;
-    if (const char* node = udev_device_get_devnode(d.get())) return std::string(node);
+    if (const char* node = udev_device_get_devnode(d.get())) nodes.push_back(node);
   }
-  return std::nullopt;
+  return nodes;
+}
+
+namespace {
+
+std::optional<std::string> child_node(udev* u, udev_device* parent, const char* subsystem) {
+  auto nodes = device_nodes(u, parent, subsystem);
+  if (nodes.empty()) return std::nullopt;
+  return nodes.front();
 }
 
 }  // namespace
