@@ -46,10 +46,9 @@ std::vector<uint64_t> removal_candidates(std::span<const uint64_t> existing,
   return candidates;
 }
 
-RemovalDecision confirm_removal(bool command_ok, std::span<const uint8_t> inquiry,
-                                std::span<const uint8_t> sense, bool pdt_1f_for_no_lun) {
-  if (command_ok) {
-    const auto inq = parse_standard_inquiry(inquiry);
+RemovalDecision confirm_removal(const RemovalAnswer& answer, bool pdt_1f_for_no_lun) {
+  if (answer.command_ok) {
+    const auto inq = parse_standard_inquiry(answer.inquiry);
     if (!inq) return {false, "no longer reported but INQUIRY returned no data: kept"};
     const ProbeDecision d = classify_probe(kOrdinaryLun, LunInquiry{inq->qualifier, inq->device_type,
                                                                     kernel_scsi_level(*inq)},
@@ -57,9 +56,13 @@ RemovalDecision confirm_removal(bool command_ok, std::span<const uint8_t> inquir
     if (d.result == ProbeResult::kTargetPresent) return {true, "no longer reported and " + d.reason};
     return {false, "no longer reported but still answers: " + d.reason};
   }
-  if (sense.empty()) return {false, "no longer reported but no answer to confirm: kept"};
+  if (answer.host_status == kHostByteNoConnect) {
+    if (answer.device_running) return {true, "no longer reported and not connected (DID_NO_CONNECT)"};
+    return {false, "no longer reported but the device is not running (its DID_NO_CONNECT is the midlayer's): kept"};
+  }
+  if (answer.sense.empty()) return {false, "no longer reported but no answer to confirm: kept"};
   sg_scsi_sense_hdr hdr{};
-  if (!sg_scsi_normalize_sense(sense.data(), static_cast<int>(sense.size()), &hdr)) {
+  if (!sg_scsi_normalize_sense(answer.sense.data(), static_cast<int>(answer.sense.size()), &hdr)) {
     return {false, "no longer reported but the sense data is unreadable: kept"};
   }
   const std::string text = sense_text(hdr);

@@ -25,15 +25,28 @@ struct RemovalDecision {
   std::string reason;
 };
 
-// The answer of a removal candidate to a fresh INQUIRY sent to it:
-// `command_ok` with its data, or the sense data of its CHECK CONDITION
-// (fixed or descriptor format; empty when there was none). Removes only on
-// peripheral qualifier 3, qualifier 1 with type 0x1f (the kernel's own "no
-// device" rule of scsi_probe_and_add_lun; any qualifier with type 0x1f on a
-// `pdt_1f_for_no_lun` target), or ILLEGAL REQUEST with LOGICAL UNIT NOT
-// SUPPORTED (ASC 25h). Anything else keeps the LUN: a unit attention, a
-// transport failure, no answer at all.
-RemovalDecision confirm_removal(bool command_ok, std::span<const uint8_t> inquiry,
-                                std::span<const uint8_t> sense, bool pdt_1f_for_no_lun = false);
+// The answer of a removal candidate to a fresh INQUIRY sent to it.
+struct RemovalAnswer {
+  bool command_ok = false;
+  std::span<const uint8_t> inquiry;  // its data, when command_ok
+  std::span<const uint8_t> sense;    // of a CHECK CONDITION (fixed or descriptor); may be empty
+  uint8_t host_status = 0;           // Linux host byte of a failed command (DID_*)
+  // The device's sysfs state was "running" before the command: the midlayer
+  // itself fails commands to offline and blocked devices with DID_NO_CONNECT,
+  // which then says nothing about the LUN.
+  bool device_running = true;
+};
+
+// Linux's DID_NO_CONNECT host byte: the LLD found nothing at this address
+// (scsi_debug, and FC/SAS LLDs for a LUN the port no longer presents).
+constexpr uint8_t kHostByteNoConnect = 0x01;
+
+// Removes only on peripheral qualifier 3, qualifier 1 with type 0x1f (the
+// kernel's own "no device" rule of scsi_probe_and_add_lun; any qualifier with
+// type 0x1f on a `pdt_1f_for_no_lun` target), ILLEGAL REQUEST with LOGICAL
+// UNIT NOT SUPPORTED (ASC 25h), or DID_NO_CONNECT from a running device.
+// Anything else keeps the LUN: a unit attention, another transport failure,
+// an offline device, no answer at all.
+RemovalDecision confirm_removal(const RemovalAnswer& answer, bool pdt_1f_for_no_lun = false);
 
 }  // namespace scsi_probe

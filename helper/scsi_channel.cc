@@ -112,6 +112,8 @@ CommandResult ScsiChannel::execute_once(std::span<const uint8_t> cdb,
     default: {
       char buf[256];
       r.category = SG_LIB_CAT_OTHER;
+      // sg3_utils 1.46 on Linux: the transport error is the host byte.
+      r.host_status = static_cast<uint8_t>(get_scsi_pt_transport_err(pt.get()) & 0xff);
       if (get_scsi_pt_transport_err(pt.get()))
         r.error = get_scsi_pt_transport_err_str(pt.get(), sizeof buf, buf);
       else

@@ -18,6 +18,7 @@ struct CommandResult {
   int category = 0;
   std::vector<uint8_t> data;   // bytes actually transferred
   std::vector<uint8_t> sense;  // sense data as returned
+  uint8_t host_status = 0;     // Linux host byte (DID_*) of a transport failure
   std::string error;           // one line for the log; empty on success
   bool ok() const { return category == 0; }
 };

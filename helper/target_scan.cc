@@ -128,26 +128,33 @@ void TargetScan::sequential(const SequentialScan& scan) {
 void TargetScan::remove_gone(std::span<const uint64_t> reported) {
   auto existing = host_.target_luns(t_.channel, t_.target);
   for (uint64_t lun : removal_candidates(existing, reported)) {
+    const std::string name = "LUN " + std::to_string(lun);
+    UdevDevicePtr dev = scsi_device_at(u_, at(lun));
+    if (!dev) {
+      r_.reasons.push_back(name + " already gone");
+      continue;
+    }
     std::string error;
-    auto ch = open_device_channel(u_, at(lun), error);
+    auto ch = ScsiChannel::open_first(command_nodes(u_, dev.get()), error);
     if (!ch) {
-      r_.reasons.push_back("LUN " + std::to_string(lun) + " kept: " + error);
+      r_.reasons.push_back(name + " kept: " + error);
       continue;
     }
     // The target no longer lists it; the LUN itself must confirm on a fresh command.
+    const bool running = read_text_attribute(dev.get(), "state").value_or("") == "running";
     CommandResult res = ch->inquiry(36);
     r_.commands += ch->commands_sent();
-    RemovalDecision gone = confirm_removal(res.ok(), res.data, res.sense);
+    RemovalDecision gone = confirm_removal({res.ok(), res.data, res.sense, res.host_status, running});
     if (!gone.remove) {
-      r_.reasons.push_back("LUN " + std::to_string(lun) + " kept: " + gone.reason);
+      r_.reasons.push_back(name + " kept: " + gone.reason);
       continue;
     }
     int rc = host_.delete_device(t_.channel, t_.target, lun);
     if (rc == 0) {
       ++r_.removed;
-      r_.reasons.push_back("LUN " + std::to_string(lun) + " removed: " + gone.reason);
+      r_.reasons.push_back(name + " removed: " + gone.reason);
     } else {
-      r_.reasons.push_back("LUN " + std::to_string(lun) + ": delete: " + std::strerror(rc));
+      r_.reasons.push_back(name + ": delete: " + std::strerror(rc));
     }
   }
 }
