@@ -47,6 +47,13 @@ struct WalkResult {
   int luns_added = 0, luns_removed = 0;
   std::optional<std::pair<unsigned, unsigned>> continue_at;
   std::vector<std::string> notes;
+
+  void count(const TargetProbeResult& p) {
+    if (!p.note.empty()) notes.push_back(p.note);
+    if (p.how == TargetProbe::kKernelScan) ++kernel_scans;
+    if (p.how == TargetProbe::kWellKnownLun) ++wlun_targets;
+    if (p.found) ++targets_found;
+  }
 };
 
 constexpr std::chrono::seconds kWalkBudget{60};
@@ -118,10 +125,19 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   };
 
   if (transport_names_targets) {
-    // The transport's own events name the targets; a rescan covers the known ones.
+    // The transport's own events name the targets. A rescan also probes the
+    // ports that have a target but no LUNs yet: FC ports whose roles came
+    // after their add event, or that came back from Blocked, raise no event.
     w.notes.push_back(transport + " transport: targets come from its remote-port events");
-    if (trigger == ScanTrigger::kRescan)
+    if (trigger == ScanTrigger::kRescan) {
+      bool wlun_refused = false;
+      for (const auto& port : host_remote_ports(u.get(), host.get())) {
+        PortTarget pt = decide_port_target(read_remote_port(port.get()));
+        if (pt.probe && !known.count({pt.channel, pt.id}))
+          w.count(probe_target(hs, pt.channel, pt.id, wlun_refused));
+      }
       for (auto [c, t] : known) rescan_target(c, t);
+    }
   } else {
     long long this_id = shost ? read_int_attribute(shost.get(), "this_id").value_or(-1) : -1;
     auto from = walk_cursor().value_or(std::make_pair(0u, 0u));
@@ -143,36 +159,10 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
           if (trigger == ScanTrigger::kRescan) rescan_target(c, t);
           continue;
         }
-        int rc = hs.write_scan(*scan_attribute_value(c, t, 0));
-        if (rc == EINVAL) break;  // past max_id (or, for ID 0, past max_channel)
+        TargetProbeResult p = probe_target(hs, c, t, wlun_refused);
+        if (p.how == TargetProbe::kPastLimits) break;  // past max_id (or, for ID 0, past max_channel)
         channel_exists = true;
-        if (rc) {
-          w.notes.push_back("scan " + std::to_string(c) + ":" + std::to_string(t) + ": " + std::strerror(rc));
-          continue;
-        }
-        if (hs.device_exists(c, t, 0)) {
-          ++w.targets_found;
-          continue;
-        }
-        // Nothing at LUN 0; a target may still be there without it.
-        if (!wlun_refused) {
-          auto wlun = *scan_attribute_value(c, t, kReportLunsWellKnownLun);
-          rc = hs.write_scan(wlun);
-          if (rc == EINVAL) {
-            wlun_refused = true;
-            w.notes.push_back("the host refuses the well-known LUN 49409: targets without LUN 0 "
-                              "need the kernel's scan of that target");
-          } else if (hs.device_exists(c, t, kReportLunsWellKnownLun)) {
-            ++w.targets_found;
-            ++w.wlun_targets;
-            continue;
-          } else {
-            continue;  // no target at this ID
-          }
-        }
-        hs.write_scan(scan_attribute_target_value(c, t));
-        ++w.kernel_scans;
-        if (!hs.target_luns(c, t).empty()) ++w.targets_found;
+        w.count(p);
       }
       if (w.continue_at || !channel_exists) break;
     }

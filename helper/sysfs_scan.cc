@@ -85,6 +85,56 @@ std::string HostScan::transport() const {
   return {};
 }
 
+UdevDevicePtr find_remote_port(udev* u, std::string_view arg) {
+  std::string path(arg);
+  if (path.starts_with("/devices/")) path = "/sys" + path;
+  if (!path.starts_with("/sys/")) return nullptr;
+  UdevDevicePtr dev(udev_device_new_from_syspath(u, path.c_str()));
+  if (!dev) return nullptr;
+  const char* subsystem = udev_device_get_subsystem(dev.get());
+  return subsystem && port_transport(subsystem) ? std::move(dev) : nullptr;
+}
+
+RemotePortFacts read_remote_port(udev_device* port) {
+  RemotePortFacts f;
+  f.transport = port_transport(udev_device_get_subsystem(port)).value_or(PortTransport::kFc);
+  f.name = udev_device_get_sysname(port);
+  switch (f.transport) {
+    case PortTransport::kFc:
+      f.target_id = read_text_attribute(port, "scsi_target_id").value_or("");
+      f.roles = read_text_attribute(port, "roles").value_or("");
+      f.state = read_text_attribute(port, "port_state").value_or("");
+      break;
+    case PortTransport::kSas:
+      if (udev_device* rphy = udev_device_get_parent(port))
+        f.target_id = read_sysfs_text(std::string(udev_device_get_syspath(rphy)) + "/sas_device/" +
+                                      f.name + "/scsi_target_id")
+                          .value_or("");
+      break;
+    case PortTransport::kIscsi:
+      f.target_id = read_text_attribute(port, "target_id").value_or("");
+      f.state = read_text_attribute(port, "state").value_or("");
+      break;
+  }
+  return f;
+}
+
+std::vector<UdevDevicePtr> host_remote_ports(udev* u, udev_device* host) {
+  std::vector<UdevDevicePtr> ports;
+  UdevEnumeratePtr e(udev_enumerate_new(u));
+  if (!e) return ports;
+  udev_enumerate_add_match_parent(e.get(), host);
+  for (const char* s : {"fc_remote_ports", "sas_end_device", "iscsi_session"})
+    udev_enumerate_add_match_subsystem(e.get(), s);
+  udev_enumerate_scan_devices(e.get());
+  udev_list_entry* entry;
+  udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
+    if (UdevDevicePtr d{udev_device_new_from_syspath(u, udev_list_entry_get_name(entry))})
+      ports.push_back(std::move(d));
+  }
+  return ports;
+}
+
 UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a) {
   return UdevDevicePtr(
       udev_device_new_from_subsystem_sysname(u, "scsi", format_scsi_address(a).c_str()));

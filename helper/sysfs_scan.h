@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "remote_port.h"
 #include "scsi_address.h"
 #include "sysfs.h"
 
@@ -52,6 +53,15 @@ class HostScan {
   unsigned host_ = 0;
   int writes_ = 0;
 };
+
+// The remote port (fc_remote_ports, sas_end_device or iscsi_session class
+// device) named by a syspath or devpath, or null when `arg` is not one.
+UdevDevicePtr find_remote_port(udev* u, std::string_view arg);
+// What sysfs says of a remote port (the SAS target ID is on its sas_device
+// twin).
+RemotePortFacts read_remote_port(udev_device* port);
+// The remote ports of one host, in sysfs order.
+std::vector<UdevDevicePtr> host_remote_ports(udev* u, udev_device* host);
 
 // The scsi_device at H:C:T:L, if it exists.
 UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a);

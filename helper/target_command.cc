@@ -1,6 +1,8 @@
 // `scsi-probe target`: the LUN scan of one target (target_scan.h), on its
 // add event, on a change event of one of its LUNs (REPORTED LUNS DATA HAS
-// CHANGED), or on demand.
+// CHANGED), or on demand; and on a transport's remote-port event (FC remote
+// port, SAS end device, iSCSI session: remote_port.h), the probe of the one
+// target behind the port, whose own add event then scans its LUNs.
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -29,11 +31,62 @@ std::optional<TargetRef> resolve_target(udev* u, const std::string& arg, std::st
   return TargetRef{name->host, name->channel, name->target};
 }
 
+UdevDevicePtr host_of(udev* u, udev_device* below, std::string& error) {
+  return find_scsi_object(u, udev_device_get_syspath(below), ScsiObjectKind::kHost, error);
+}
+
+int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& out, std::ostream& err) {
+  const RemotePortFacts facts = read_remote_port(port);
+  std::string error;
+  UdevDevicePtr host = host_of(u, port, error);
+  if (!host) {
+    err << "scsi-probe target " << facts.name << ": " << error << "\n";
+    return kExitNoDevice;
+  }
+  HostScan hs(u, host.get());
+  ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
+  ScanTrigger trigger = inv.action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
+  const PortTarget pt = decide_port_target(facts);
+  const TargetRef t{hs.host_number(), pt.channel, pt.id};
+  out << "SCSI_PROBE_TARGET=" << (pt.probe ? target_name(t) : facts.name) << "\n";
+  Decision d = helper_scans(mode, trigger);
+  if (!pt.probe || !d.yes) {
+    const std::string& why = pt.probe ? d.reason : pt.reason;
+    out << "SCSI_PROBE_REASON=" << why << "\n";
+    err << "scsi-probe target " << facts.name << ": " << why << "\n";
+    return kExitOk;
+  }
+  auto start = std::chrono::steady_clock::now();
+  std::string summary;
+  if (hs.target_luns(pt.channel, pt.id).empty()) {
+    bool wlun_refused = false;
+    TargetProbeResult p = probe_target(hs, pt.channel, pt.id, wlun_refused);
+    summary = p.how == TargetProbe::kLun0          ? "LUN 0 instantiated"
+              : p.how == TargetProbe::kWellKnownLun ? "reached through the well-known LUN"
+              : p.how == TargetProbe::kKernelScan   ? "kernel scan of this target"
+              : p.how == TargetProbe::kPastLimits   ? "refused by the host (EINVAL)"
+                                                    : "nothing answered";
+    if (!p.note.empty()) summary += "; " + p.note;
+    out << "SCSI_PROBE_REASON=" << pt.reason << ": " << summary << "\n";
+  } else {
+    // Known already: a change on the port rescans its target.
+    TargetScanResult r = scan_target(u, hs, t, ScanTrigger::kRescan, 0, inv.verbose, err);
+    print_scan_result(t, r, out);
+    summary = std::to_string(r.added) + " LUN(s) added, " + std::to_string(r.removed) + " removed";
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  err << "scsi-probe target " << target_name(t) << " (" << pt.reason << "): " << summary << ", "
+      << hs.scan_writes() << " scan write(s), " << ms.count() << " ms\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) return kExitInternal;
+  if (UdevDevicePtr port = find_remote_port(u.get(), inv.object))
+    return run_port(u.get(), port.get(), inv, out, err);
   std::string error;
   auto t = resolve_target(u.get(), inv.object, error);
   if (!t) {

@@ -260,6 +260,29 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
 
 }  // namespace
 
+TargetProbeResult probe_target(HostScan& hs, unsigned channel, unsigned id, bool& wlun_refused) {
+  const std::string where = std::to_string(channel) + ":" + std::to_string(id);
+  int rc = hs.write_scan(*scan_attribute_value(channel, id, 0));
+  if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
+  if (rc) return {TargetProbe::kFailed, false, "scan " + where + ": " + std::strerror(rc)};
+  if (hs.device_exists(channel, id, 0)) return {TargetProbe::kLun0, true, {}};
+  // Nothing at LUN 0; a target may still be there without it.
+  std::string note;
+  if (!wlun_refused) {
+    rc = hs.write_scan(*scan_attribute_value(channel, id, kReportLunsWellKnownLun));
+    if (rc != EINVAL) {
+      bool found = hs.device_exists(channel, id, kReportLunsWellKnownLun);
+      return {found ? TargetProbe::kWellKnownLun : TargetProbe::kNothing, found, {}};
+    }
+    wlun_refused = true;
+    note = "the host refuses the well-known LUN 49409: targets without LUN 0 need the kernel's scan "
+           "of that target";
+  }
+  rc = hs.write_scan(scan_attribute_target_value(channel, id));
+  if (rc) return {TargetProbe::kFailed, false, "kernel scan of " + where + ": " + std::strerror(rc)};
+  return {TargetProbe::kKernelScan, !hs.target_luns(channel, id).empty(), note};
+}
+
 TargetScanResult scan_target(udev* u, HostScan& host, const TargetRef& t, ScanTrigger trigger,
                              std::size_t cursor, bool verbose, std::ostream& err) {
   return TargetScan(u, host, t, verbose, err).run(trigger, cursor);

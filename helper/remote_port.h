@@ -1,0 +1,46 @@
+// Remote ports of transport classes that name their own targets: an FC
+// remote port (fc_remote_ports), a SAS end device (sas_end_device) and an
+// iSCSI session (iscsi_session). Under scsi_mod.scan=manual the kernel
+// creates the port but never scans it (scsi_scan_target returns at once for
+// the transport's SCSI_SCAN_INITIAL/RESCAN); the port's add event is when
+// user space probes the one target behind it, through the transport's
+// user_scan (the host's `scan` attribute), channel and ID given by the port.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace scsi_probe {
+
+enum class PortTransport { kFc, kSas, kIscsi };
+
+// The udev subsystem of a remote port's class device, or nullopt.
+std::optional<PortTransport> port_transport(std::string_view subsystem);
+std::string_view port_transport_name(PortTransport t);
+
+// What sysfs says of one remote port (attribute values as read, trailing
+// newline removed; empty when absent).
+struct RemotePortFacts {
+  PortTransport transport = PortTransport::kFc;
+  std::string name;            // class device name: rport-H:C-N, end_device-H:..., sessionN
+  std::string target_id;       // FC and SAS scsi_target_id, iSCSI target_id
+  std::string roles;           // FC: "FCP Target, FCP Initiator", ...
+  std::string state;           // FC port_state ("Online"), iSCSI state ("LOGGED_IN")
+};
+
+struct PortTarget {
+  bool probe = false;   // instantiate LUN 0 of (channel, id) now
+  unsigned channel = 0;
+  unsigned id = 0;
+  std::string reason;
+};
+
+// Which target, if any, the port stands for now: FC needs the FCP Target
+// role, an Online port and a target ID (fc_remote_port_rolechg assigns one);
+// SAS an end device with a target ID (-1: no SSP, STP or SATA); iSCSI a
+// logged-in session. FC's channel is the one in the port's name, the others
+// use channel 0 (their user_scan scans nothing else on 6.1).
+PortTarget decide_port_target(const RemotePortFacts& f);
+
+}  // namespace scsi_probe

@@ -1,0 +1,83 @@
+#include "remote_port.h"
+
+#include <gtest/gtest.h>
+
+namespace scsi_probe {
+namespace {
+
+RemotePortFacts fc(std::string name, std::string id, std::string roles, std::string state) {
+  return {PortTransport::kFc, std::move(name), std::move(id), std::move(roles), std::move(state)};
+}
+
+TEST(PortTransport, Subsystems) {
+  EXPECT_EQ(port_transport("fc_remote_ports"), PortTransport::kFc);
+  EXPECT_EQ(port_transport("sas_end_device"), PortTransport::kSas);
+  EXPECT_EQ(port_transport("iscsi_session"), PortTransport::kIscsi);
+  EXPECT_FALSE(port_transport("sas_device"));
+  EXPECT_FALSE(port_transport("scsi"));
+  EXPECT_FALSE(port_transport(""));
+}
+
+TEST(DecidePortTarget, FcTargetOnline) {
+  const PortTarget t = decide_port_target(fc("rport-5:1-3", "7", "FCP Target", "Online"));
+  EXPECT_TRUE(t.probe);
+  EXPECT_EQ(t.channel, 1u);
+  EXPECT_EQ(t.id, 7u);
+  EXPECT_EQ(t.reason, "FC remote port rport-5:1-3: target 1:7");
+}
+
+TEST(DecidePortTarget, FcInitiatorOnly) {
+  const PortTarget t = decide_port_target(fc("rport-5:0-0", "-1", "FCP Initiator", "Online"));
+  EXPECT_FALSE(t.probe);
+  EXPECT_EQ(t.reason, "FC remote port rport-5:0-0: roles \"FCP Initiator\" without FCP Target: no SCSI target");
+}
+
+TEST(DecidePortTarget, FcBothRoles) {
+  EXPECT_TRUE(decide_port_target(fc("rport-0:0-12", "0", "FCP Initiator, FCP Target", "Online")).probe);
+}
+
+// qla2xxx adds its ports with unknown roles and sets them later.
+TEST(DecidePortTarget, FcRolesUnknownYet) {
+  EXPECT_FALSE(decide_port_target(fc("rport-2:0-1", "-1", "unknown", "Online")).probe);
+}
+
+TEST(DecidePortTarget, FcNotOnline) {
+  for (const char* s : {"Blocked", "Not Present", "Marginal", "Deleted", ""}) {
+    const PortTarget t = decide_port_target(fc("rport-2:0-1", "0", "FCP Target", s));
+    EXPECT_FALSE(t.probe) << s;
+  }
+}
+
+TEST(DecidePortTarget, FcBadNames) {
+  for (const char* n : {"rport-", "rport-2", "rport-2:0", "rport-x:0-1", "rport-2:y-1", "rport-2:0-",
+                        "port-2:0-1", "rport-2:-1", "rport-2:0-1-"}) {
+    EXPECT_FALSE(decide_port_target(fc(n, "0", "FCP Target", "Online")).probe) << n;
+  }
+}
+
+TEST(DecidePortTarget, SasEndDevice) {
+  const PortTarget t = decide_port_target({PortTransport::kSas, "end_device-0:1", "3", "", ""});
+  EXPECT_TRUE(t.probe);
+  EXPECT_EQ(t.channel, 0u);
+  EXPECT_EQ(t.id, 3u);
+  EXPECT_EQ(t.reason, "SAS end device end_device-0:1: target 0:3");
+}
+
+// No SSP, STP or SATA: the transport gives the device no target ID.
+TEST(DecidePortTarget, SasNoTargetId) {
+  const PortTarget t = decide_port_target({PortTransport::kSas, "end_device-0:1", "-1", "", ""});
+  EXPECT_FALSE(t.probe);
+  EXPECT_EQ(t.reason, "SAS end device end_device-0:1: target ID \"-1\": no SCSI target");
+  EXPECT_FALSE(decide_port_target({PortTransport::kSas, "end_device-0:1", "", "", ""}).probe);
+  EXPECT_FALSE(decide_port_target({PortTransport::kSas, "end_device-0:1", "3x", "", ""}).probe);
+}
+
+TEST(DecidePortTarget, IscsiSession) {
+  EXPECT_TRUE(decide_port_target({PortTransport::kIscsi, "session1", "0", "", "LOGGED_IN"}).probe);
+  const PortTarget t = decide_port_target({PortTransport::kIscsi, "session1", "0", "", "FAILED"});
+  EXPECT_FALSE(t.probe);
+  EXPECT_EQ(t.reason, "iSCSI session session1: session state FAILED, not LOGGED_IN");
+}
+
+}  // namespace
+}  // namespace scsi_probe
