@@ -1,6 +1,8 @@
 #include "kmod_loader.h"
 
+#include <dlfcn.h>
 #include <libkmod.h>
+#include <sys/stat.h>
 
 #include <cstring>
 #include <memory>
@@ -9,24 +11,74 @@ namespace scsi_probe {
 
 namespace {
 
-struct KmodDeleter {
-  void operator()(kmod_ctx* c) const { kmod_unref(c); }
-  void operator()(kmod_list* l) const { kmod_module_unref_list(l); }
+// libkmod is opened only when a module is actually missing, as systemd does
+// with its optional libraries: it links libcrypto, libzstd and liblzma,
+// whose start-up relocations cost more than the rest of a run of the
+// helper under emulation, and nearly every run finds its driver loaded.
+struct Kmod {
+  decltype(&kmod_new) new_ctx;
+  decltype(&kmod_unref) unref;
+  decltype(&kmod_load_resources) load_resources;
+  decltype(&kmod_module_new_from_lookup) lookup;
+  decltype(&kmod_module_unref_list) unref_list;
+  decltype(&kmod_list_next) list_next;
+  decltype(&kmod_module_get_module) get_module;
+  decltype(&kmod_module_probe_insert_module) probe_insert;
+  decltype(&kmod_module_unref) unref_module;
 };
+
+template <typename F>
+bool bind(void* lib, const char* symbol, F& f) {
+  f = reinterpret_cast<F>(dlsym(lib, symbol));
+  return f != nullptr;
+}
+
+const Kmod* open_kmod(std::string& error) {
+  static Kmod api;
+  static const bool ok = [] {
+    void* lib = dlopen("libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
+    return lib && bind(lib, "kmod_new", api.new_ctx) && bind(lib, "kmod_unref", api.unref) &&
+           bind(lib, "kmod_load_resources", api.load_resources) &&
+           bind(lib, "kmod_module_new_from_lookup", api.lookup) &&
+           bind(lib, "kmod_module_unref_list", api.unref_list) &&
+           bind(lib, "kmod_list_next", api.list_next) &&
+           bind(lib, "kmod_module_get_module", api.get_module) &&
+           bind(lib, "kmod_module_probe_insert_module", api.probe_insert) &&
+           bind(lib, "kmod_module_unref", api.unref_module);
+  }();
+  if (!ok) {
+    const char* why = dlerror();
+    error = std::string("libkmod.so.2: ") + (why ? why : "cannot be loaded");
+    return nullptr;
+  }
+  return &api;
+}
+
+// /sys/module/NAME exists for loaded modules and for built-in ones with
+// parameters; an alias or a missing module goes to libkmod.
+bool module_present(const std::string& name) {
+  struct stat st;
+  return stat(("/sys/module/" + name).c_str(), &st) == 0;
+}
 
 }  // namespace
 
 int load_module(std::string_view name, std::string& error) {
-  std::unique_ptr<kmod_ctx, KmodDeleter> ctx(kmod_new(nullptr, nullptr));
+  std::string n(name);
+  if (module_present(n)) return 0;
+  const Kmod* k = open_kmod(error);
+  if (!k) return -ENOSYS;
+  auto ctx_deleter = [k](kmod_ctx* c) { k->unref(c); };
+  std::unique_ptr<kmod_ctx, decltype(ctx_deleter)> ctx(k->new_ctx(nullptr, nullptr), ctx_deleter);
   if (!ctx) {
     error = "libkmod: cannot create a context";
     return -ENOMEM;
   }
-  kmod_load_resources(ctx.get());
-  std::string n(name);
+  k->load_resources(ctx.get());
   kmod_list* raw = nullptr;
-  int rc = kmod_module_new_from_lookup(ctx.get(), n.c_str(), &raw);
-  std::unique_ptr<kmod_list, KmodDeleter> list(raw);
+  int rc = k->lookup(ctx.get(), n.c_str(), &raw);
+  auto list_deleter = [k](kmod_list* l) { k->unref_list(l); };
+  std::unique_ptr<kmod_list, decltype(list_deleter)> list(raw, list_deleter);
   if (rc < 0) {
     error = "module " + n + ": lookup failed: " + std::strerror(-rc);
     return rc;
@@ -35,12 +87,10 @@ int load_module(std::string_view name, std::string& error) {
     error = "module " + n + ": not found";
     return -ENOENT;
   }
-  kmod_list* it;
-  kmod_list_foreach(it, list.get()) {
-    kmod_module* mod = kmod_module_get_module(it);
-    rc = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, nullptr, nullptr,
-                                         nullptr, nullptr);
-    kmod_module_unref(mod);
+  for (kmod_list* it = list.get(); it; it = k->list_next(list.get(), it)) {
+    kmod_module* mod = k->get_module(it);
+    rc = k->probe_insert(mod, KMOD_PROBE_APPLY_BLACKLIST, nullptr, nullptr, nullptr, nullptr);
+    k->unref_module(mod);
     if (rc < 0 && rc != -EEXIST) {
       error = "module " + n + ": " + std::strerror(-rc);
       return rc;
