@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 namespace scsi_probe {
@@ -114,6 +115,34 @@ TEST(Identify, EveryFixtureMatchesScsiIdAndSgInq) {
     }
   }
   EXPECT_GT(compared, 0);
+}
+
+// The keys the rules carry over from the database on bind and unbind events
+// (54-scsi-probe.rules): every identification key of every fixture, and the
+// SCSI_PROBE_* keys of the device run.
+TEST(Identify, RulesCarryEveryKeyAcrossBindEvents) {
+  std::ifstream rules(RULES_FILE);
+  ASSERT_TRUE(rules) << RULES_FILE;
+  std::set<std::string> carried;
+  const std::string token = "IMPORT{db}=\"";
+  for (std::string line; std::getline(rules, line);) {
+    if (!line.starts_with(token)) continue;
+    carried.insert(line.substr(token.size(), line.find('"', token.size()) - token.size()));
+  }
+  auto expect_carried = [&](const std::string& key, const std::string& where) {
+    EXPECT_TRUE(carried.count(key)) << where << ": " << key << " is not carried over";
+  };
+  std::size_t keys = 0;
+  for (const auto& dir : fixture_dirs()) {
+    for (const auto& p : identify_device(load_fixture(dir)).properties) {
+      expect_carried(p.key, dir.filename().string());
+      ++keys;
+    }
+  }
+  EXPECT_GT(keys, 100u);
+  for (const char* key : {"SCSI_PROBE_ATTACH", "SCSI_PROBE_HANDLER", "SCSI_PROBE_REASON", "SCSI_PROBE_QUIRKS",
+                          "SCSI_PROBE_QUIRKS_SOURCE", "SCSI_PROBE_COMMANDS", "SCSI_PROBE_WARNING"})
+    expect_carried(key, "scsi-probe device");
 }
 
 TEST(Identify, SparedDeviceLeavesSerialToScsiId) {
