@@ -1,10 +1,13 @@
 #include "sysfs.h"
 
+#include <dirent.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -163,10 +166,24 @@ std::vector<std::string> device_nodes(udev* u, udev_device* parent, const char* 
 
 namespace {
 
+// The class devices of a scsi_device sit right below it, in a folder named
+// after their class (scsi_generic/sg0, bsg/0:0:0:0, block/sda, ...): one
+// folder read instead of an enumeration of the whole subtree, which on a
+// block device runs to hundreds of entries.
 std::optional<std::string> child_node(udev* u, udev_device* parent, const char* subsystem) {
-  auto nodes = device_nodes(u, parent, subsystem);
-  if (nodes.empty()) return std::nullopt;
-  return nodes.front();
+  const std::string folder = std::string(udev_device_get_syspath(parent)) + "/" + subsystem;
+  DIR* d = opendir(folder.c_str());
+  if (!d) return std::nullopt;
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d))
+    if (e->d_name[0] != '.') names.push_back(e->d_name);
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) {
+    UdevDevicePtr child(udev_device_new_from_syspath(u, (folder + "/" + name).c_str()));
+    if (const char* node = child ? udev_device_get_devnode(child.get()) : nullptr) return node;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
