@@ -127,8 +127,14 @@ CommandResult ScsiChannel::execute_once(std::span<const uint8_t> cdb,
 
 CommandResult ScsiChannel::execute(std::span<const uint8_t> cdb, std::size_t allocation_length) {
   CommandResult r;
+  if (timed_out_) {
+    r.category = SG_LIB_CAT_TIMEOUT;
+    r.error = "not sent: an earlier command to this device timed out";
+    return r;
+  }
   for (int attempt = 0; attempt <= kUnitAttentionRetries; ++attempt) {
     r = execute_once(cdb, allocation_length);
+    if (r.category == SG_LIB_CAT_TIMEOUT) timed_out_ = true;
     if (r.category != SG_LIB_CAT_UNIT_ATTENTION) break;
   }
   return r;

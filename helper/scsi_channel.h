@@ -48,6 +48,9 @@ class ScsiChannel {
 
   static constexpr int kTimeoutSeconds = 10;
   static constexpr int kUnitAttentionRetries = 3;
+  // After one command timed out the device is not asked again in this run:
+  // each run stays within one timeout of its own work (scsi-probe(8), BOUNDS).
+  bool timed_out() const { return timed_out_; }
 
  private:
   ScsiChannel(int fd, std::string node) : fd_(fd), node_(std::move(node)) {}
@@ -56,6 +59,7 @@ class ScsiChannel {
   int fd_;
   std::string node_;
   int commands_sent_ = 0;
+  bool timed_out_ = false;
 };
 
 }  // namespace scsi_probe

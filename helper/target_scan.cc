@@ -49,7 +49,7 @@ class TargetScan {
   bool instantiate(uint64_t lun);
   std::optional<std::vector<uint64_t>> report_luns(uint64_t via);
   void sequential(const SequentialScan& scan);
-  void remove_gone(std::span<const uint64_t> reported);
+  void remove_gone(std::span<const uint64_t> reported, Clock::time_point start);
 
   // The administrator's LUN policy: a LUN it does not list is not
   // instantiated at all (lun_policy.h).
@@ -125,9 +125,19 @@ void TargetScan::sequential(const SequentialScan& scan) {
   }
 }
 
-void TargetScan::remove_gone(std::span<const uint64_t> reported) {
+void TargetScan::remove_gone(std::span<const uint64_t> reported, Clock::time_point start) {
   auto existing = host_.target_luns(t_.channel, t_.target);
-  for (uint64_t lun : removal_candidates(existing, reported)) {
+  const auto candidates = removal_candidates(existing, reported);
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    // Each confirmation may cost a command timeout: the run's budget bounds
+    // them, and the next rescan picks up what is left (nothing is lost by
+    // keeping a LUN).
+    if (Clock::now() - start > BatchLimits{}.max_run_time) {
+      r_.reasons.push_back(std::to_string(candidates.size() - i) +
+                           " unreported LUN(s) left for a later rescan: time budget spent");
+      break;
+    }
+    const uint64_t lun = candidates[i];
     const std::string name = "LUN " + std::to_string(lun);
     UdevDevicePtr dev = scsi_device_at(u_, at(lun));
     if (!dev) {
@@ -240,7 +250,7 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
       }
     }
     if (!r_.continue_at) r_.continue_at = batch.next;
-    if (trigger == ScanTrigger::kRescan && !r_.continue_at) remove_gone(*reported);
+    if (trigger == ScanTrigger::kRescan && !r_.continue_at) remove_gone(*reported, start);
     // The kernel's own scan never keeps the well-known LUN it went through.
     if (*via == kReportLunsWellKnownLun && delete_well_known_lun_after_use(*reported))
       host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun);
