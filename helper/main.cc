@@ -36,8 +36,11 @@ int main(int argc, char** argv) {
   add_common(host, inv, "the scsi_host: syspath, devpath or hostN");
   auto* target = app.add_subcommand(
       "target", "find the LUNs of one target (REPORT LUNS or the kernel's sequential walk), or "
-                "rescan them: add new LUNs, remove LUNs that are gone");
-  add_common(target, inv, "the scsi_target or anything below it: syspath, devpath, node, targetH:C:T");
+                "rescan them: add new LUNs, remove LUNs that are gone; given a transport's remote "
+                "port, probe the target behind it");
+  add_common(target, inv,
+             "the scsi_target or anything below it: syspath, devpath, node, targetH:C:T; or an FC "
+             "remote port, SAS end device or iSCSI session (syspath or devpath)");
 
   bool json = false;
   auto* show = app.add_subcommand(
