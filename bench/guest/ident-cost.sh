@@ -3,7 +3,11 @@
 # the stock rules run for it (scsi_id of 60-persistent-storage.rules, the
 # three sg_inq runs of sg3_utils' 55-scsi-sg3_id.rules). Per command: wall
 # time per run over N runs, peak RSS of one run, and the SCSI commands one
-# run sent (the device's iorequest_cnt before and after).
+# run sent (the device's iorequest_cnt before and after). The guest's
+# programs live on the initramfs, where the kernel maps up to 16 cached
+# pages around each page fault ("fault-around"): RSS is also taken with it
+# off, which counts the pages a run really touched, as on a disk-backed
+# system.
 #   ident-cost.sh H:C:T:L [N]
 dev=$1
 n=${2:-50}
@@ -12,6 +16,14 @@ node=
 for b in "$sys"/block/*; do [ -e "$b" ] && node=/dev/${b##*/}; done
 [ -n "$node" ] || { echo "bench ident: $dev has no block device" >&2; exit 1; }
 
+peak_rss() {
+	busybox time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): *//p'
+}
+
+fault_around=/sys/kernel/debug/fault_around_bytes
+[ -e "$fault_around" ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+fault_around_default=$(cat "$fault_around" 2>/dev/null)
+
 now_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 
 # measure LABEL COMMAND...: one line "bench ident LABEL ms=.. rss_kb=.. commands=.."
@@ -19,8 +31,14 @@ measure() {
 	label=$1
 	shift
 	before=$(cat "$sys/iorequest_cnt")
-	rss=$(busybox time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): *//p')
+	rss=$(peak_rss "$@")
 	after=$(cat "$sys/iorequest_cnt")
+	rss_touched=
+	if [ -w "$fault_around" ]; then
+		echo 4096 > "$fault_around"
+		rss_touched=$(peak_rss "$@")
+		echo "$fault_around_default" > "$fault_around"
+	fi
 	t0=$(now_ms)
 	i=0
 	while [ "$i" -lt "$n" ]; do
@@ -28,7 +46,7 @@ measure() {
 		i=$((i + 1))
 	done
 	t1=$(now_ms)
-	echo "bench ident $label runs=$n ms_total=$((t1 - t0)) rss_kb=$rss commands=$((after - before))"
+	echo "bench ident $label runs=$n ms_total=$((t1 - t0)) rss_kb=$rss commands=$((after - before)) rss_touched_kb=$rss_touched"
 }
 
 if [ -x /usr/lib/udev/scsi-probe ]; then
