@@ -16,8 +16,15 @@ node=
 for b in "$sys"/block/*; do [ -e "$b" ] && node=/dev/${b##*/}; done
 [ -n "$node" ] || { echo "bench ident: $dev has no block device" >&2; exit 1; }
 
+# Peak RSS in KiB: through bench's tiny static peak-rss where it came along
+# (busybox's `time -v` also counts the busybox image the child carries until
+# its exec).
 peak_rss() {
-	busybox time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): *//p'
+	if [ -x /vm/files/peak-rss ]; then
+		/vm/files/peak-rss "$@" 2>&1 >/dev/null | sed -n 's/^peak-rss //p'
+	else
+		busybox time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): *//p'
+	fi
 }
 
 fault_around=/sys/kernel/debug/fault_around_bytes
