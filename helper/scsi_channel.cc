@@ -127,9 +127,20 @@ CommandResult ScsiChannel::execute_once(std::span<const uint8_t> cdb,
 
 CommandResult ScsiChannel::execute(std::span<const uint8_t> cdb, std::size_t allocation_length) {
   CommandResult r;
+  if (timed_out_) {
+    r.category = SG_LIB_CAT_TIMEOUT;
+    r.error = "not sent: an earlier command timed out";
+    return r;
+  }
   for (int attempt = 0; attempt <= kUnitAttentionRetries; ++attempt) {
     r = execute_once(cdb, allocation_length);
-    if (r.category != SG_LIB_CAT_UNIT_ATTENTION) break;
+    // The kernel reports an SG_IO timeout as host byte DID_TIME_OUT.
+    constexpr uint8_t kDidTimeOut = 0x03;
+    if (r.category == SG_LIB_CAT_TIMEOUT || r.host_status == kDidTimeOut) {
+      timed_out_ = true;
+      break;
+    }
+    if (r.category != SG_LIB_CAT_UNIT_ATTENTION && r.category != SG_LIB_CAT_ABORTED_COMMAND) break;
   }
   return r;
 }

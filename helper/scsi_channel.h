@@ -1,6 +1,6 @@
 // SCSI commands over SG_IO, through libsgutils2's pass-through layer: each
 // command has a timeout, sense data is decoded by the library, and a unit
-// attention is retried a bounded number of times.
+// attention or an aborted command is retried a bounded number of times.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +47,8 @@ class ScsiChannel {
   const std::string& node() const { return node_; }
 
   static constexpr int kTimeoutSeconds = 10;
+  // UNIT ATTENTION and ABORTED COMMAND, as the kernel retries its own scan
+  // and VPD commands.
   static constexpr int kUnitAttentionRetries = 3;
 
  private:
@@ -56,6 +58,9 @@ class ScsiChannel {
   int fd_;
   std::string node_;
   int commands_sent_ = 0;
+  // After a timeout the device has been through the kernel's error handler:
+  // later commands are not sent, so that a run stays within one timeout.
+  bool timed_out_ = false;
 };
 
 }  // namespace scsi_probe
