@@ -47,6 +47,8 @@ class ScsiChannel {
   const std::string& node() const { return node_; }
 
   static constexpr int kTimeoutSeconds = 10;
+  // The longest wait for one command, queueing included (scsi_channel.cc).
+  static constexpr unsigned kWaitSeconds = kTimeoutSeconds + 5;
   // UNIT ATTENTION and ABORTED COMMAND, as the kernel retries its own scan
   // and VPD commands.
   static constexpr int kUnitAttentionRetries = 3;
