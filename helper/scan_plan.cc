@@ -1,6 +1,7 @@
 #include "scan_plan.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <limits>
 #include <unordered_set>
@@ -277,5 +278,7 @@ std::optional<std::size_t> parse_continue_cursor(std::string_view text) {
   }
   return value;
 }
+
+bool host_gone_error(int error) { return error == ENOENT || error == ENODEV || error == ENXIO; }
 
 }  // namespace scsi_probe

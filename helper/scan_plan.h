@@ -216,6 +216,11 @@ std::vector<uint64_t> luns_to_instantiate(std::span<const LunChoice> choices);
 // kernel's scan would have kept it).
 bool delete_well_known_lun_after_use(std::span<const uint64_t> reported);
 
+// A `scan` write failed because the host went away while it was scanned:
+// its sysfs folder is gone (ENOENT), or it was removed under the open file
+// (ENODEV, ENXIO). Every later write fails the same way: stop, and say so.
+bool host_gone_error(int error);
+
 // --- Bounded runs ------------------------------------------------------------
 
 // The udev property that carries the continuation cursor in a synthetic

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 #include <vector>
 
 #include "report_luns.h"
@@ -577,6 +579,18 @@ TEST(StopForTime, HandsTheRestToTheNextRun) {
   // At least one entry per run, and nothing to hand over once the slice is done.
   EXPECT_FALSE(stop_for_time(b, 256, milliseconds(5000), limits).has_value());
   EXPECT_FALSE(stop_for_time(b, 512, milliseconds(5000), limits).has_value());
+}
+
+// A host removed mid-scan fails every later write: those errors stop the
+// scan; a write past the host's limits (EINVAL) or a busy host do not.
+TEST(HostGone, OnlyTheErrorsOfAVanishedHost) {
+  EXPECT_TRUE(host_gone_error(ENOENT));
+  EXPECT_TRUE(host_gone_error(ENODEV));
+  EXPECT_TRUE(host_gone_error(ENXIO));
+  EXPECT_FALSE(host_gone_error(0));
+  EXPECT_FALSE(host_gone_error(EINVAL));
+  EXPECT_FALSE(host_gone_error(EBUSY));
+  EXPECT_FALSE(host_gone_error(EIO));
 }
 
 TEST(ContinueCursor, RoundTrip) {

@@ -129,6 +129,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   err << "scsi-probe target " << target_name(*t) << ": " << r.added << " LUN(s) added, " << r.removed
       << " removed, " << hs.scan_writes() << " scan write(s), " << r.commands << " SCSI command(s), "
       << ms.count() << " ms" << (r.kernel_fallback ? ", kernel scan of this target" : "")
+      << (r.host_gone ? ", host gone: scan stopped" : "")
       << (r.continue_at ? ", continuing in a later run" : "") << "\n";
   return kExitOk;
 }

@@ -83,6 +83,13 @@ bool TargetScan::instantiate(uint64_t lun) {
     return false;
   }
   int rc = host_.write_scan(*value);
+  if (rc != 0 && host_gone_error(rc)) {
+    if (!r_.host_gone)
+      r_.reasons.push_back("host gone at LUN " + std::to_string(lun) + " (scan: " + std::strerror(rc) +
+                           "): scan stopped");
+    r_.host_gone = true;
+    return false;
+  }
   if (rc != 0) {
     log("scan \"" + *value + "\": " + std::strerror(rc));
     if (rc == EINVAL) r_.reasons.push_back("LUN " + std::to_string(lun) + " past the host's max_lun");
@@ -120,6 +127,7 @@ std::optional<std::vector<uint64_t>> TargetScan::report_luns(uint64_t via) {
 void TargetScan::sequential(const SequentialScan& scan) {
   for (auto lun = first_sequential_lun(scan); lun;) {
     bool added = exists(*lun) || (policy_allows(*lun) && instantiate(*lun));
+    if (r_.host_gone) return;
     if (added) ++r_.added;
     lun = next_sequential_lun(scan, *lun, added);
   }
@@ -233,13 +241,14 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
     for (std::size_t i = batch.begin; i < batch.end; ++i) {
       if (choices[i].action != LunAction::kInstantiate) continue;
       if (policy_allows(choices[i].linux_lun) && instantiate(choices[i].linux_lun)) ++r_.added;
+      if (r_.host_gone) break;
       auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
       if (auto stop = stop_for_time(batch, i + 1, elapsed, budget)) {
         r_.continue_at = stop;
         break;
       }
     }
-    if (!r_.continue_at) r_.continue_at = batch.next;
+    if (!r_.continue_at && !r_.host_gone) r_.continue_at = batch.next;
     if (trigger == ScanTrigger::kRescan && !r_.continue_at) remove_gone(*reported);
     // The kernel's own scan never keeps the well-known LUN it went through.
     if (*via == kReportLunsWellKnownLun && delete_well_known_lun_after_use(*reported))
@@ -264,6 +273,8 @@ TargetProbeResult probe_target(HostScan& hs, unsigned channel, unsigned id, bool
   const std::string where = std::to_string(channel) + ":" + std::to_string(id);
   int rc = hs.write_scan(*scan_attribute_value(channel, id, 0));
   if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
+  if (host_gone_error(rc))
+    return {TargetProbe::kHostGone, false, "host gone at " + where + " (scan: " + std::strerror(rc) + "): walk stopped"};
   if (rc) return {TargetProbe::kFailed, false, "scan " + where + ": " + std::strerror(rc)};
   if (hs.device_exists(channel, id, 0)) return {TargetProbe::kLun0, true, {}};
   // Nothing at LUN 0; a target may still be there without it.
