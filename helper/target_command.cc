@@ -21,6 +21,15 @@ std::optional<TargetRef> resolve_target(udev* u, const std::string& arg, std::st
   auto name = parse_target_name(arg);
   if (!name) {
     UdevDevicePtr target = find_scsi_object(u, arg, ScsiObjectKind::kTarget, error);
+    // A change event queued on a LUN that a rescan has removed since: what
+    // it says (REPORTED LUNS DATA HAS CHANGED) still holds for its target,
+    // if that is still there.
+    if (!target)
+      if (auto t = target_in_path(arg)) {
+        TargetRef ref{t->host, t->channel, t->target};
+        UdevDevicePtr still(udev_device_new_from_subsystem_sysname(u, "scsi", ("target" + target_name(ref)).c_str()));
+        if (still) return ref;
+      }
     if (!target) return std::nullopt;
     name = parse_target_name(udev_device_get_sysname(target.get()));
     if (!name) {
