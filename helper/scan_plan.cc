@@ -248,11 +248,19 @@ bool delete_well_known_lun_after_use(std::span<const uint64_t> reported) {
 }
 
 Batch plan_batch(std::size_t total, std::size_t cursor, const BatchLimits& limits) {
+  return plan_batch(std::vector<bool>(total, true), cursor, limits);
+}
+
+Batch plan_batch(const std::vector<bool>& writes, std::size_t cursor, const BatchLimits& limits) {
+  const std::size_t total = writes.size();
   if (cursor >= total) return {total, total, std::nullopt};
   const std::size_t per_run = std::max<std::size_t>(1, limits.max_luns_per_run);
   Batch batch;
   batch.begin = cursor;
-  batch.end = cursor + std::min(per_run, total - cursor);
+  std::size_t i = cursor, n = 0;
+  // At least one entry, so that a chain of runs always ends.
+  while (i < total && n < per_run) n += writes[i++];
+  batch.end = i;
   if (batch.end < total) batch.next = batch.end;
   return batch;
 }

@@ -248,6 +248,11 @@ struct Batch {
 };
 
 Batch plan_batch(std::size_t total, std::size_t cursor, const BatchLimits& limits);
+// The same where only some entries need a scan write (`writes[i]`): a run
+// covers entries until it has max_luns_per_run writes (entries before
+// `cursor` are not looked at). plan_batch(total, ...) is this with every
+// entry a write.
+Batch plan_batch(const std::vector<bool>& writes, std::size_t cursor, const BatchLimits& limits);
 
 // Called by the shell after writing entry `done - 1` of the batch with
 // `elapsed` time since the run started: the cursor to continue from when the

@@ -571,6 +571,25 @@ TEST(PlanBatch, ZeroLimitStillProgresses) {
   EXPECT_EQ(b.next, 4u);
 }
 
+// Entries that need no write (present already, or left out by the policy)
+// do not count against a run's slice.
+TEST(PlanBatch, CountsWritesNotEntries) {
+  const BatchLimits limits{2, milliseconds(30000)};
+  std::vector<bool> writes(16384, false);
+  writes[1] = writes[8000] = writes[16383] = true;
+  Batch b = plan_batch(writes, 0, limits);
+  EXPECT_EQ(b.begin, 0u);
+  EXPECT_EQ(b.end, 8001u);
+  EXPECT_EQ(b.next, 8001u);
+  b = plan_batch(writes, 8001, limits);
+  EXPECT_EQ(b.end, 16384u);
+  EXPECT_FALSE(b.next.has_value());
+  // No write at all: one run goes through the whole list.
+  b = plan_batch(std::vector<bool>(16384, false), 0, limits);
+  EXPECT_EQ(b.end, 16384u);
+  EXPECT_FALSE(b.next.has_value());
+}
+
 TEST(StopForTime, HandsTheRestToTheNextRun) {
   const BatchLimits limits{256, milliseconds(1000)};
   const Batch b = plan_batch(1000, 256, limits);

@@ -27,7 +27,8 @@ std::optional<TargetRef> resolve_target(udev* u, const std::string& arg, std::st
     if (!target)
       if (auto t = target_in_path(arg)) {
         TargetRef ref{t->host, t->channel, t->target};
-        UdevDevicePtr still(udev_device_new_from_subsystem_sysname(u, "scsi", ("target" + target_name(ref)).c_str()));
+        const std::string sysname = "target" + target_name(ref);
+        UdevDevicePtr still(udev_device_new_from_subsystem_sysname(u, "scsi", sysname.c_str()));
         if (still) return ref;
       }
     if (!target) return std::nullopt;

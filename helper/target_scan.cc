@@ -236,8 +236,16 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
     // On a target's add event the host walk wrote "C T 0" already.
     rin.lun0_probed = trigger == ScanTrigger::kTargetAdded;
     auto choices = choose_reported_luns(rin);
+    // Slices count scan writes: LUNs the policy leaves out cost none, so a
+    // 16,384-LUN list with four wanted takes one run, not 64.
+    std::vector<bool> writes(choices.size());
+    for (std::size_t i = cursor; i < choices.size(); ++i) {
+      const uint64_t lun = choices[i].linux_lun;
+      writes[i] = choices[i].action == LunAction::kInstantiate &&
+                  (policy_.empty() || decide_instantiate(policy_, LunAddress{at(lun), identity_}).instantiate);
+    }
     const BatchLimits budget;
-    Batch batch = plan_batch(choices.size(), cursor, budget);
+    Batch batch = plan_batch(writes, cursor, budget);
     for (std::size_t i = batch.begin; i < batch.end; ++i) {
       if (choices[i].action != LunAction::kInstantiate) continue;
       if (policy_allows(choices[i].linux_lun) && instantiate(choices[i].linux_lun)) ++r_.added;
