@@ -289,4 +289,8 @@ std::optional<std::size_t> parse_continue_cursor(std::string_view text) {
 
 bool host_gone_error(int error) { return error == ENOENT || error == ENODEV || error == ENXIO; }
 
+bool host_state_removed(std::string_view state) {
+  return state.starts_with("cancel") || state.starts_with("deleted");
+}
+
 }  // namespace scsi_probe

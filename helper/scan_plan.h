@@ -220,6 +220,9 @@ bool delete_well_known_lun_after_use(std::span<const uint64_t> reported);
 // its sysfs folder is gone (ENOENT), or it was removed under the open file
 // (ENODEV, ENXIO). Every later write fails the same way: stop, and say so.
 bool host_gone_error(int error);
+// The scsi_host `state` of a host being removed ("cancel", "deleted",
+// "cancel/recovery", "deleted/recovery"): its `scan` writes do nothing.
+bool host_state_removed(std::string_view state);
 
 // --- Bounded runs ------------------------------------------------------------
 

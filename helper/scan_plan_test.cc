@@ -610,6 +610,13 @@ TEST(HostGone, OnlyTheErrorsOfAVanishedHost) {
   EXPECT_FALSE(host_gone_error(EINVAL));
   EXPECT_FALSE(host_gone_error(EBUSY));
   EXPECT_FALSE(host_gone_error(EIO));
+  EXPECT_TRUE(host_state_removed("cancel"));
+  EXPECT_TRUE(host_state_removed("deleted"));
+  EXPECT_TRUE(host_state_removed("cancel/recovery"));
+  EXPECT_TRUE(host_state_removed("deleted/recovery"));
+  EXPECT_FALSE(host_state_removed("running"));
+  EXPECT_FALSE(host_state_removed("recovery"));
+  EXPECT_FALSE(host_state_removed("created"));
 }
 
 TEST(ContinueCursor, RoundTrip) {

@@ -95,7 +95,12 @@ bool TargetScan::instantiate(uint64_t lun) {
     if (rc == EINVAL) r_.reasons.push_back("LUN " + std::to_string(lun) + " past the host's max_lun");
     return false;
   }
-  return exists(lun);
+  if (exists(lun)) return true;
+  if (!host_.present()) {
+    r_.reasons.push_back("host removed at LUN " + std::to_string(lun) + ": scan stopped");
+    r_.host_gone = true;
+  }
+  return false;
 }
 
 std::optional<std::vector<uint64_t>> TargetScan::report_luns(uint64_t via) {
@@ -285,6 +290,7 @@ TargetProbeResult probe_target(HostScan& hs, unsigned channel, unsigned id, bool
     return {TargetProbe::kHostGone, false, "host gone at " + where + " (scan: " + std::strerror(rc) + "): walk stopped"};
   if (rc) return {TargetProbe::kFailed, false, "scan " + where + ": " + std::strerror(rc)};
   if (hs.device_exists(channel, id, 0)) return {TargetProbe::kLun0, true, {}};
+  if (!hs.present()) return {TargetProbe::kHostGone, false, "host removed at " + where + ": walk stopped"};
   // Nothing at LUN 0; a target may still be there without it.
   std::string note;
   if (!wlun_refused) {
