@@ -131,10 +131,13 @@ std::optional<std::vector<uint64_t>> TargetScan::report_luns(uint64_t via) {
 
 void TargetScan::sequential(const SequentialScan& scan) {
   for (auto lun = first_sequential_lun(scan); lun;) {
-    bool added = exists(*lun) || (policy_allows(*lun) && instantiate(*lun));
+    // Only new LUNs count as added: on a rescan the walk passes the ones
+    // already there.
+    const bool present = exists(*lun);
+    const bool added = !present && policy_allows(*lun) && instantiate(*lun);
     if (r_.host_gone) return;
     if (added) ++r_.added;
-    lun = next_sequential_lun(scan, *lun, added);
+    lun = next_sequential_lun(scan, *lun, present || added);
   }
 }
 
