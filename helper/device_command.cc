@@ -1,5 +1,6 @@
 // `scsi-probe device`: identification of one scsi_device.
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <set>
 
@@ -84,6 +85,7 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
 }  // namespace
 
 int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
+  const auto start = std::chrono::steady_clock::now();
   UdevPtr u(udev_new());
   if (!u) {
     err << "scsi-probe device: cannot use libudev: " << std::strerror(errno) << "\n";
@@ -137,12 +139,10 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
     auto* ch = open_channel();
     if (!ch) return;
     CommandResult r = ch->vpd_page(page);
-    if (r.ok() && !r.data.empty())
-      d.vpd[page] = std::move(r.data);
-    else if (r.category == SG_LIB_CAT_ILLEGAL_REQ || r.category == SG_LIB_CAT_INVALID_OP || r.ok())
-      d.vpd[page] = {};
-    else
+    VpdRead outcome = classify_vpd_read(r.ok(), !r.data.empty(), r.category);
+    if (outcome == VpdRead::kUnreadable)
       warnings.push_back("VPD page " + vpd_attribute_name(page).substr(6) + ": " + r.error);
+    record_vpd_read(d, page, outcome, std::move(r.data));
   };
   for (uint8_t page : plan.pages) fetch(page);
 
@@ -195,8 +195,10 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   out << format_udev_properties(id.properties);
 
   const std::string* serial = find_property(id.properties, "ID_SERIAL");
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   err << "scsi-probe device " << name << ": " << (serial ? *serial : "(no ID_SERIAL)")
-      << ", " << commands << " SCSI command(s), VPD: " << plan.reason << attach_line;
+      << ", " << commands << " SCSI command(s), " << ms.count() << " ms, VPD: " << plan.reason
+      << attach_line;
   if (!warning_text.empty()) err << "; " << warning_text;
   err << "\n";
   return kExitOk;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include <scsi/sg_lib.h>
+
 #include "vpd_pages.h"
 
 namespace scsi_probe {
@@ -53,6 +55,23 @@ VpdFetch plan_vpd_fetches(const DeviceData& d, std::span<const uint8_t> wanted) 
   f.reason = f.pages.empty() ? "kernel cache complete"
                              : "listed in page 0 but not cached by the kernel: " + f.reason;
   return f;
+}
+
+VpdRead classify_vpd_read(bool ok, bool has_data, int sg_lib_category) {
+  if (ok) return has_data ? VpdRead::kPage : VpdRead::kRejected;
+  if (sg_lib_category == SG_LIB_CAT_ILLEGAL_REQ || sg_lib_category == SG_LIB_CAT_INVALID_OP)
+    return VpdRead::kRejected;
+  return VpdRead::kUnreadable;
+}
+
+void record_vpd_read(DeviceData& d, uint8_t page, VpdRead outcome, std::vector<uint8_t> bytes) {
+  if (outcome == VpdRead::kUnreadable) {
+    d.vpd.erase(page);
+    d.unreadable.insert(page);
+    return;
+  }
+  d.unreadable.erase(page);
+  d.vpd[page] = outcome == VpdRead::kPage ? std::move(bytes) : std::vector<uint8_t>{};
 }
 
 }  // namespace scsi_probe

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ namespace scsi_probe {
 struct DeviceData {
   std::vector<uint8_t> inquiry;                 // sysfs `inquiry`
   std::map<uint8_t, std::vector<uint8_t>> vpd;  // page -> bytes, as present
+  // Pages asked for that did not come back (timeout, transport error, sense
+  // other than ILLEGAL REQUEST): unknown, unlike a page the device rejected,
+  // which `vpd` holds as an empty answer.
+  std::set<uint8_t> unreadable;
   int scsi_level = -1;                          // sysfs `scsi_level`, -1 unknown
   BlistFlags kernel_flags = 0;                  // sysfs `blacklist`
 
@@ -40,5 +45,15 @@ struct VpdFetch {
 
 // Which of `wanted` must be read over SG_IO for this device.
 VpdFetch plan_vpd_fetches(const DeviceData& d, std::span<const uint8_t> wanted);
+
+// What one VPD INQUIRY over SG_IO says about the page: its bytes; rejected
+// (ILLEGAL REQUEST or INVALID OPCODE, or an empty answer: the device has no
+// such page, as scsi_id concludes too); or unknown (anything else: timeout,
+// transport error, MEDIUM or HARDWARE ERROR, ABORTED COMMAND after retries).
+enum class VpdRead { kPage, kRejected, kUnreadable };
+VpdRead classify_vpd_read(bool ok, bool has_data, int sg_lib_category);
+
+// Records one read's outcome in `d`.
+void record_vpd_read(DeviceData& d, uint8_t page, VpdRead outcome, std::vector<uint8_t> bytes);
 
 }  // namespace scsi_probe

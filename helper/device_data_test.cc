@@ -2,12 +2,39 @@
 
 #include <gtest/gtest.h>
 
+#include <scsi/sg_lib.h>
+
 namespace scsi_probe {
 namespace {
 
 std::vector<uint8_t> page0_listing(std::vector<uint8_t> pages) {
   pages.insert(pages.begin(), {0, 0, 0, static_cast<uint8_t>(pages.size())});
   return pages;
+}
+
+// Only a device's own "no such page" counts as rejected; an error of the
+// device or the path leaves the page unknown.
+TEST(DeviceData, VpdReadOutcomes) {
+  EXPECT_EQ(classify_vpd_read(true, true, SG_LIB_CAT_CLEAN), VpdRead::kPage);
+  EXPECT_EQ(classify_vpd_read(true, false, SG_LIB_CAT_CLEAN), VpdRead::kRejected);
+  EXPECT_EQ(classify_vpd_read(false, false, SG_LIB_CAT_ILLEGAL_REQ), VpdRead::kRejected);
+  EXPECT_EQ(classify_vpd_read(false, false, SG_LIB_CAT_INVALID_OP), VpdRead::kRejected);
+  for (int cat : {SG_LIB_CAT_MEDIUM_HARD, SG_LIB_CAT_ABORTED_COMMAND, SG_LIB_CAT_TIMEOUT,
+                  SG_LIB_CAT_UNIT_ATTENTION, SG_LIB_CAT_NOT_READY, SG_LIB_CAT_OTHER})
+    EXPECT_EQ(classify_vpd_read(false, false, cat), VpdRead::kUnreadable) << cat;
+}
+
+TEST(DeviceData, ARetryThatAnswersReplacesAnUnreadablePage) {
+  DeviceData d;
+  record_vpd_read(d, 0x83, VpdRead::kUnreadable, {});
+  EXPECT_EQ(d.page(0x83), nullptr);
+  EXPECT_TRUE(d.unreadable.count(0x83));
+  record_vpd_read(d, 0x83, VpdRead::kPage, {0, 0x83, 0, 0});
+  ASSERT_NE(d.page(0x83), nullptr);
+  EXPECT_FALSE(d.unreadable.count(0x83));
+  record_vpd_read(d, 0x80, VpdRead::kRejected, {1, 2});
+  ASSERT_NE(d.page(0x80), nullptr);
+  EXPECT_TRUE(d.page(0x80)->empty());
 }
 
 TEST(DeviceData, AttributeNamesFollowTheKernel) {

@@ -115,9 +115,12 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   std::set<std::pair<unsigned, unsigned>> known;
   for (auto ct : hs.targets()) known.insert(ct);
 
+  bool host_gone = false;  // a scan write found the host removed: stop
   auto rescan_target = [&](unsigned c, unsigned t) {
     TargetScanResult r = scan_target(u.get(), hs, {hs.host_number(), c, t}, ScanTrigger::kRescan, 0,
                                      inv.verbose, err);
+    if (r.host_gone && !host_gone) w.notes.push_back("host gone: rescan stopped");
+    host_gone = host_gone || r.host_gone;
     ++w.rescanned;
     w.luns_added += r.added;
     w.luns_removed += r.removed;
@@ -136,7 +139,10 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
         if (pt.probe && !known.count({pt.channel, pt.id}))
           w.count(probe_target(hs, pt.channel, pt.id, wlun_refused));
       }
-      for (auto [c, t] : known) rescan_target(c, t);
+      for (auto [c, t] : known) {
+        rescan_target(c, t);
+        if (host_gone) break;
+      }
     }
   } else {
     long long this_id = shost ? read_int_attribute(shost.get(), "this_id").value_or(-1) : -1;
@@ -157,14 +163,20 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
         if (known.count({c, t})) {
           channel_exists = true;
           if (trigger == ScanTrigger::kRescan) rescan_target(c, t);
+          if (host_gone) break;
           continue;
         }
         TargetProbeResult p = probe_target(hs, c, t, wlun_refused);
         if (p.how == TargetProbe::kPastLimits) break;  // past max_id (or, for ID 0, past max_channel)
+        if (p.how == TargetProbe::kHostGone) {
+          w.count(p);
+          host_gone = true;
+          break;
+        }
         channel_exists = true;
         w.count(p);
       }
-      if (w.continue_at || !channel_exists) break;
+      if (w.continue_at || !channel_exists || host_gone) break;
     }
   }
 

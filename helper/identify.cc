@@ -18,6 +18,10 @@ constexpr std::array<uint8_t, 3> kPages{0x00, 0x80, 0x83};
 // which scsi_id still asks for: 0x80 along with 0x83).
 std::optional<std::vector<uint8_t>> scsi_id_page(const DeviceData& d, uint8_t code) {
   if (const auto* p = d.page(code)) return *p;
+  // Asked and not answered: what scsi_id would read is not known. Taking it
+  // for rejected would build ID_SERIAL from the next page down (0x80 in
+  // place of 0x83), another name than scsi_id's.
+  if (d.unreadable.count(code)) return std::nullopt;
   const auto* page0 = d.page(0x00);
   if (!page0) return std::nullopt;
   if (code == 0x00) return std::vector<uint8_t>{};
@@ -54,8 +58,10 @@ Identity identify_device(const DeviceData& d) {
     if (complete || inquiry_only_key(p.key)) id.properties.push_back(std::move(p));
   if (!complete) {
     set_property(id.properties, "SCSI_PROBE_ID_LEFT_TO_SCSI_ID", "1");
-    id.warnings.push_back(
-        "scsi_id would read VPD pages the kernel did not: ID_SERIAL left to scsi_id");
+    bool failed = false;
+    for (uint8_t p : sid.missing_pages) failed = failed || d.unreadable.count(p);
+    id.warnings.push_back(failed ? "VPD pages scsi_id reads could not be read: ID_SERIAL left to scsi_id"
+                                 : "scsi_id would read VPD pages the kernel did not: ID_SERIAL left to scsi_id");
   }
 
   for (auto& p : sg_inq_properties(d.inquiry, page_or_empty(d, 0x80), page_or_empty(d, 0x83)))

@@ -145,6 +145,35 @@ TEST(Identify, RulesCarryEveryKeyAcrossBindEvents) {
     expect_carried(key, "scsi-probe device");
 }
 
+// Page 0 lists 0x80 and 0x83; 0x80 is there, 0x83 could not be read (a
+// MEDIUM ERROR, a timeout). Had 0x83 counted as rejected, ID_SERIAL would be
+// the page 0x80 form ("S" + vendor + model + serial), not scsi_id's.
+TEST(Identify, UnreadablePageLeavesSerialToScsiId) {
+  DeviceData d;
+  d.inquiry = {0x00, 0x00, 0x06, 0x02, 31, 0, 0, 0, 'V', 'E', 'N', 'D', 'O', 'R', ' ', ' ',
+               'M', 'O', 'D', 'E', 'L', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+               '1', '.', '0', ' '};
+  d.vpd[0x00] = {0x00, 0x00, 0x00, 0x03, 0x00, 0x80, 0x83};
+  d.vpd[0x80] = {0x00, 0x80, 0x00, 0x04, 'S', 'N', '4', '2'};
+  Identity rejected = [&] {
+    DeviceData r = d;
+    record_vpd_read(r, 0x83, VpdRead::kRejected, {});
+    return identify_device(r);
+  }();
+  ASSERT_NE(find_property(rejected.properties, "ID_SERIAL"), nullptr);
+  EXPECT_EQ(find_property(rejected.properties, "SCSI_PROBE_ID_LEFT_TO_SCSI_ID"), nullptr);
+
+  record_vpd_read(d, 0x83, VpdRead::kUnreadable, {});
+  Identity id = identify_device(d);
+  EXPECT_EQ(find_property(id.properties, "ID_SERIAL"), nullptr);
+  EXPECT_EQ(find_property(id.properties, "ID_SERIAL_SHORT"), nullptr);
+  ASSERT_NE(find_property(id.properties, "SCSI_PROBE_ID_LEFT_TO_SCSI_ID"), nullptr);
+  EXPECT_EQ(*find_property(id.properties, "ID_VENDOR"), "VENDOR");
+  EXPECT_EQ(id.missing_pages, std::vector<uint8_t>{0x83});
+  ASSERT_EQ(id.warnings.size(), 1u);
+  EXPECT_NE(id.warnings[0].find("could not be read"), std::string::npos);
+}
+
 TEST(Identify, SparedDeviceLeavesSerialToScsiId) {
   DeviceData d;
   d.inquiry = {0x00, 0x00, 0x02, 0x02, 31, 0, 0, 0, 'V', 'E', 'N', 'D', 'O', 'R', ' ', ' ',

@@ -1,6 +1,7 @@
 #include "scan_plan.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <limits>
 #include <unordered_set>
@@ -247,11 +248,19 @@ bool delete_well_known_lun_after_use(std::span<const uint64_t> reported) {
 }
 
 Batch plan_batch(std::size_t total, std::size_t cursor, const BatchLimits& limits) {
+  return plan_batch(std::vector<bool>(total, true), cursor, limits);
+}
+
+Batch plan_batch(const std::vector<bool>& writes, std::size_t cursor, const BatchLimits& limits) {
+  const std::size_t total = writes.size();
   if (cursor >= total) return {total, total, std::nullopt};
   const std::size_t per_run = std::max<std::size_t>(1, limits.max_luns_per_run);
   Batch batch;
   batch.begin = cursor;
-  batch.end = cursor + std::min(per_run, total - cursor);
+  std::size_t i = cursor, n = 0;
+  // At least one entry, so that a chain of runs always ends.
+  while (i < total && n < per_run) n += writes[i++];
+  batch.end = i;
   if (batch.end < total) batch.next = batch.end;
   return batch;
 }
@@ -276,6 +285,12 @@ std::optional<std::size_t> parse_continue_cursor(std::string_view text) {
     value = value * 10 + digit;
   }
   return value;
+}
+
+bool host_gone_error(int error) { return error == ENOENT || error == ENODEV || error == ENXIO; }
+
+bool host_state_removed(std::string_view state) {
+  return state.starts_with("cancel") || state.starts_with("deleted");
 }
 
 }  // namespace scsi_probe

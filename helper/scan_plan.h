@@ -216,6 +216,14 @@ std::vector<uint64_t> luns_to_instantiate(std::span<const LunChoice> choices);
 // kernel's scan would have kept it).
 bool delete_well_known_lun_after_use(std::span<const uint64_t> reported);
 
+// A `scan` write failed because the host went away while it was scanned:
+// its sysfs folder is gone (ENOENT), or it was removed under the open file
+// (ENODEV, ENXIO). Every later write fails the same way: stop, and say so.
+bool host_gone_error(int error);
+// The scsi_host `state` of a host being removed ("cancel", "deleted",
+// "cancel/recovery", "deleted/recovery"): its `scan` writes do nothing.
+bool host_state_removed(std::string_view state);
+
 // --- Bounded runs ------------------------------------------------------------
 
 // The udev property that carries the continuation cursor in a synthetic
@@ -243,6 +251,11 @@ struct Batch {
 };
 
 Batch plan_batch(std::size_t total, std::size_t cursor, const BatchLimits& limits);
+// The same where only some entries need a scan write (`writes[i]`): a run
+// covers entries until it has max_luns_per_run writes (entries before
+// `cursor` are not looked at). plan_batch(total, ...) is this with every
+// entry a write.
+Batch plan_batch(const std::vector<bool>& writes, std::size_t cursor, const BatchLimits& limits);
 
 // Called by the shell after writing entry `done - 1` of the batch with
 // `elapsed` time since the run started: the cursor to continue from when the

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 #include <vector>
 
 #include "report_luns.h"
@@ -569,6 +571,25 @@ TEST(PlanBatch, ZeroLimitStillProgresses) {
   EXPECT_EQ(b.next, 4u);
 }
 
+// Entries that need no write (present already, or left out by the policy)
+// do not count against a run's slice.
+TEST(PlanBatch, CountsWritesNotEntries) {
+  const BatchLimits limits{2, milliseconds(30000)};
+  std::vector<bool> writes(16384, false);
+  writes[1] = writes[8000] = writes[16383] = true;
+  Batch b = plan_batch(writes, 0, limits);
+  EXPECT_EQ(b.begin, 0u);
+  EXPECT_EQ(b.end, 8001u);
+  EXPECT_EQ(b.next, 8001u);
+  b = plan_batch(writes, 8001, limits);
+  EXPECT_EQ(b.end, 16384u);
+  EXPECT_FALSE(b.next.has_value());
+  // No write at all: one run goes through the whole list.
+  b = plan_batch(std::vector<bool>(16384, false), 0, limits);
+  EXPECT_EQ(b.end, 16384u);
+  EXPECT_FALSE(b.next.has_value());
+}
+
 TEST(StopForTime, HandsTheRestToTheNextRun) {
   const BatchLimits limits{256, milliseconds(1000)};
   const Batch b = plan_batch(1000, 256, limits);
@@ -577,6 +598,25 @@ TEST(StopForTime, HandsTheRestToTheNextRun) {
   // At least one entry per run, and nothing to hand over once the slice is done.
   EXPECT_FALSE(stop_for_time(b, 256, milliseconds(5000), limits).has_value());
   EXPECT_FALSE(stop_for_time(b, 512, milliseconds(5000), limits).has_value());
+}
+
+// A host removed mid-scan fails every later write: those errors stop the
+// scan; a write past the host's limits (EINVAL) or a busy host do not.
+TEST(HostGone, OnlyTheErrorsOfAVanishedHost) {
+  EXPECT_TRUE(host_gone_error(ENOENT));
+  EXPECT_TRUE(host_gone_error(ENODEV));
+  EXPECT_TRUE(host_gone_error(ENXIO));
+  EXPECT_FALSE(host_gone_error(0));
+  EXPECT_FALSE(host_gone_error(EINVAL));
+  EXPECT_FALSE(host_gone_error(EBUSY));
+  EXPECT_FALSE(host_gone_error(EIO));
+  EXPECT_TRUE(host_state_removed("cancel"));
+  EXPECT_TRUE(host_state_removed("deleted"));
+  EXPECT_TRUE(host_state_removed("cancel/recovery"));
+  EXPECT_TRUE(host_state_removed("deleted/recovery"));
+  EXPECT_FALSE(host_state_removed("running"));
+  EXPECT_FALSE(host_state_removed("recovery"));
+  EXPECT_FALSE(host_state_removed("created"));
 }
 
 TEST(ContinueCursor, RoundTrip) {

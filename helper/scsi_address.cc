@@ -46,6 +46,18 @@ std::optional<ScsiAddress> parse_target_name(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<ScsiAddress> target_in_path(std::string_view path) {
+  std::optional<ScsiAddress> found;
+  while (!path.empty()) {
+    auto slash = path.find('/');
+    std::string_view part = path.substr(0, slash);
+    if (auto t = parse_target_name(part)) found = t;
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return found;
+}
+
 std::optional<unsigned> parse_host_name(std::string_view text) {
   unsigned h = 0;
   if (take_prefix(text, "host") && take_number(text, '\0', h) && text.empty()) return h;

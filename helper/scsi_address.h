@@ -23,6 +23,11 @@ std::optional<ScsiAddress> parse_scsi_address(std::string_view text);
 // Parses a target name "targetH:C:T".
 std::optional<ScsiAddress> parse_target_name(std::string_view text);
 
+// The target a devpath or syspath lies in: its last "targetH:C:T"
+// component. Works on paths of objects already removed (a queued event on
+// a LUN that is gone still names its target).
+std::optional<ScsiAddress> target_in_path(std::string_view path);
+
 // Parses a host name "hostH".
 std::optional<unsigned> parse_host_name(std::string_view text);
 

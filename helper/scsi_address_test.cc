@@ -40,6 +40,21 @@ TEST(ScsiAddress, ParsesTargetAndHostNames) {
   EXPECT_FALSE(parse_host_name("host1a"));
 }
 
+TEST(ScsiAddress, TargetInPath) {
+  auto t = target_in_path("/devices/pseudo_0/adapter0/host0/target0:0:1/0:0:1:3");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->host, 0u);
+  EXPECT_EQ(t->channel, 0u);
+  EXPECT_EQ(t->target, 1u);
+  t = target_in_path("/sys/devices/pci0000:00/0000:00:04.0/host2/rport-2:0-0/target2:0:7");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->host, 2u);
+  EXPECT_EQ(t->target, 7u);
+  EXPECT_FALSE(target_in_path("/devices/pseudo_0/adapter0/host0"));
+  EXPECT_FALSE(target_in_path("/devices/x/targetX:0:1/0:0:1:3"));
+  EXPECT_FALSE(target_in_path(""));
+}
+
 TEST(ScsiAddress, OrdersByHostChannelTargetLun) {
   EXPECT_LT((ScsiAddress{0, 0, 1, 0}), (ScsiAddress{0, 0, 1, 1}));
   EXPECT_LT((ScsiAddress{0, 0, 1, 99}), (ScsiAddress{0, 0, 2, 0}));

@@ -1,6 +1,7 @@
 #include "scsi_channel.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +30,34 @@ std::string sense_text(std::span<const uint8_t> sense) {
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }
+
+// The kernel's SG_IO timeout runs from dispatch; a host in error recovery
+// dispatches nothing, for as long as the recovery of other commands takes.
+// SG_IO on an sg node waits interruptibly (the request is orphaned and
+// finished by the kernel): an alarm bounds the wait. bsg waits
+// uninterruptibly, which is why sg nodes come first (command_nodes).
+class WaitBound {
+ public:
+  explicit WaitBound(unsigned seconds) {
+    struct sigaction sa = {};
+    sa.sa_handler = [](int) {};
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: the ioctl returns EINTR
+    sigaction(SIGALRM, &sa, &old_);
+    alarm(seconds);
+  }
+  ~WaitBound() {
+    alarm(0);
+    sigaction(SIGALRM, &old_, nullptr);
+  }
+  WaitBound(const WaitBound&) = delete;
+  WaitBound& operator=(const WaitBound&) = delete;
+
+ private:
+  struct sigaction old_ = {};
+};
+
+constexpr uint8_t kDidTimeOut = 0x03;  // host byte of a command the kernel timed out
 
 std::string category_text(int category) {
   char buf[160];
@@ -72,7 +101,17 @@ CommandResult ScsiChannel::execute_once(std::span<const uint8_t> cdb,
   set_scsi_pt_sense(pt.get(), sense, sizeof sense);
   if (!data.empty()) set_scsi_pt_data_in(pt.get(), data.data(), static_cast<int>(data.size()));
   ++commands_sent_;
-  int rc = do_scsi_pt(pt.get(), fd_, kTimeoutSeconds, 0);
+  int rc;
+  {
+    WaitBound bound(kWaitSeconds);
+    rc = do_scsi_pt(pt.get(), fd_, kTimeoutSeconds, 0);
+  }
+  if (rc == -EINTR) {
+    r.category = SG_LIB_CAT_TIMEOUT;
+    r.error = "no answer within " + std::to_string(kWaitSeconds) +
+              " s (the host may be in error recovery): given up";
+    return r;
+  }
   if (rc == SCSI_PT_DO_TIMEOUT) {
     r.category = SG_LIB_CAT_TIMEOUT;
     r.error = "timed out after " + std::to_string(kTimeoutSeconds) + " s";
@@ -114,7 +153,10 @@ CommandResult ScsiChannel::execute_once(std::span<const uint8_t> cdb,
       r.category = SG_LIB_CAT_OTHER;
       // sg3_utils 1.46 on Linux: the transport error is the host byte.
       r.host_status = static_cast<uint8_t>(get_scsi_pt_transport_err(pt.get()) & 0xff);
-      if (get_scsi_pt_transport_err(pt.get()))
+      if (r.host_status == kDidTimeOut) {
+        r.category = SG_LIB_CAT_TIMEOUT;
+        r.error = "timed out after " + std::to_string(kTimeoutSeconds) + " s (DID_TIME_OUT)";
+      } else if (get_scsi_pt_transport_err(pt.get()))
         r.error = get_scsi_pt_transport_err_str(pt.get(), sizeof buf, buf);
       else
         r.error = get_scsi_pt_os_err_str(pt.get(), sizeof buf, buf);
@@ -129,13 +171,16 @@ CommandResult ScsiChannel::execute(std::span<const uint8_t> cdb, std::size_t all
   CommandResult r;
   if (timed_out_) {
     r.category = SG_LIB_CAT_TIMEOUT;
-    r.error = "not sent: an earlier command to this device timed out";
+    r.error = "not sent: an earlier command timed out";
     return r;
   }
   for (int attempt = 0; attempt <= kUnitAttentionRetries; ++attempt) {
     r = execute_once(cdb, allocation_length);
-    if (r.category == SG_LIB_CAT_TIMEOUT) timed_out_ = true;
-    if (r.category != SG_LIB_CAT_UNIT_ATTENTION) break;
+    if (r.category == SG_LIB_CAT_TIMEOUT) {
+      timed_out_ = true;
+      break;
+    }
+    if (r.category != SG_LIB_CAT_UNIT_ATTENTION && r.category != SG_LIB_CAT_ABORTED_COMMAND) break;
   }
   return r;
 }

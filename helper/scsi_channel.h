@@ -1,6 +1,6 @@
 // SCSI commands over SG_IO, through libsgutils2's pass-through layer: each
 // command has a timeout, sense data is decoded by the library, and a unit
-// attention is retried a bounded number of times.
+// attention or an aborted command is retried a bounded number of times.
 #pragma once
 
 #include <cstdint>
@@ -47,9 +47,14 @@ class ScsiChannel {
   const std::string& node() const { return node_; }
 
   static constexpr int kTimeoutSeconds = 10;
+  // The longest wait for one command, queueing included (scsi_channel.cc).
+  static constexpr unsigned kWaitSeconds = kTimeoutSeconds + 5;
+  // UNIT ATTENTION and ABORTED COMMAND, as the kernel retries its own scan
+  // and VPD commands.
   static constexpr int kUnitAttentionRetries = 3;
-  // After one command timed out the device is not asked again in this run:
-  // each run stays within one timeout of its own work (scsi-probe(8), BOUNDS).
+  // After a timeout the device has been through the kernel's error handler:
+  // it is not asked again in this run, which so stays within one timeout of
+  // its own work (scsi-probe(8), BOUNDS).
   bool timed_out() const { return timed_out_; }
 
  private:

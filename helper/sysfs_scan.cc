@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "scan_plan.h"
+
 namespace scsi_probe {
 
 namespace {
@@ -26,6 +28,12 @@ int HostScan::write_scan(const std::string& value) {
   std::string path = std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
                      std::to_string(host_) + "/scan";
   return write_sysfs(nullptr, path, value);
+}
+
+bool HostScan::present() const {
+  auto state = read_sysfs_text(std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
+                               std::to_string(host_) + "/state");
+  return state && !host_state_removed(*state);
 }
 
 bool HostScan::device_exists(unsigned channel, unsigned target, uint64_t lun) const {

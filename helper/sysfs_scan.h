@@ -32,6 +32,10 @@ class HostScan {
   int scan_writes() const { return writes_; }
 
   bool device_exists(unsigned channel, unsigned target, uint64_t lun) const;
+  // False once the host is removed. While its removal runs, `scan` writes
+  // still succeed and do nothing (the kernel refuses to scan a host being
+  // deleted without an error).
+  bool present() const;
   // The Linux LUNs of one target that exist in sysfs, ascending.
   std::vector<uint64_t> target_luns(unsigned channel, unsigned target) const;
   // Every target (channel, id) of this host that has at least one LUN.

@@ -21,6 +21,16 @@ std::optional<TargetRef> resolve_target(udev* u, const std::string& arg, std::st
   auto name = parse_target_name(arg);
   if (!name) {
     UdevDevicePtr target = find_scsi_object(u, arg, ScsiObjectKind::kTarget, error);
+    // A change event queued on a LUN that a rescan has removed since: what
+    // it says (REPORTED LUNS DATA HAS CHANGED) still holds for its target,
+    // if that is still there.
+    if (!target)
+      if (auto t = target_in_path(arg)) {
+        TargetRef ref{t->host, t->channel, t->target};
+        const std::string sysname = "target" + target_name(ref);
+        UdevDevicePtr still(udev_device_new_from_subsystem_sysname(u, "scsi", sysname.c_str()));
+        if (still) return ref;
+      }
     if (!target) return std::nullopt;
     name = parse_target_name(udev_device_get_sysname(target.get()));
     if (!name) {
@@ -129,6 +139,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   err << "scsi-probe target " << target_name(*t) << ": " << r.added << " LUN(s) added, " << r.removed
       << " removed, " << hs.scan_writes() << " scan write(s), " << r.commands << " SCSI command(s), "
       << ms.count() << " ms" << (r.kernel_fallback ? ", kernel scan of this target" : "")
+      << (r.host_gone ? ", host gone: scan stopped" : "")
       << (r.continue_at ? ", continuing in a later run" : "") << "\n";
   return kExitOk;
 }

@@ -83,12 +83,24 @@ bool TargetScan::instantiate(uint64_t lun) {
     return false;
   }
   int rc = host_.write_scan(*value);
+  if (rc != 0 && host_gone_error(rc)) {
+    if (!r_.host_gone)
+      r_.reasons.push_back("host gone at LUN " + std::to_string(lun) + " (scan: " + std::strerror(rc) +
+                           "): scan stopped");
+    r_.host_gone = true;
+    return false;
+  }
   if (rc != 0) {
     log("scan \"" + *value + "\": " + std::strerror(rc));
     if (rc == EINVAL) r_.reasons.push_back("LUN " + std::to_string(lun) + " past the host's max_lun");
     return false;
   }
-  return exists(lun);
+  if (exists(lun)) return true;
+  if (!host_.present()) {
+    r_.reasons.push_back("host removed at LUN " + std::to_string(lun) + ": scan stopped");
+    r_.host_gone = true;
+  }
+  return false;
 }
 
 std::optional<std::vector<uint64_t>> TargetScan::report_luns(uint64_t via) {
@@ -119,9 +131,13 @@ std::optional<std::vector<uint64_t>> TargetScan::report_luns(uint64_t via) {
 
 void TargetScan::sequential(const SequentialScan& scan) {
   for (auto lun = first_sequential_lun(scan); lun;) {
-    bool added = exists(*lun) || (policy_allows(*lun) && instantiate(*lun));
+    // Only new LUNs count as added: on a rescan the walk passes the ones
+    // already there.
+    const bool present = exists(*lun);
+    const bool added = !present && policy_allows(*lun) && instantiate(*lun);
+    if (r_.host_gone) return;
     if (added) ++r_.added;
-    lun = next_sequential_lun(scan, *lun, added);
+    lun = next_sequential_lun(scan, *lun, present || added);
   }
 }
 
@@ -238,18 +254,27 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
     // On a target's add event the host walk wrote "C T 0" already.
     rin.lun0_probed = trigger == ScanTrigger::kTargetAdded;
     auto choices = choose_reported_luns(rin);
+    // Slices count scan writes: LUNs the policy leaves out cost none, so a
+    // 16,384-LUN list with four wanted takes one run, not 64.
+    std::vector<bool> writes(choices.size());
+    for (std::size_t i = cursor; i < choices.size(); ++i) {
+      const uint64_t lun = choices[i].linux_lun;
+      writes[i] = choices[i].action == LunAction::kInstantiate &&
+                  (policy_.empty() || decide_instantiate(policy_, LunAddress{at(lun), identity_}).instantiate);
+    }
     const BatchLimits budget;
-    Batch batch = plan_batch(choices.size(), cursor, budget);
+    Batch batch = plan_batch(writes, cursor, budget);
     for (std::size_t i = batch.begin; i < batch.end; ++i) {
       if (choices[i].action != LunAction::kInstantiate) continue;
       if (policy_allows(choices[i].linux_lun) && instantiate(choices[i].linux_lun)) ++r_.added;
+      if (r_.host_gone) break;
       auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
       if (auto stop = stop_for_time(batch, i + 1, elapsed, budget)) {
         r_.continue_at = stop;
         break;
       }
     }
-    if (!r_.continue_at) r_.continue_at = batch.next;
+    if (!r_.continue_at && !r_.host_gone) r_.continue_at = batch.next;
     if (trigger == ScanTrigger::kRescan && !r_.continue_at) remove_gone(*reported, start);
     // The kernel's own scan never keeps the well-known LUN it went through.
     if (*via == kReportLunsWellKnownLun && delete_well_known_lun_after_use(*reported))
@@ -274,8 +299,11 @@ TargetProbeResult probe_target(HostScan& hs, unsigned channel, unsigned id, bool
   const std::string where = std::to_string(channel) + ":" + std::to_string(id);
   int rc = hs.write_scan(*scan_attribute_value(channel, id, 0));
   if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
+  if (host_gone_error(rc))
+    return {TargetProbe::kHostGone, false, "host gone at " + where + " (scan: " + std::strerror(rc) + "): walk stopped"};
   if (rc) return {TargetProbe::kFailed, false, "scan " + where + ": " + std::strerror(rc)};
   if (hs.device_exists(channel, id, 0)) return {TargetProbe::kLun0, true, {}};
+  if (!hs.present()) return {TargetProbe::kHostGone, false, "host removed at " + where + ": walk stopped"};
   // Nothing at LUN 0; a target may still be there without it.
   std::string note;
   if (!wlun_refused) {

@@ -27,6 +27,7 @@ struct TargetScanResult {
   int removed = 0;
   int commands = 0;
   bool kernel_fallback = false;            // "C T -" was written
+  bool host_gone = false;                  // the host went away: scan stopped
   std::optional<std::size_t> continue_at;  // cursor for the next run
   std::vector<std::string> reasons;
 };
@@ -39,7 +40,7 @@ TargetScanResult scan_target(udev* u, HostScan& host, const TargetRef& t, ScanTr
 // well-known LUN; where the host refuses that LUN, the kernel's scan of that
 // one target ("C T -"). kPastLimits: EINVAL, the ID (or, for ID 0, the
 // channel) is beyond the host's limits.
-enum class TargetProbe { kLun0, kWellKnownLun, kKernelScan, kNothing, kPastLimits, kFailed };
+enum class TargetProbe { kLun0, kWellKnownLun, kKernelScan, kNothing, kPastLimits, kFailed, kHostGone };
 
 struct TargetProbeResult {
   TargetProbe how = TargetProbe::kNothing;
