@@ -4,7 +4,10 @@
 #include <libkmod.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <cstring>
+#include <fstream>
 #include <memory>
 
 namespace scsi_probe {
@@ -61,11 +64,28 @@ bool module_present(const std::string& name) {
   return stat(("/sys/module/" + name).c_str(), &st) == 0;
 }
 
+// A module another helper is loading has its folder before its init has run
+// (initstate "coming"), and so before its driver is registered; libkmod also
+// counts it as loaded. Wait for its init, within a bound: a bind written
+// earlier finds no driver.
+void wait_for_init(const std::string& name) {
+  const std::string path = "/sys/module/" + name + "/initstate";
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream in(path);
+    std::string state;
+    if (!(in >> state) || state != "coming") return;
+    usleep(50000);
+  }
+}
+
 }  // namespace
 
 int load_module(std::string_view name, std::string& error) {
   std::string n(name);
-  if (module_present(n)) return 0;
+  if (module_present(n)) {
+    wait_for_init(n);
+    return 0;
+  }
   const Kmod* k = open_kmod(error);
   if (!k) return -ENOSYS;
   auto ctx_deleter = [k](kmod_ctx* c) { k->unref(c); };
@@ -100,6 +120,7 @@ int load_module(std::string_view name, std::string& error) {
       return -EPERM;
     }
   }
+  wait_for_init(n);
   return 0;
 }
 
