@@ -52,10 +52,6 @@ class ScsiChannel {
   // UNIT ATTENTION and ABORTED COMMAND, as the kernel retries its own scan
   // and VPD commands.
   static constexpr int kUnitAttentionRetries = 3;
-  // After a timeout the device has been through the kernel's error handler:
-  // it is not asked again in this run, which so stays within one timeout of
-  // its own work (scsi-probe(8), BOUNDS).
-  bool timed_out() const { return timed_out_; }
 
  private:
   ScsiChannel(int fd, std::string node) : fd_(fd), node_(std::move(node)) {}
@@ -64,6 +60,9 @@ class ScsiChannel {
   int fd_;
   std::string node_;
   int commands_sent_ = 0;
+  // After a timeout the device has been through the kernel's error handler:
+  // it is not asked again in this run, which so stays within one timeout of
+  // its own work (scsi-probe(8), BOUNDS).
   bool timed_out_ = false;
 };
 

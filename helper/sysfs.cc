@@ -146,12 +146,11 @@ int write_sysfs(udev_device* dev, std::string_view name, std::string_view value)
   return rc;
 }
 
-std::vector<std::string> device_nodes(udev* u, udev_device* parent, const char* subsystem) {
+std::vector<std::string> device_nodes(udev* u, udev_device* parent) {
   std::vector<std::string> nodes;
   UdevEnumeratePtr e(udev_enumerate_new(u));
   if (!e) return nodes;
   udev_enumerate_add_match_parent(e.get(), parent);
-  if (subsystem) udev_enumerate_add_match_subsystem(e.get(), subsystem);
   if (udev_enumerate_scan_devices(e.get()) < 0) return nodes;
   udev_list_entry* entry;
   udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {

@@ -51,9 +51,8 @@ std::optional<long long> read_int_attribute(udev_device* dev, std::string_view n
 // answer matters (EINVAL marks a scan address past the host's limits).
 int write_sysfs(udev_device* dev, std::string_view name, std::string_view value);
 
-// The device nodes below `parent` (of one subsystem, or all when null),
-// partitions left out.
-std::vector<std::string> device_nodes(udev* u, udev_device* parent, const char* subsystem = nullptr);
+// The device nodes below `parent`, partitions left out.
+std::vector<std::string> device_nodes(udev* u, udev_device* parent);
 
 // The /dev/sgN node of a scsi_device, if the sg driver has one for it.
 std::optional<std::string> generic_node(udev* u, udev_device* scsi_device);
