@@ -94,10 +94,13 @@ std::optional<std::vector<uint8_t>> read_binary_attribute(udev_device* dev, std:
   std::string path = std::string(udev_device_get_syspath(dev)) + "/" + std::string(name);
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return std::nullopt;
-  std::vector<uint8_t> data(limit);
+  // Grown a page at a time: most attributes are far below the limit, and
+  // every page zero-filled up front is a page fault for nothing.
+  std::vector<uint8_t> data;
   std::size_t got = 0;
   while (got < limit) {
-    ssize_t n = read(fd, data.data() + got, limit - got);
+    if (got == data.size()) data.resize(std::min(limit, data.size() + 4096));
+    ssize_t n = read(fd, data.data() + got, data.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       close(fd);
