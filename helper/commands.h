@@ -3,8 +3,14 @@
 // of the exit codes below.
 #pragma once
 
+#include <libudev.h>
+
+#include <chrono>
 #include <iosfwd>
 #include <string>
+#include <vector>
+
+#include "scsi_address.h"
 
 namespace scsi_probe {
 
@@ -30,5 +36,11 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& err);
 int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err);
+
+// For host, target and remote-port runs: identifies the devices the run
+// created, as `scsi-probe device` would on their add events, and hands the
+// keys to those events (device_handoff.h). Logs one line per device.
+void identify_created(udev* u, const std::vector<ScsiAddress>& created,
+                      std::chrono::steady_clock::time_point run_start, std::ostream& err);
 
 }  // namespace scsi_probe

@@ -1,14 +1,20 @@
 // `scsi-probe device`: identification of one scsi_device.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <set>
+#include <sstream>
 
 #include <scsi/sg_lib.h>
 #include <ostream>
 
 #include "commands.h"
 #include "device_data.h"
+#include "device_handoff.h"
 #include "attach_policy.h"
 #include "identify.h"
 #include "inquiry.h"
@@ -19,6 +25,7 @@
 #include "scsi_channel.h"
 #include "sysfs.h"
 #include "sysfs_attach.h"
+#include "sysfs_scan.h"
 #include "vpd_device_id.h"
 
 namespace scsi_probe {
@@ -82,23 +89,19 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
   return problems;
 }
 
-}  // namespace
+struct DeviceRun {
+  int exit_code = kExitOk;
+  std::string properties;  // KEY=value lines, as printed
+  std::string log;         // the summary line, after "scsi-probe device H:C:T:L: "
+};
 
-int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
+// One device's identification and attach decision, carried out on add and
+// change: what `scsi-probe device` prints, and its summary line.
+DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& action, const Policy& policy) {
   const auto start = std::chrono::steady_clock::now();
-  UdevPtr u(udev_new());
-  if (!u) {
-    err << "scsi-probe device: cannot use libudev: " << std::strerror(errno) << "\n";
-    return kExitInternal;
-  }
-  std::string error;
-  UdevDevicePtr dev = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice, error);
-  if (!dev) {
-    err << "scsi-probe device: " << error << "\n";
-    return kExitNoDevice;
-  }
-  std::string name = udev_device_get_sysname(dev.get());
-  DeviceData d = read_device_data(dev.get());
+  DeviceRun run;
+  std::string name = udev_device_get_sysname(dev);
+  DeviceData d = read_device_data(dev);
   std::set<uint8_t> kernel_pages;
   for (const auto& [page, bytes] : d.vpd) kernel_pages.insert(page);
   VpdFetch plan = plan_vpd_fetches(d, identification_pages());
@@ -108,7 +111,7 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   auto open_channel = [&]() -> ScsiChannel* {
     if (channel) return channel.get();
     std::string open_error;
-    channel = ScsiChannel::open_first(command_nodes(u.get(), dev.get()), open_error);
+    channel = ScsiChannel::open_first(command_nodes(u, dev), open_error);
     if (!channel) warnings.push_back(open_error);
     return channel.get();
   };
@@ -128,10 +131,11 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
                          ": using the kernel's sanitized copy");
   }
   if (d.inquiry.empty()) {
-    err << "scsi-probe device " << name << ": no INQUIRY data (kernel attribute missing";
-    for (const auto& w : warnings) err << "; " << w;
-    err << ")\n";
-    return kExitNoData;
+    run.exit_code = kExitNoData;
+    run.log = "no INQUIRY data (kernel attribute missing";
+    for (const auto& w : warnings) run.log += "; " + w;
+    run.log += ")";
+    return run;
   }
   // A page the device rejects is kept as an empty answer; one that could not
   // be read at all stays unknown.
@@ -157,7 +161,7 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   for (auto& w : id.warnings) warnings.push_back(std::move(w));
   BlistFlags quirk_flags = 0;
   if (auto inq = parse_standard_inquiry(d.inquiry)) {
-    QuirkDecision q = lookup_quirks(u.get(), inq->vendor, inq->model, inq->revision, dev.get());
+    QuirkDecision q = lookup_quirks(u, inq->vendor, inq->model, inq->revision, dev);
     quirk_flags = q.flags;
     set_property(id.properties, "SCSI_PROBE_QUIRKS", format_blist_flags(q.flags));
     set_property(id.properties, "SCSI_PROBE_QUIRKS_SOURCE", quirk_source_name(q.source));
@@ -166,22 +170,21 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   // What attaches: the kernel's default, quirks and the administrator's policy.
   std::string attach_line;
   if (auto addr = parse_scsi_address(name)) {
-    Policy policy = load_policy(err);
-    LunAddress lun{*addr, target_identity(u.get(), addr->host, addr->channel, addr->target)};
+    LunAddress lun{*addr, target_identity(u, addr->host, addr->channel, addr->target)};
     const auto* kernel_pg83 = kernel_pages.count(0x83) ? d.page(0x83) : nullptr;
     std::optional<DeviceIdPage> pg83;
     if (kernel_pg83) pg83 = parse_device_id_page(*kernel_pg83);
     DeviceVerdict verdict = decide_device(policy, lun, lun_identity(id.properties, pg83 ? &*pg83 : nullptr));
-    SysfsAttachFacts facts = SysfsAttachFacts::read(dev.get());
+    SysfsAttachFacts facts = SysfsAttachFacts::read(dev);
     AttachInput ai = facts.input(kernel_inquiry, quirk_flags, verdict.request);
     if (auto a = decide_attach(ai)) {
       for (auto& p : attach_properties(*a)) set_property(id.properties, p.key, p.value);
       // Decisions are carried out on add and change (a policy edit applied by
       // `udevadm trigger`), not on the bind and unbind events they cause.
-      bool act = inv.action == "add" || inv.action == "change";
+      bool act = action == "add" || action == "change";
       bool owns = read_sysfs_text("/sys/bus/scsi/drivers_autoprobe").value_or("1") == "0";
       if (act)
-        for (auto& problem : apply_attach(*a, dev.get(), *addr, owns)) warnings.push_back(std::move(problem));
+        for (auto& problem : apply_attach(*a, dev, *addr, owns)) warnings.push_back(std::move(problem));
       attach_line = ", attach " + std::string(upper_driver_name(a->driver)) + " (" +
                     std::string(bind_action_name(a->bind)) + (act ? "" : ", not acted on") + "), handler " +
                     std::string(device_handler_name(a->handler.handler)) + ": " + a->reason;
@@ -192,16 +195,97 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   std::string warning_text;
   for (const auto& w : warnings) warning_text += (warning_text.empty() ? "" : "; ") + w;
   if (!warning_text.empty()) set_property(id.properties, "SCSI_PROBE_WARNING", warning_text);
-  out << format_udev_properties(id.properties);
+  run.properties = format_udev_properties(id.properties);
 
   const std::string* serial = find_property(id.properties, "ID_SERIAL");
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  err << "scsi-probe device " << name << ": " << (serial ? *serial : "(no ID_SERIAL)")
-      << ", " << commands << " SCSI command(s), " << ms.count() << " ms, VPD: " << plan.reason
-      << attach_line;
-  if (!warning_text.empty()) err << "; " << warning_text;
-  err << "\n";
-  return kExitOk;
+  run.log = (serial ? *serial : "(no ID_SERIAL)") + ", " + std::to_string(commands) + " SCSI command(s), " +
+            std::to_string(ms.count()) + " ms, VPD: " + plan.reason + attach_line;
+  if (!warning_text.empty()) run.log += "; " + warning_text;
+  return run;
+}
+
+}  // namespace
+
+int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
+  UdevPtr u(udev_new());
+  if (!u) {
+    err << "scsi-probe device: cannot use libudev: " << std::strerror(errno) << "\n";
+    return kExitInternal;
+  }
+  std::string error;
+  UdevDevicePtr dev = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice, error);
+  if (!dev) {
+    err << "scsi-probe device: " << error << "\n";
+    return kExitNoDevice;
+  }
+  const std::string name = udev_device_get_sysname(dev.get());
+  // This run's answer supersedes what a scan run handed over.
+  if (auto addr = parse_scsi_address(name)) unlink(handoff_path(*addr).c_str());
+  DeviceRun run = identify_device_run(u.get(), dev.get(), inv.action, load_policy(err));
+  out << run.properties;
+  err << "scsi-probe device " << name << ": " << run.log << "\n";
+  return run.exit_code;
+}
+
+namespace {
+
+// Writes the file through a temporary and a rename: the add event reads it
+// whole or not at all.
+int write_handoff(const ScsiAddress& a, const std::string& properties) {
+  const std::string dir(kHandoffDir);
+  for (const std::string& d : {dir.substr(0, dir.rfind('/')), dir})
+    if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) return errno;
+  const std::string path = handoff_path(a), tmp = path + ".new";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return errno;
+  std::size_t done = 0;
+  while (done < properties.size()) {
+    ssize_t n = write(fd, properties.data() + done, properties.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int e = n < 0 ? errno : EIO;
+      close(fd);
+      unlink(tmp.c_str());
+      return e;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (close(fd) != 0 || rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    unlink(tmp.c_str());
+    return e;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void identify_created(udev* u, const std::vector<ScsiAddress>& created,
+                      std::chrono::steady_clock::time_point run_start, std::ostream& err) {
+  if (created.empty()) return;
+  // The scan run loaded (and reported on) the policy already.
+  std::ostringstream policy_errors;
+  const Policy policy = load_policy(policy_errors);
+  std::size_t i = 0;
+  for (; i < created.size(); ++i) {
+    if (std::chrono::steady_clock::now() - run_start > kHandoffStartBudget) break;
+    // Gone again: the well-known LUN after use, LUN 0 left out by the policy.
+    UdevDevicePtr dev = scsi_device_at(u, created[i]);
+    if (!dev) continue;
+    DeviceRun run = identify_device_run(u, dev.get(), "add", policy);
+    std::string handed = "not handed over";
+    if (run.exit_code == kExitOk) {
+      int rc = write_handoff(created[i], run.properties);
+      handed = rc ? "not handed over: " + handoff_path(created[i]) + ": " + std::strerror(rc)
+                  : "handed to its add event";
+    }
+    err << "scsi-probe device " << format_scsi_address(created[i]) << ": " << run.log << "; " << handed
+        << "\n";
+  }
+  if (i < created.size())
+    err << "scsi-probe: " << created.size() - i
+        << " new device(s) left to their own add events: this run's time budget is spent\n";
 }
 
 }  // namespace scsi_probe

@@ -199,6 +199,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
       << w.luns_added << "/-" << w.luns_removed << " LUNs), " << hs.scan_writes() << " scan write(s), "
       << ms.count() << " ms" << (w.continue_at ? ", continuing in a later run" : "")
       << (notes.empty() ? "" : "; " + notes) << "\n";
+  identify_created(u.get(), hs.created(), start, err);
   return kExitOk;
 }
 

@@ -2,13 +2,17 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
+#include "device_handoff.h"
+#include "quirks.h"
 #include "scan_plan.h"
 
 namespace scsi_probe {
@@ -27,7 +31,24 @@ int HostScan::write_scan(const std::string& value) {
   ++writes_;
   std::string path = std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
                      std::to_string(host_) + "/scan";
-  return write_sysfs(nullptr, path, value);
+  // What the write created: the one LUN of "C T L", the target's new LUNs
+  // after "C T -".
+  unsigned channel = 0, target = 0;
+  char lun_text[24] = {};
+  const bool parsed = std::sscanf(value.c_str(), "%u %u %23s", &channel, &target, lun_text) == 3;
+  const bool wildcard = std::string_view(lun_text) == "-";
+  std::optional<uint64_t> lun;
+  if (parsed && !wildcard) lun = parse_kernel_ull(lun_text);
+  std::vector<uint64_t> before;
+  if (parsed && wildcard) before = target_luns(channel, target);
+  const bool existed = lun && device_exists(channel, target, *lun);
+  int rc = write_sysfs(nullptr, path, value);
+  if (rc == 0 && lun && !existed && device_exists(channel, target, *lun))
+    created_.push_back({host_, channel, target, *lun});
+  if (rc == 0 && parsed && wildcard)
+    for (uint64_t l : target_luns(channel, target))
+      if (!std::binary_search(before.begin(), before.end(), l)) created_.push_back({host_, channel, target, l});
+  return rc;
 }
 
 bool HostScan::present() const {
@@ -72,9 +93,10 @@ std::vector<std::pair<unsigned, unsigned>> HostScan::targets() const {
 }
 
 int HostScan::delete_device(unsigned channel, unsigned target, uint64_t lun) {
-  std::string path = std::string(kScsiDevices) +
-                     format_scsi_address({host_, channel, target, lun}) + "/delete";
-  return write_sysfs(nullptr, path, "1");
+  const ScsiAddress a{host_, channel, target, lun};
+  // Its handoff file goes first: the remove event then has nothing to drop.
+  unlink(handoff_path(a).c_str());
+  return write_sysfs(nullptr, std::string(kScsiDevices) + format_scsi_address(a) + "/delete", "1");
 }
 
 std::string HostScan::proc_name() const {

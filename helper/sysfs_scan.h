@@ -30,6 +30,8 @@ class HostScan {
   // is over and sysfs shows what it created.
   int write_scan(const std::string& value);
   int scan_writes() const { return writes_; }
+  // The scsi_devices the writes created, in order.
+  const std::vector<ScsiAddress>& created() const { return created_; }
 
   bool device_exists(unsigned channel, unsigned target, uint64_t lun) const;
   // False once the host is removed. While its removal runs, `scan` writes
@@ -56,6 +58,7 @@ class HostScan {
   udev_device* host_dev_;
   unsigned host_ = 0;
   int writes_ = 0;
+  std::vector<ScsiAddress> created_;
 };
 
 // The remote port (fc_remote_ports, sas_end_device or iscsi_session class

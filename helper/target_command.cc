@@ -87,6 +87,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   err << "scsi-probe target " << target_name(t) << " (" << pt.reason << "): " << summary << ", "
       << hs.scan_writes() << " scan write(s), " << ms.count() << " ms\n";
+  identify_created(u, hs.created(), start, err);
   return kExitOk;
 }
 
@@ -141,6 +142,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
       << ms.count() << " ms" << (r.kernel_fallback ? ", kernel scan of this target" : "")
       << (r.host_gone ? ", host gone: scan stopped" : "")
       << (r.continue_at ? ", continuing in a later run" : "") << "\n";
+  identify_created(u.get(), hs.created(), start, err);
   return kExitOk;
 }
 

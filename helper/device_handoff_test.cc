@@ -1,0 +1,28 @@
+#include "device_handoff.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace scsi_probe {
+namespace {
+
+TEST(DeviceHandoff, OneFilePerKernelName) {
+  EXPECT_EQ(handoff_path({2, 0, 15, 16640}), "/run/scsi-probe/devices/2:0:15:16640");
+  EXPECT_EQ(handoff_path({0, 1, 2, 0}), "/run/scsi-probe/devices/0:1:2:0");
+}
+
+// The rules import the file on add and drop it on remove under the same name.
+TEST(DeviceHandoff, RulesNameTheSameFile) {
+  std::ifstream rules(RULES_FILE);
+  ASSERT_TRUE(rules) << RULES_FILE;
+  std::stringstream text;
+  text << rules.rdbuf();
+  const std::string file = std::string(kHandoffDir) + "/$kernel";
+  EXPECT_NE(text.str().find("IMPORT{file}=\"" + file + "\""), std::string::npos);
+  EXPECT_NE(text.str().find("TEST==\"" + file + "\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace scsi_probe
