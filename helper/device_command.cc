@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -89,6 +90,12 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
   return problems;
 }
 
+using Clock = std::chrono::steady_clock;
+
+long long ms_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
+}
+
 struct DeviceRun {
   int exit_code = kExitOk;
   std::string properties;  // KEY=value lines, as printed
@@ -98,7 +105,8 @@ struct DeviceRun {
 // One device's identification and attach decision, carried out on add and
 // change: what `scsi-probe device` prints, and its summary line.
 DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& action, const Policy& policy) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
+  std::optional<Clock::time_point> identified;  // set when an attach follows
   DeviceRun run;
   std::string name = udev_device_get_sysname(dev);
   DeviceData d = read_device_data(dev);
@@ -183,10 +191,16 @@ DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& acti
       // `udevadm trigger`), not on the bind and unbind events they cause.
       bool act = action == "add" || action == "change";
       bool owns = read_sysfs_text("/sys/bus/scsi/drivers_autoprobe").value_or("1") == "0";
-      if (act)
+      std::string acted = ", not acted on";
+      if (act) {
+        // A bind runs the driver's probe (sd's own commands) before it
+        // returns: timed apart from the identification.
+        identified = Clock::now();
         for (auto& problem : apply_attach(*a, dev, *addr, owns)) warnings.push_back(std::move(problem));
+        acted = " in " + std::to_string(ms_between(*identified, Clock::now())) + " ms";
+      }
       attach_line = ", attach " + std::string(upper_driver_name(a->driver)) + " (" +
-                    std::string(bind_action_name(a->bind)) + (act ? "" : ", not acted on") + "), handler " +
+                    std::string(bind_action_name(a->bind)) + acted + "), handler " +
                     std::string(device_handler_name(a->handler.handler)) + ": " + a->reason;
     }
   }
@@ -198,9 +212,9 @@ DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& acti
   run.properties = format_udev_properties(id.properties);
 
   const std::string* serial = find_property(id.properties, "ID_SERIAL");
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  const long long identify_ms = ms_between(start, identified.value_or(Clock::now()));
   run.log = (serial ? *serial : "(no ID_SERIAL)") + ", " + std::to_string(commands) + " SCSI command(s), " +
-            std::to_string(ms.count()) + " ms, VPD: " + plan.reason + attach_line;
+            std::to_string(identify_ms) + " ms, VPD: " + plan.reason + attach_line;
   if (!warning_text.empty()) run.log += "; " + warning_text;
   return run;
 }

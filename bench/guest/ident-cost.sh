@@ -7,7 +7,8 @@
 # programs live on the initramfs, where the kernel maps up to 16 cached
 # pages around each page fault ("fault-around"): RSS is also taken with it
 # off, which counts the pages a run really touched, as on a disk-backed
-# system.
+# system. Then the identification a scan run does for each device it
+# creates (below).
 #   ident-cost.sh H:C:T:L [N]
 dev=$1
 n=${2:-50}
@@ -63,3 +64,23 @@ measure scsi_id /usr/lib/udev/scsi_id --export --whitelisted -d "$node"
 measure sg_inq-inquiry sg_inq --export --inhex="$sys/inquiry" --raw
 measure sg_inq-pg80 sg_inq --export --inhex="$sys/vpd_pg80" --raw
 measure sg_inq-pg83 sg_inq --export --inhex="$sys/vpd_pg83" --raw
+
+# Identification inside a scan run, as a device found by a scan gets it: the
+# target's other LUNs are deleted (their remove events run to the end), udev
+# holds its programs, and a target run recreates them from here. It logs one
+# line per device it identified, with that device's own time and commands,
+# and its peak RSS is taken; the held add events then import the keys it
+# handed over.
+if [ -x /usr/lib/udev/scsi-probe ]; then
+	tgt=${dev%:*}
+	for d in /sys/bus/scsi/devices/"$tgt":*; do
+		[ "${d##*/}" = "$dev" ] || echo 1 > "$d/delete"
+	done
+	udevadm settle
+	udevadm control --stop-exec-queue
+	rss=
+	[ -x /vm/files/peak-rss ] && rss=/vm/files/peak-rss
+	$rss /usr/lib/udev/scsi-probe target "target$tgt" 2>&1 >/dev/null | sed 's/^/bench in-run /'
+	udevadm control --start-exec-queue
+	udevadm settle
+fi
