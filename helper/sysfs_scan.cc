@@ -7,12 +7,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "device_handoff.h"
-#include "quirks.h"
 #include "scan_plan.h"
 
 namespace scsi_probe {
@@ -31,21 +29,22 @@ int HostScan::write_scan(const std::string& value) {
   ++writes_;
   std::string path = std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
                      std::to_string(host_) + "/scan";
-  // What the write created: the one LUN of "C T L", the target's new LUNs
-  // after "C T -".
-  unsigned channel = 0, target = 0;
-  char lun_text[24] = {};
-  const bool parsed = std::sscanf(value.c_str(), "%u %u %23s", &channel, &target, lun_text) == 3;
-  const bool wildcard = std::string_view(lun_text) == "-";
-  std::optional<uint64_t> lun;
-  if (parsed && !wildcard) lun = parse_kernel_ull(lun_text);
-  std::vector<uint64_t> before;
-  if (parsed && wildcard) before = target_luns(channel, target);
-  const bool existed = lun && device_exists(channel, target, *lun);
-  int rc = write_sysfs(nullptr, path, value);
-  if (rc == 0 && lun && !existed && device_exists(channel, target, *lun))
-    created_.push_back({host_, channel, target, *lun});
-  if (rc == 0 && parsed && wildcard)
+  return write_sysfs(nullptr, path, value);
+}
+
+int HostScan::scan_lun(unsigned channel, unsigned target, uint64_t lun) {
+  auto value = scan_attribute_value(channel, target, lun);
+  if (!value) return ERANGE;
+  const bool existed = device_exists(channel, target, lun);
+  int rc = write_scan(*value);
+  if (rc == 0 && !existed && device_exists(channel, target, lun)) created_.push_back({host_, channel, target, lun});
+  return rc;
+}
+
+int HostScan::scan_target(unsigned channel, unsigned target) {
+  const std::vector<uint64_t> before = target_luns(channel, target);
+  int rc = write_scan(scan_attribute_target_value(channel, target));
+  if (rc == 0)
     for (uint64_t l : target_luns(channel, target))
       if (!std::binary_search(before.begin(), before.end(), l)) created_.push_back({host_, channel, target, l});
   return rc;

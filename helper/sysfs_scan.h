@@ -24,11 +24,14 @@ class HostScan {
   unsigned host_number() const { return host_; }
   udev_device* host() const { return host_dev_; }
 
-  // Writes `value` ("C T L" or "C T -") to the host's `scan` attribute and
-  // counts it. Returns 0 or the errno of the write (EINVAL: past the host's
-  // limits). The write is synchronous: when it returns, the kernel's probe
-  // is over and sysfs shows what it created.
-  int write_scan(const std::string& value);
+  // Writes "C T L" (scan_attribute_value) to the host's `scan` attribute:
+  // the kernel probes that one LUN. Returns 0 or the errno of the write
+  // (EINVAL: past the host's limits), or ERANGE, writing nothing, for a LUN
+  // the attribute cannot carry. The write is synchronous: when it returns,
+  // the kernel's probe is over and sysfs shows what it created.
+  int scan_lun(unsigned channel, unsigned target, uint64_t lun);
+  // Writes "C T -": the kernel's own scan of the target. As scan_lun.
+  int scan_target(unsigned channel, unsigned target);
   int scan_writes() const { return writes_; }
   // The scsi_devices the writes created, in order.
   const std::vector<ScsiAddress>& created() const { return created_; }
@@ -59,6 +62,8 @@ class HostScan {
   unsigned host_ = 0;
   int writes_ = 0;
   std::vector<ScsiAddress> created_;
+
+  int write_scan(const std::string& value);
 };
 
 // The remote port (fc_remote_ports, sas_end_device or iscsi_session class

@@ -77,12 +77,11 @@ bool TargetScan::policy_allows(uint64_t lun) {
 }
 
 bool TargetScan::instantiate(uint64_t lun) {
-  auto value = scan_attribute_value(t_.channel, t_.target, lun);
-  if (!value) {
+  int rc = host_.scan_lun(t_.channel, t_.target, lun);
+  if (rc == ERANGE) {
     r_.reasons.push_back("LUN " + std::to_string(lun) + " does not fit the scan attribute");
     return false;
   }
-  int rc = host_.write_scan(*value);
   if (rc != 0 && host_gone_error(rc)) {
     if (!r_.host_gone)
       r_.reasons.push_back("host gone at LUN " + std::to_string(lun) + " (scan: " + std::strerror(rc) +
@@ -91,7 +90,7 @@ bool TargetScan::instantiate(uint64_t lun) {
     return false;
   }
   if (rc != 0) {
-    log("scan \"" + *value + "\": " + std::strerror(rc));
+    log("scan \"" + *scan_attribute_value(t_.channel, t_.target, lun) + "\": " + std::strerror(rc));
     if (rc == EINVAL) r_.reasons.push_back("LUN " + std::to_string(lun) + " past the host's max_lun");
     return false;
   }
@@ -215,7 +214,7 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
   if (!via) {
     r_.reasons.push_back(choose_target_access(access_in).reason);
     r_.kernel_fallback = true;
-    int rc = host_.write_scan(scan_attribute_target_value(t_.channel, t_.target));
+    int rc = host_.scan_target(t_.channel, t_.target);
     if (rc) r_.reasons.push_back(std::string("kernel target scan: ") + std::strerror(rc));
     r_.added = static_cast<int>(host_.target_luns(t_.channel, t_.target).size());
     return r_;
@@ -297,7 +296,7 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
 
 TargetProbeResult probe_target(HostScan& hs, unsigned channel, unsigned id, bool& wlun_refused) {
   const std::string where = std::to_string(channel) + ":" + std::to_string(id);
-  int rc = hs.write_scan(*scan_attribute_value(channel, id, 0));
+  int rc = hs.scan_lun(channel, id, 0);
   if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
   if (host_gone_error(rc))
     return {TargetProbe::kHostGone, false, "host gone at " + where + " (scan: " + std::strerror(rc) + "): walk stopped"};
@@ -307,7 +306,7 @@ TargetProbeResult probe_target(HostScan& hs, unsigned channel, unsigned id, bool
   // Nothing at LUN 0; a target may still be there without it.
   std::string note;
   if (!wlun_refused) {
-    rc = hs.write_scan(*scan_attribute_value(channel, id, kReportLunsWellKnownLun));
+    rc = hs.scan_lun(channel, id, kReportLunsWellKnownLun);
     if (rc != EINVAL) {
       bool found = hs.device_exists(channel, id, kReportLunsWellKnownLun);
       return {found ? TargetProbe::kWellKnownLun : TargetProbe::kNothing, found, {}};
@@ -316,7 +315,7 @@ TargetProbeResult probe_target(HostScan& hs, unsigned channel, unsigned id, bool
     note = "the host refuses the well-known LUN 49409: targets without LUN 0 need the kernel's scan "
            "of that target";
   }
-  rc = hs.write_scan(scan_attribute_target_value(channel, id));
+  rc = hs.scan_target(channel, id);
   if (rc) return {TargetProbe::kFailed, false, "kernel scan of " + where + ": " + std::strerror(rc)};
   return {TargetProbe::kKernelScan, !hs.target_luns(channel, id).empty(), note};
 }
