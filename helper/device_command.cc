@@ -27,6 +27,7 @@
 #include "sysfs.h"
 #include "sysfs_attach.h"
 #include "sysfs_scan.h"
+#include "system_log.h"
 #include "vpd_device_id.h"
 
 namespace scsi_probe {
@@ -56,9 +57,15 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
     std::string error;
     if (load_module(module, error) != 0) problems.push_back(error);
   };
-  auto write = [&](const std::string& path, const std::string& value) {
-    if (int rc = write_sysfs(nullptr, path, value); rc != 0)
+  // Each change is logged with the decision's reason; a failed one as a
+  // warning, so that the fallback that follows has its cause beside it.
+  auto write = [&](const std::string& path, const std::string& value, const std::string& action) {
+    if (int rc = write_sysfs(nullptr, path, value); rc != 0) {
       problems.push_back(path + ": " + std::strerror(rc));
+      log_change({LogPriority::kWarning, name, action + " failed", problems.back()});
+    } else {
+      log_change({LogPriority::kNotice, name, action, a.reason});
+    }
   };
   switch (a.bind) {
     case BindAction::kBind:
@@ -66,17 +73,18 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
       // kmod builtin has loaded the module.
       if (owns_attachment) {
         load(a.module);
-        write("/sys/bus/scsi/drivers/" + std::string(upper_driver_name(a.driver)) + "/bind", name);
+        const std::string driver(upper_driver_name(a.driver));
+        write("/sys/bus/scsi/drivers/" + driver + "/bind", name, "bind " + driver);
       }
       break;
     case BindAction::kUnbind:
-      write("/sys/bus/scsi/drivers/" + a.unbind_from + "/unbind", name);
+      write("/sys/bus/scsi/drivers/" + a.unbind_from + "/unbind", name, "unbind " + a.unbind_from);
       break;
     case BindAction::kRemove:
       // LUN 0 and the well-known LUN carry the target's REPORT LUNS: the
       // target scan removes them after use.
       if (addr.lun != 0 && addr.lun != kReportLunsWellKnownLun)
-        write(std::string(udev_device_get_syspath(dev)) + "/delete", "1");
+        write(std::string(udev_device_get_syspath(dev)) + "/delete", "1", "remove");
       break;
     case BindAction::kNone:
     case BindAction::kAlreadyBound:
@@ -84,8 +92,8 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
   }
   if (a.handler.action == HandlerAction::kAttach) {
     load(a.handler.module);
-    write(std::string(udev_device_get_syspath(dev)) + "/dh_state",
-          std::string(device_handler_name(a.handler.handler)));
+    const std::string handler(device_handler_name(a.handler.handler));
+    write(std::string(udev_device_get_syspath(dev)) + "/dh_state", handler, "attach handler " + handler);
   }
   return problems;
 }

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "report_luns.h"
+#include "system_log.h"
 #include "target_scan.h"
 
 namespace scsi_probe {
@@ -100,6 +101,10 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
       if (int rc = write_sysfs(nullptr, kDriversAutoprobe, want))
         err << "scsi-probe host " << name << ": " << kDriversAutoprobe << ": " << std::strerror(rc)
             << "\n";
+      else
+        log_change({LogPriority::kNotice, kDriversAutoprobe, std::string("set to ") + want,
+                    mode == ScanMode::kManual ? "scan=manual: scsi-probe binds upper-level drivers"
+                                              : "the kernel scans: it binds upper-level drivers again"});
     }
   }
   if (discovery_needs_scan_start(proc_name))
