@@ -3,8 +3,10 @@
 // device (tests/fixtures/*/*/scsi_id.export, sg_inq.export).
 #include "identify.h"
 
+#include <fnmatch.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -143,6 +145,38 @@ TEST(Identify, RulesCarryEveryKeyAcrossBindEvents) {
   for (const char* key : {"SCSI_PROBE_ATTACH", "SCSI_PROBE_HANDLER", "SCSI_PROBE_REASON", "SCSI_PROBE_QUIRKS",
                           "SCSI_PROBE_QUIRKS_SOURCE", "SCSI_PROBE_COMMANDS", "SCSI_PROBE_WARNING"})
     expect_carried(key, "scsi-probe device");
+}
+
+// What a disk, CD or tape takes from its scsi_device (IMPORT{parent}):
+// every identification key of every fixture, none of the SCSI_PROBE_* keys
+// that describe the scsi_device itself.
+TEST(Identify, UpperDevicesImportIdentificationOnly) {
+  std::ifstream rules(RULES_FILE);
+  ASSERT_TRUE(rules) << RULES_FILE;
+  std::vector<std::string> patterns;
+  const std::string token = "IMPORT{parent}=\"";
+  for (std::string line; std::getline(rules, line);)
+    for (std::size_t at = line.find(token); at != std::string::npos; at = line.find(token, at + 1)) {
+      const std::size_t from = at + token.size();
+      patterns.push_back(line.substr(from, line.find('"', from) - from));
+    }
+  ASSERT_FALSE(patterns.empty());
+  auto imported = [&](const std::string& key) {
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const std::string& p) { return fnmatch(p.c_str(), key.c_str(), 0) == 0; });
+  };
+  std::size_t keys = 0;
+  for (const auto& dir : fixture_dirs()) {
+    for (const auto& p : identify_device(load_fixture(dir)).properties) {
+      EXPECT_EQ(imported(p.key), !p.key.starts_with("SCSI_PROBE_")) << dir.filename().string() << ": " << p.key;
+      ++keys;
+    }
+  }
+  EXPECT_GT(keys, 100u);
+  for (const char* key : {"SCSI_PROBE_ATTACH", "SCSI_PROBE_HANDLER", "SCSI_PROBE_REMOVE", "SCSI_PROBE_REASON",
+                          "SCSI_PROBE_QUIRKS", "SCSI_PROBE_QUIRKS_SOURCE", "SCSI_PROBE_COMMANDS",
+                          "SCSI_PROBE_WARNING", "SCSI_PROBE_ID_LEFT_TO_SCSI_ID", "SCSI_PROBE_TARGET"})
+    EXPECT_FALSE(imported(key)) << key;
 }
 
 // Page 0 lists 0x80 and 0x83; 0x80 is there, 0x83 could not be read (a

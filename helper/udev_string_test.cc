@@ -103,5 +103,51 @@ TEST(UdevReplaceChars, KeepsPlainHexPairsAndUtf8) {
   EXPECT_EQ(udev_replace_chars("#+-.:=@_"), "#+-.:=@_");
 }
 
+// Every byte, alone and at the start, in the middle and at the end of a
+// value.
+TEST(UdevSafeValue, EveryByteInEveryPosition) {
+  for (int b = 0; b < 256; b++) {
+    const char c = static_cast<char>(b);
+    const std::string alone(1, c), start = c + std::string("ab"), middle = std::string("a") + c + "b",
+                      end = std::string("ab") + c;
+    SCOPED_TRACE(b);
+    if (c == '\0' || c == '\n' || c == '\r') {
+      // udev ends the line there: nothing after it is this value.
+      EXPECT_EQ(udev_safe_value(alone), "");
+      EXPECT_EQ(udev_safe_value(start), "");
+      EXPECT_EQ(udev_safe_value(middle), "a");
+      EXPECT_EQ(udev_safe_value(end), "ab");
+    } else if (c == ' ' || c == '\t') {
+      // Stripped around the value as udev strips them; a tab inside is a
+      // control byte like the others.
+      EXPECT_EQ(udev_safe_value(alone), "");
+      EXPECT_EQ(udev_safe_value(start), "ab");
+      EXPECT_EQ(udev_safe_value(middle), c == ' ' ? "a b" : "a.b");
+      EXPECT_EQ(udev_safe_value(end), "ab");
+    } else if (b < 0x20 || b == 0x7f) {
+      EXPECT_EQ(udev_safe_value(alone), ".");
+      EXPECT_EQ(udev_safe_value(start), ".ab");
+      EXPECT_EQ(udev_safe_value(middle), "a.b");
+      EXPECT_EQ(udev_safe_value(end), "ab.");
+    } else {
+      EXPECT_EQ(udev_safe_value(alone), alone);
+      EXPECT_EQ(udev_safe_value(start), start);
+      EXPECT_EQ(udev_safe_value(middle), middle);
+      EXPECT_EQ(udev_safe_value(end), end);
+    }
+  }
+}
+
+TEST(UdevSafeValue, HostileNameKeepsWhatUdevReadsOfTheKeyItself) {
+  // What sg_inq prints for such a SCSI name string makes udev set ID_SERIAL;
+  // udev reads "naa.X" as the name's own value, and that is all we print.
+  EXPECT_EQ(udev_safe_value("naa.X\rID_SERIAL=evil"), "naa.X");
+  EXPECT_EQ(udev_safe_value("naa.X\nID_SERIAL=evil"), "naa.X");
+  EXPECT_EQ(udev_safe_value(std::string("naa.X\0ID_SERIAL=evil", 20)), "naa.X");
+  EXPECT_EQ(udev_safe_value("  v\x01\x1b[1m\x7f  "), "v..[1m.");
+  EXPECT_EQ(udev_safe_value("\"quoted\""), "\"quoted\"");
+  EXPECT_EQ(udev_safe_value("caf\xc3\xa9"), "caf\xc3\xa9");
+}
+
 }  // namespace
 }  // namespace scsi_probe
