@@ -41,6 +41,6 @@ for page in vpd_pg80 vpd_pg83; do
 done
 echo 1 > /sys/bus/scsi/devices/$second/delete
 udevadm settle
-udevadm trigger --action=change /sys/class/scsi_host/host${second%%:*}
+udevadm trigger --action=change /sys/bus/scsi/devices/host${second%%:*}
 udevadm settle
 [ -e /sys/bus/scsi/devices/$second ] && echo "$second back" || echo "$second not back"
