@@ -19,9 +19,13 @@ using namespace scsi_probe;
 
 namespace {
 
-// Keys whose value sg_inq prints raw (a SCSI name string) or over several
-// lines (an MD5 hex dump): the only ones udev_safe_value() may cut.
-bool may_be_cut(std::string_view key) { return key.ends_with("_NAME") || key.ends_with("_MD5"); }
+// Keys whose value the reference tool prints raw from the device's bytes:
+// sg_inq's SCSI name string and MD5 hex dump (several lines), scsi_id's
+// ID_WWN* taken from an ASCII NAA designator. The only ones
+// udev_safe_value() may cut or mark.
+bool may_be_cut(std::string_view key) {
+  return key.ends_with("_NAME") || key.ends_with("_MD5") || key.starts_with("ID_WWN");
+}
 
 // What udev reads of "KEY=value" when the value holds no line end: the
 // value without blanks around it and without one pair of enclosing quotes.
@@ -72,10 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
       const Property& p = parsed[j++];
       FUZZ_CHECK(p.key == mine.key);
       FUZZ_CHECK(p.key.starts_with("ID_") || p.key.starts_with("SCSI_"));
-      // scsi_id's values never need cutting, nor do sg_inq's but where
-      // sg_inq itself prints a line end or a control byte (a SCSI name, an
-      // MD5 dump): they hold no control byte, and udev reads of ours what
-      // it reads of the tool's.
+      // Other values never need cutting: they hold no control byte, and
+      // udev reads of ours what it reads of the tool's.
       if (!may_be_cut(p.key) && !p.key.starts_with("SCSI_PROBE_")) {
         FUZZ_CHECK(!has_control_char(mine.value));
         FUZZ_CHECK(p.value == as_udev_reads(mine.value));
