@@ -252,15 +252,23 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
 
 namespace {
 
-// Writes the file through a temporary and a rename: the add event reads it
+// Writes the file through a temporary of its own (mkstemp: two runs handing
+// over the same device never share one) and a rename: the add event reads it
 // whole or not at all.
 int write_handoff(const ScsiAddress& a, const std::string& properties) {
   const std::string dir(kHandoffDir);
   for (const std::string& d : {dir.substr(0, dir.rfind('/')), dir})
     if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) return errno;
-  const std::string path = handoff_path(a), tmp = path + ".new";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  const std::string path = handoff_path(a);
+  std::string tmp = handoff_temp_template(a);
+  int fd = mkostemp(tmp.data(), O_CLOEXEC);
   if (fd < 0) return errno;
+  if (fchmod(fd, 0644) != 0) {
+    int e = errno;
+    close(fd);
+    unlink(tmp.c_str());
+    return e;
+  }
   std::size_t done = 0;
   while (done < properties.size()) {
     ssize_t n = write(fd, properties.data() + done, properties.size() - done);

@@ -22,6 +22,13 @@ inline constexpr std::string_view kHandoffDir = "/run/scsi-probe/devices";
 // The file of one device: kHandoffDir/H:C:T:L (udev's $kernel).
 std::string handoff_path(const ScsiAddress& a);
 
+// The template (for mkstemp) of the temporary file a run writes the file
+// through before renaming it into place: in the same folder, so that the
+// rename is atomic, and unique, so that two runs handing over the same
+// device (a host run and a target run racing) never write into each other's
+// file. Its name is never one the rules import.
+std::string handoff_temp_template(const ScsiAddress& a);
+
 // A run identifies the devices it created while it has used less than this:
 // each identification waits at most a device run's bound, so a run's own
 // bound (scsi-probe(8), BOUNDS) stays as it was. Devices left over are

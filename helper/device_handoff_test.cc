@@ -13,6 +13,16 @@ TEST(DeviceHandoff, OneFilePerKernelName) {
   EXPECT_EQ(handoff_path({0, 1, 2, 0}), "/run/scsi-probe/devices/0:1:2:0");
 }
 
+TEST(DeviceHandoff, TemporaryFileBesideTheFileUnderAnotherName) {
+  const ScsiAddress a{2, 0, 15, 16640};
+  const std::string tmpl = handoff_temp_template(a);
+  EXPECT_EQ(tmpl, handoff_path(a) + ".XXXXXX");
+  // mkstemp() fills the six X: never the kernel name the rules import.
+  EXPECT_TRUE(tmpl.ends_with("XXXXXX"));
+  EXPECT_EQ(tmpl.substr(0, tmpl.rfind('/')), std::string(kHandoffDir));
+  EXPECT_FALSE(parse_scsi_address(tmpl.substr(tmpl.rfind('/') + 1)).has_value());
+}
+
 // The rules import the file on add and drop it on remove under the same name.
 TEST(DeviceHandoff, RulesNameTheSameFile) {
   std::ifstream rules(RULES_FILE);

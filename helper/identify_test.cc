@@ -3,8 +3,10 @@
 // device (tests/fixtures/*/*/scsi_id.export, sg_inq.export).
 #include "identify.h"
 
+#include <fnmatch.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -143,6 +145,72 @@ TEST(Identify, RulesCarryEveryKeyAcrossBindEvents) {
   for (const char* key : {"SCSI_PROBE_ATTACH", "SCSI_PROBE_HANDLER", "SCSI_PROBE_REASON", "SCSI_PROBE_QUIRKS",
                           "SCSI_PROBE_QUIRKS_SOURCE", "SCSI_PROBE_COMMANDS", "SCSI_PROBE_WARNING"})
     expect_carried(key, "scsi-probe device");
+}
+
+// What a disk, CD or tape takes from its scsi_device (IMPORT{parent}):
+// every identification key of every fixture, none of the SCSI_PROBE_* keys
+// that describe the scsi_device itself.
+TEST(Identify, UpperDevicesImportIdentificationOnly) {
+  std::ifstream rules(RULES_FILE);
+  ASSERT_TRUE(rules) << RULES_FILE;
+  std::vector<std::string> patterns;
+  const std::string token = "IMPORT{parent}=\"";
+  for (std::string line; std::getline(rules, line);)
+    for (std::size_t at = line.find(token); at != std::string::npos; at = line.find(token, at + 1)) {
+      const std::size_t from = at + token.size();
+      patterns.push_back(line.substr(from, line.find('"', from) - from));
+    }
+  ASSERT_FALSE(patterns.empty());
+  auto imported = [&](const std::string& key) {
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const std::string& p) { return fnmatch(p.c_str(), key.c_str(), 0) == 0; });
+  };
+  std::size_t keys = 0;
+  for (const auto& dir : fixture_dirs()) {
+    for (const auto& p : identify_device(load_fixture(dir)).properties) {
+      EXPECT_EQ(imported(p.key), !p.key.starts_with("SCSI_PROBE_")) << dir.filename().string() << ": " << p.key;
+      ++keys;
+    }
+  }
+  EXPECT_GT(keys, 100u);
+  for (const char* key : {"SCSI_PROBE_ATTACH", "SCSI_PROBE_HANDLER", "SCSI_PROBE_REMOVE", "SCSI_PROBE_REASON",
+                          "SCSI_PROBE_QUIRKS", "SCSI_PROBE_QUIRKS_SOURCE", "SCSI_PROBE_COMMANDS",
+                          "SCSI_PROBE_WARNING", "SCSI_PROBE_ID_LEFT_TO_SCSI_ID", "SCSI_PROBE_TARGET"})
+    EXPECT_FALSE(imported(key)) << key;
+}
+
+// Device strings that scsi_id and sg_inq print raw: an ASCII NAA designator
+// (scsi_id's ID_WWN*) and a SCSI name string (sg_inq's SCSI_IDENT_*_NAME),
+// each with "\rID_SERIAL=evil": printed for udev, every line is one of our
+// keys and ID_SERIAL is the device's own.
+TEST(Identify, HostileStringsSetNoKeyInUdevOutput) {
+  DeviceData d;
+  d.inquiry = {0x00, 0x00, 0x06, 0x02, 31, 0, 0, 0, 'V', 'E', 'N', 'D', 'O', 'R', ' ', ' ',
+               'M', 'O', 'D', 'E', 'L', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+               '1', '.', '0', ' '};
+  d.vpd[0x00] = {0x00, 0x00, 0x00, 0x02, 0x00, 0x83};
+  d.vpd[0x80] = {};  // rejected: scsi_id asks for it with page 0x83
+  const std::string naa = "6X\rID_SERIAL=evil";
+  const std::string name = std::string("naa.X\rID_SERIAL=evil\x1b[1m") + std::string(4, '\0');
+  std::vector<uint8_t> page{0x00, 0x83, 0x00, 0x00};
+  page.insert(page.end(), {0x02, 0x03, 0x00, static_cast<uint8_t>(naa.size())});
+  page.insert(page.end(), naa.begin(), naa.end());
+  page.insert(page.end(), {0x03, 0x28, 0x00, static_cast<uint8_t>(name.size())});
+  page.insert(page.end(), name.begin(), name.end());
+  page[3] = static_cast<uint8_t>(page.size() - 4);
+  d.vpd[0x83] = page;
+  const Identity id = identify_device(d);
+  ASSERT_NE(find_property(id.properties, "ID_WWN"), nullptr);
+  ASSERT_NE(find_property(id.properties, "SCSI_IDENT_TARGET_NAME"), nullptr);
+  const std::string out = format_udev_properties(id.properties);
+  EXPECT_EQ(out.find('\r'), std::string::npos) << out;
+  // The device's own serial holds the text ("36X_ID_SERIAL=evil"), no line
+  // starts with it.
+  EXPECT_NE(out.find("\nID_SERIAL=36X_ID_SERIAL=evil\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\nID_SERIAL=evil"), std::string::npos) << out;
+  EXPECT_NE(out.find("\nID_WWN=0x6X\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\nSCSI_IDENT_TARGET_NAME=naa.X\n"), std::string::npos) << out;
+  for (char c : out) EXPECT_FALSE((static_cast<uint8_t>(c) < 0x20 && c != '\n') || c == 0x7f) << out;
 }
 
 // Page 0 lists 0x80 and 0x83; 0x80 is there, 0x83 could not be read (a

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "udev_string.h"
+
 namespace scsi_probe {
 
 void set_property(Properties& props, std::string_view key, std::string_view value) {
@@ -33,8 +35,7 @@ std::string format_properties(const Properties& props) {
 std::string format_udev_properties(const Properties& props) {
   std::string out;
   for (const auto& p : props) {
-    std::string_view value(p.value);
-    value = value.substr(0, value.find('\n'));
+    const std::string value = udev_safe_value(p.value);
     if (p.key.empty() || value.empty()) continue;
     out += p.key;
     out += '=';

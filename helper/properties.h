@@ -24,9 +24,14 @@ const std::string* find_property(const Properties& props, std::string_view key);
 // "KEY=value\n" per property, in order: a tool's stdout, byte for byte.
 std::string format_properties(const Properties& props);
 
-// What udev can import: as format_properties(), but a property with an empty
-// value is left out (udev rejects "KEY=") and a value ends at its first
-// newline (udev reads line by line, so that is all it would keep of it).
+// What udev imports, for IMPORT{program} (stdout) and IMPORT{file} (the
+// handoff file): as format_properties(), but each value goes through
+// udev_safe_value() (cut at its first NUL, LF or CR, blanks around it
+// dropped, other control bytes made '.'), and a property whose value is then
+// empty is left out (udev rejects "KEY="). Whatever bytes a device sends,
+// each line is one of these keys and nothing else: udev 252 splits a
+// program's output at every LF and CR and ends a file's lines at LF, CR and
+// NUL (udev-rules.c, TK_M_IMPORT_PROGRAM and TK_M_IMPORT_FILE).
 std::string format_udev_properties(const Properties& props);
 
 }  // namespace scsi_probe

@@ -27,5 +27,15 @@ TEST(Properties, UdevFormatDropsEmptyValuesAndCutsAtNewline) {
   EXPECT_EQ(format_properties(p), "A=\nB=one\ntwo\n=x\nC=\nx\nD=d\n");
 }
 
+// A device's string can start no key of its own, in udev's program output
+// (split at LF and CR) nor in the handoff file (lines end at LF, CR, NUL).
+TEST(Properties, UdevFormatCutsAtEveryLineEndAndHidesControlBytes) {
+  Properties p{{"SCSI_IDENT_PORT_NAME", "naa.X\rID_SERIAL=evil"},
+               {"SCSI_IDENT_TARGET_NAME", std::string("\0ID_SERIAL=evil", 15)},
+               {"SCSI_PROBE_WARNING", " tab\tesc\x1b del\x7f "}};
+  EXPECT_EQ(format_udev_properties(p),
+            "SCSI_IDENT_PORT_NAME=naa.X\nSCSI_PROBE_WARNING=tab.esc. del.\n");
+}
+
 }  // namespace
 }  // namespace scsi_probe

@@ -143,4 +143,15 @@ std::string udev_replace_chars(std::string_view s) {
   return out;
 }
 
+std::string udev_safe_value(std::string_view value) {
+  value = value.substr(0, value.find_first_of(std::string_view("\0\n\r", 3)));
+  const std::size_t begin = value.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return {};
+  value = value.substr(begin, value.find_last_not_of(" \t") - begin + 1);
+  std::string out(value);
+  for (char& c : out)
+    if (static_cast<uint8_t>(c) < 0x20 || c == 0x7f) c = '.';
+  return out;
+}
+
 }  // namespace scsi_probe

@@ -43,4 +43,14 @@ std::string udev_replace_whitespace(std::string_view s, std::size_t max_len);
 // sequence becomes '_'.
 std::string udev_replace_chars(std::string_view s);
 
+// A property value made safe to print after "KEY=" for udev, as udev would
+// read that line: everything from the first NUL, LF or CR on is cut (udev
+// ends the line there, so a device's "\rKEY=..." would start a key of its
+// own), blanks around the rest are dropped (udev strips them), and every
+// other byte below 0x20, and DEL, becomes '.' (sg_inq's mark for a byte it
+// cannot print), so that no control byte reaches the environment of the
+// programs udev runs. A value without such bytes or surrounding blanks is
+// returned as it is.
+std::string udev_safe_value(std::string_view value);
+
 }  // namespace scsi_probe

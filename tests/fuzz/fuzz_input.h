@@ -12,12 +12,15 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "properties.h"
+#include "udev_import_model.h"
+#include "udev_string.h"
 
 namespace fuzz {
 
@@ -89,34 +92,56 @@ inline void check_property(const scsi_probe::Property& p, bool single_line) {
   if (single_line) FUZZ_CHECK(p.value.find('\n') == std::string::npos);
 }
 
-// What the helper prints for udev's IMPORT{program}: format_udev_properties().
-// Every line is KEY=value with one of our keys, in order, and the value is
-// ours up to its first newline: a device's string can never start a
-// property of its own (a SCSI name designator with "\nSYSTEMD_WANTS=..."
-// does with sg_inq itself).
+inline bool is_control(char c) { return static_cast<uint8_t>(c) < 0x20 || c == 0x7f; }
+
+// What udev makes of one line "KEY=value" we print (the per-line rule of
+// udev_import_model.h, stated apart from it): the value as it is, or
+// without one pair of enclosing quotes, or nothing when a quote opens it
+// and none closes it.
+inline std::optional<scsi_probe::Property> expected_import(const scsi_probe::Property& p) {
+  const std::string& v = p.value;
+  if (v.empty() || (v.front() != '"' && v.front() != '\'')) return p;
+  if (v.size() < 2 || v.back() != v.front()) return std::nullopt;
+  return scsi_probe::Property{p.key, v.substr(1, v.size() - 2)};
+}
+
+// What the helper prints for IMPORT{program} and writes into the handoff
+// file for IMPORT{file}: format_udev_properties(). Read back the way udev
+// 252 reads either, it sets our keys in our order and nothing else, each
+// from its own line: a device's string can never start a property of its
+// own (a SCSI name designator with "\rID_SERIAL=..." does with sg_inq
+// itself). Values hold no control byte and are the value we meant, cut and
+// cleaned by udev_safe_value() and nothing more.
 inline void check_import(const scsi_probe::Properties& props) {
   const std::string out = scsi_probe::format_udev_properties(props);
-  std::size_t pos = 0;
-  std::size_t index = 0;
-  while (pos < out.size()) {
-    std::size_t nl = out.find('\n', pos);
-    FUZZ_CHECK(nl != std::string::npos);
-    std::string_view line(out.data() + pos, nl - pos);
-    pos = nl + 1;
-    std::size_t eq = line.find('=');
-    FUZZ_CHECK(eq != std::string_view::npos && eq > 0);
-    // Properties udev cannot take (empty key or value) are left out.
-    while (index < props.size()) {
-      std::string_view v(props[index].value);
-      v = v.substr(0, v.find('\n'));
-      if (!props[index].key.empty() && !v.empty()) break;
-      index++;
+  FUZZ_CHECK(out.size() < kUdevProgramOutputMax);
+  std::vector<scsi_probe::Property> meant;
+  for (const auto& p : props) {
+    const std::string v = scsi_probe::udev_safe_value(p.value);
+    if (p.key.empty() || v.empty()) continue;
+    for (char c : v) FUZZ_CHECK(!is_control(c));
+    FUZZ_CHECK(!udev_whitespace(v.front()) && !udev_whitespace(v.back()));
+    // The value is the original, or the part of it before a line end.
+    std::string_view orig(p.value);
+    orig = orig.substr(orig.find_first_not_of(" \t") == std::string_view::npos
+                           ? 0
+                           : orig.find_first_not_of(" \t"));
+    FUZZ_CHECK(v.size() <= orig.size());
+    for (std::size_t i = 0; i < v.size(); i++) FUZZ_CHECK(v[i] == orig[i] || (v[i] == '.' && is_control(orig[i])));
+    meant.push_back({p.key, v});
+  }
+  for (const auto& parsed : {udev_read_program_output(out), udev_read_file(out)}) {
+    std::size_t j = 0;
+    for (const auto& m : meant) {
+      const auto want = expected_import(m);
+      if (!want) continue;
+      FUZZ_CHECK(j < parsed.size());
+      FUZZ_CHECK(parsed[j] == *want);
+      j++;
     }
-    FUZZ_CHECK(index < props.size());
-    FUZZ_CHECK(line.substr(0, eq) == props[index].key);
-    std::string_view v(props[index].value);
-    FUZZ_CHECK(line.substr(eq + 1) == v.substr(0, v.find('\n')));
-    index++;
+    FUZZ_CHECK(j == parsed.size());
+    for (const auto& p : parsed)
+      for (char c : p.key + p.value) FUZZ_CHECK(!is_control(c));
   }
 }
 

@@ -1,6 +1,7 @@
 // The string rules that property values go through: udev's _ENC escaping,
 // whitespace and character replacement (scsi_id's ID_*), and sg_inq's own
 // encodings (SCSI_*). Input: a length limit (u8), then the string.
+#include <algorithm>
 #include <string>
 
 #include "fuzz_input.h"
@@ -122,6 +123,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   // An ID_* value as scsi_id builds it: one line, no blank.
   const std::string value = udev_replace_chars(udev_replace_whitespace(c, max_len));
   for (char ch : value) FUZZ_CHECK(!is_space(ch) && ch != '\0');
+
+  // A value made safe for udev: no line end, no control byte, no blank
+  // around it; the input from its first non-blank byte on, cut, with
+  // control bytes shown as '.'; unchanged when it needed nothing.
+  const std::string safe = udev_safe_value(s);
+  FUZZ_CHECK(!has_control_char(safe));
+  FUZZ_CHECK(safe.empty() || (!is_blank(safe.front()) && !is_blank(safe.back())));
+  const std::size_t lead = std::min(s.find_first_not_of(" \t"), s.size());
+  FUZZ_CHECK(lead + safe.size() <= s.size());
+  for (std::size_t i = 0; i < safe.size(); i++) {
+    const char in_c = s[lead + i];
+    FUZZ_CHECK(in_c != '\0' && in_c != '\n' && in_c != '\r');
+    FUZZ_CHECK(safe[i] == in_c || (safe[i] == '.' && has_control_char(std::string_view(&in_c, 1))));
+  }
+  FUZZ_CHECK(udev_safe_value(safe) == safe);
+  if (!has_control_char(s) && s.find('\0') == std::string_view::npos && s == udev_safe_value(s))
+    FUZZ_CHECK(safe == s);
 
   // sg_inq's encodings.
   const std::string squeezed = sg_inq_encoding::squeeze(bytes);

@@ -123,7 +123,7 @@ def seeds_for(target):
     if target == 'udev_string':
         for p in fixture_files('vpd_pg80') + inquiries:
             yield u8(63) + p.read_bytes()
-    if target == 'identify':
+    if target in ('identify', 'udev_import'):
         for p in inquiries:
             d = p.parent
             pages = [d / n for n in ('vpd_pg0', 'vpd_pg80', 'vpd_pg83')]
