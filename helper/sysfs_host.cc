@@ -31,6 +31,12 @@ HostFacts read_host_facts(const HostScan& hs) {
   if (udev_device* parent = udev_device_get_parent(host)) {
     f.parent_subsystem = text_of(udev_device_get_subsystem(parent));
     f.parent_devtype = text_of(udev_device_get_devtype(parent));
+    // libata's port device ataN has no DEVTYPE; its transport class device
+    // (class ata_port) sits below it.
+    struct stat st;
+    if (f.parent_devtype.empty() &&
+        stat((std::string(udev_device_get_syspath(parent)) + "/ata_port").c_str(), &st) == 0)
+      f.parent_devtype = "ata_port";
     f.parent_driver = text_of(udev_device_get_driver(parent));
     if (f.parent_devtype == "usb_interface")
       if (auto p = read_text_attribute(parent, "bInterfaceProtocol"))
