@@ -84,7 +84,7 @@ InitramfsFacts initramfs_facts() {
 
 }  // namespace
 
-int run_check(std::ostream& out, std::ostream& err) {
+int run_check(bool inspect_initramfs, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) return kExitInternal;
   std::error_code ec;
@@ -94,7 +94,7 @@ int run_check(std::ostream& out, std::ostream& err) {
   const std::string mode = read_module_parameter("scsi_mod", "scan").value_or("(scsi_mod not loaded)");
   const CheckReport r =
       check_manual(checked_hosts(u.get()), iscsi, iscsi ? iscsi_nodes() : std::vector<IscsiNode>{},
-                   iscsid_default, initramfs_facts());
+                   iscsid_default, inspect_initramfs ? initramfs_facts() : InitramfsFacts{});
   out << "scsi_mod.scan is " << mode << " now\n";
   for (const auto& l : r.lines) out << l << "\n";
   (void)err;

@@ -38,7 +38,8 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& err);
 int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err);
-int run_check(std::ostream& out, std::ostream& err);
+// `inspect_initramfs`: list the running kernel's initramfs (lsinitramfs).
+int run_check(bool inspect_initramfs, std::ostream& out, std::ostream& err);
 
 // For host, target and remote-port runs: identifies the devices the run
 // created, as `scsi-probe device` would on their add events, and hands the
