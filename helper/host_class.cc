@@ -89,7 +89,7 @@ HostStrategy host_strategy(HostClass c, std::string_view transport, ScanTrigger 
         // usb-storage asks GET MAX LUN delay_use seconds after adding the
         // host; before that every LUN but 0 answers DID_BAD_TARGET. One more
         // second for the work item to run, and a second scan as a check.
-        s.wait_seconds = usb_delay_use + 1;
+        s.wait_seconds = std::min(usb_delay_use, kMaxDriverWaitSeconds - 1) + 1;
         s.verify_after_seconds = 2;
       }
       s.reason =

@@ -89,6 +89,9 @@ struct HostStrategy {
 
 // usb-storage's delay_use (seconds, /sys/module/usb_storage/parameters/delay_use).
 inline constexpr unsigned kUsbStorageDefaultDelayUse = 1;
+// The longest wait of a host run for it (udev kills a worker at 180 s; the
+// run's other bounds: scsi-probe(8), BOUNDS).
+inline constexpr unsigned kMaxDriverWaitSeconds = 60;
 
 // `transport`: the host's transport class (HostFacts::transport).
 HostStrategy host_strategy(HostClass c, std::string_view transport, ScanTrigger trigger,

@@ -105,6 +105,9 @@ TEST(HostStrategy, UsbStorageWaitsForGetMaxLunOnAdd) {
   EXPECT_EQ(add.wait_seconds, 2u);
   EXPECT_GT(add.verify_after_seconds, 0u);
   EXPECT_EQ(host_strategy(HostClass::kUsbBot, "", ScanTrigger::kTargetAdded, 5).wait_seconds, 6u);
+  // Bounded whatever delay_use says: the udev worker must live.
+  EXPECT_EQ(host_strategy(HostClass::kUsbBot, "", ScanTrigger::kTargetAdded, 3600).wait_seconds,
+            kMaxDriverWaitSeconds);
   // A rescan comes long after GET MAX LUN: no wait.
   HostStrategy re = host_strategy(HostClass::kUsbBot, "", ScanTrigger::kRescan, 5);
   EXPECT_EQ(re.action, HostAction::kKernelHostScan);
