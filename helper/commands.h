@@ -23,6 +23,8 @@ enum ExitCode : int {
   kExitUsage = 2,       // bad command line
   kExitNoDevice = 3,    // the object does not exist (any more) or is not SCSI
   kExitNoData = 4,      // the device gave nothing to work with (no INQUIRY)
+  kExitCheckLimits = 5,   // check: manual is safe, with limits (hot-added devices need a rescan)
+  kExitCheckNotSafe = 6,  // check: manual would lose devices present at boot
 };
 
 struct Invocation {
@@ -36,6 +38,8 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& err);
 int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err);
+// `inspect_initramfs`: list the running kernel's initramfs (lsinitramfs).
+int run_check(bool inspect_initramfs, std::ostream& out, std::ostream& err);
 
 // For host, target and remote-port runs: identifies the devices the run
 // created, as `scsi-probe device` would on their add events, and hands the

@@ -11,9 +11,12 @@
 #include <cstring>
 #include <ostream>
 #include <set>
+#include <thread>
 
 #include "commands.h"
+#include "host_class.h"
 #include "report_luns.h"
+#include "sysfs_host.h"
 #include "system_log.h"
 #include "target_scan.h"
 
@@ -23,10 +26,61 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Hosts whose driver starts discovery in scan_start(), which scan=manual
-// never calls on 6.1 kernels: they report no targets to user space.
-bool discovery_needs_scan_start(const std::string& proc_name) {
-  return proc_name == "mpt3sas" || proc_name == "mpt2sas";
+// Hosts that are not walked (host_class.h): libata's, usb-storage's, uas's,
+// SRP's and the scan_start() drivers with a `rescan` attribute. Prints the
+// run's properties and summary line.
+int run_host_class(udev* u, HostScan& hs, udev_device* shost, const std::string& name,
+                   const std::string& proc_name, HostClass cls, const HostStrategy& s,
+                   std::ostream& out, std::ostream& err) {
+  const auto start = Clock::now();
+  const std::string who = "scsi-probe host " + name + " (" + proc_name + ", " +
+                          std::string(host_class_name(cls)) + ")";
+  std::string done;
+  switch (s.action) {
+    case HostAction::kNoScanWrites:
+      done = "no scan write";
+      break;
+    case HostAction::kDriverRescan: {
+      err << who << ": writing 1 to its rescan attribute (the driver's scan_start)\n";
+      int rc = shost ? write_sysfs(shost, "rescan", "1") : ENODEV;
+      if (rc) err << who << ": rescan: " << std::strerror(rc) << "\n";
+      done = rc ? "driver rescan failed" : "driver rescan";
+      break;
+    }
+    case HostAction::kKernelHostScan: {
+      if (s.wait_seconds) {
+        err << who << ": waiting " << s.wait_seconds
+            << " s for the driver to be ready (usb-storage delay_use, GET MAX LUN)\n";
+        std::this_thread::sleep_for(std::chrono::seconds(s.wait_seconds));
+      }
+      err << who << ": writing \"- - -\" to its scan attribute (the kernel's scan of the host)\n";
+      int rc = hs.scan_host();
+      std::size_t first = hs.created().size();
+      if (rc == 0 && s.verify_after_seconds && hs.present()) {
+        // The check: a LUN the driver made reachable late (GET MAX LUN after
+        // our wait, on a loaded machine) shows up in a second scan. The
+        // devices already there cost the kernel no command.
+        std::this_thread::sleep_for(std::chrono::seconds(s.verify_after_seconds));
+        rc = hs.scan_host();
+        if (rc == 0 && hs.created().size() > first)
+          err << who << ": the second scan found " << hs.created().size() - first
+              << " more LUN(s): the driver was late\n";
+      }
+      if (rc) err << who << ": scan: " << std::strerror(rc) << "\n";
+      done = rc ? std::string("kernel scan failed: ") + std::strerror(rc) : "kernel scan of the host";
+      break;
+    }
+    case HostAction::kWalk:
+    case HostAction::kTransportPorts:
+      break;
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  out << "SCSI_PROBE_TARGETS_FOUND=" << hs.targets().size() << "\n"
+      << "SCSI_PROBE_REASON=" << s.reason << "\n";
+  err << who << ": " << done << ", " << hs.created().size() << " LUN(s) created, "
+      << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << s.reason << "\n";
+  identify_created(u, hs.created(), start, err);
+  return kExitOk;
 }
 
 // Where a walk cut by its time budget goes on: the channel and target ID its
@@ -107,16 +161,22 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
                                               : "the kernel scans: it binds upper-level drivers again"});
     }
   }
-  if (discovery_needs_scan_start(proc_name))
-    err << "scsi-probe host " << name << ": " << proc_name
-        << " starts discovery in scan_start(), which scsi_mod.scan=manual never calls on this "
-           "kernel: boot this host with scsi_mod.scan=async\n";
+  // What kind of host this is decides how it is scanned, if at all.
+  const HostFacts facts = read_host_facts(hs);
+  const HostClass cls = classify_host(facts);
+  const HostStrategy strategy = host_strategy(
+      cls, facts.transport, trigger, cls == HostClass::kUsbBot ? usb_storage_delay_use() : 0);
+  out << "SCSI_PROBE_HOST_CLASS=" << host_class_name(cls) << "\n";
+  if (mode == ScanMode::kManual)
+    for (const ManualLoss& loss : manual_losses(cls, proc_name))
+      err << "scsi-probe host " << name << ": under scsi_mod.scan=manual " << loss.what << "\n";
+  if (strategy.action != HostAction::kWalk && strategy.action != HostAction::kTransportPorts)
+    return run_host_class(u.get(), hs, shost.get(), name, proc_name, cls, strategy, out, err);
 
   const auto start = Clock::now();
   WalkResult w;
-  std::string transport = hs.transport();
-  bool transport_names_targets =
-      transport == "fc" || transport == "sas" || transport == "iscsi" || transport == "srp";
+  std::string transport = facts.transport;
+  bool transport_names_targets = strategy.action == HostAction::kTransportPorts;
   std::set<std::pair<unsigned, unsigned>> known;
   for (auto ct : hs.targets()) known.insert(ct);
 

@@ -53,6 +53,15 @@ int main(int argc, char** argv) {
   explain->add_option("object", inv.object, "the scsi_device: syspath, devpath, /dev node or H:C:T:L")
       ->required();
 
+  auto* check = app.add_subcommand(
+      "check", "before turning scsi_mod.scan=manual on: can scsi-probe scan each host under "
+               "manual on this kernel, and what would be lost (read-only; exit status 0 safe, 5 "
+               "safe with limits, 6 not safe)");
+  bool no_initramfs = false;
+  check->add_flag("--no-initramfs", no_initramfs,
+                  "do not inspect the running kernel's initramfs (the initramfs hooks, which are "
+                  "building a new one)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -74,6 +83,7 @@ int main(int argc, char** argv) {
     if (*target) rc = run_target(inv, std::cout, err);
     if (*show) rc = run_show(inv, json, std::cout, err);
     if (*explain) rc = run_explain(inv, std::cout, err);
+    if (*check) rc = run_check(!no_initramfs, std::cout, err);
   } catch (const std::exception& e) {
     err << "scsi-probe: internal error: " << e.what() << "\n";
     rc = kExitInternal;

@@ -67,6 +67,31 @@ int HostScan::scan_target(unsigned channel, unsigned target) {
   return rc;
 }
 
+std::vector<ScsiAddress> HostScan::devices() const {
+  std::vector<ScsiAddress> out;
+  DIR* d = opendir(kScsiDevices);
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    auto a = parse_scsi_address(e->d_name);
+    if (a && a->host == host_) out.push_back(*a);
+  }
+  closedir(d);
+  return out;
+}
+
+int HostScan::scan_host() {
+  const std::vector<ScsiAddress> before = devices();
+  int rc = write_scan("- - -");
+  if (rc == 0)
+    for (const ScsiAddress& a : devices())
+      if (std::find(before.begin(), before.end(), a) == before.end()) {
+        created_.push_back(a);
+        log_change({LogPriority::kNotice, format_scsi_address(a), "create",
+                    "the kernel's scan of the host, \"- - -\" to host" + std::to_string(host_)});
+      }
+  return rc;
+}
+
 bool HostScan::present() const {
   auto state = read_sysfs_text(std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
                                std::to_string(host_) + "/state");

@@ -32,6 +32,9 @@ class HostScan {
   int scan_lun(unsigned channel, unsigned target, uint64_t lun);
   // Writes "C T -": the kernel's own scan of the target. As scan_lun.
   int scan_target(unsigned channel, unsigned target);
+  // Writes "- - -": the kernel's own scan of the whole host, the one
+  // scsi_scan_host() runs outside manual. As scan_lun.
+  int scan_host();
   int scan_writes() const { return writes_; }
   // The scsi_devices the writes created, in order; each one is logged.
   const std::vector<ScsiAddress>& created() const { return created_; }
@@ -65,6 +68,7 @@ class HostScan {
   std::vector<ScsiAddress> created_;
 
   int write_scan(const std::string& value);
+  std::vector<ScsiAddress> devices() const;
 };
 
 // The remote port (fc_remote_ports, sas_end_device or iscsi_session class

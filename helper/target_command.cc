@@ -10,6 +10,8 @@
 #include <ostream>
 
 #include "commands.h"
+#include "host_class.h"
+#include "sysfs_host.h"
 #include "target_scan.h"
 
 namespace scsi_probe {
@@ -91,6 +93,28 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   return kExitOk;
 }
 
+// Hosts whose LUNs are not the helper's to scan (host_class.h): libata adds
+// its own, usb-storage, uas and SRP get the kernel's scan. Returns the exit
+// code when the host's class settled the run, else -1.
+int run_target_by_host_class(udev* u, HostScan& hs, const TargetRef& t, ScanTrigger trigger,
+                             std::ostream& out, std::ostream& err) {
+  const HostClass cls = classify_host(read_host_facts(hs));
+  const TargetRunDecision d = target_run(cls, trigger);
+  if (d.helper_lun_scan) return -1;
+  out << "SCSI_PROBE_TARGET=" << target_name(t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
+  if (!d.kernel_target_scan) {
+    err << "scsi-probe target " << target_name(t) << ": " << d.reason << "\n";
+    return kExitOk;
+  }
+  auto start = std::chrono::steady_clock::now();
+  int rc = hs.scan_target(t.channel, t.target);
+  err << "scsi-probe target " << target_name(t) << ": kernel scan of the target ("
+      << (rc ? std::strerror(rc) : "done") << "), " << hs.created().size() << " LUN(s) created; "
+      << d.reason << "\n";
+  identify_created(u, hs.created(), start, err);
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
@@ -118,11 +142,13 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     if (inv.verbose) err << "scsi-probe target " << target_name(*t) << ": " << d.reason << "\n";
     return kExitOk;
   }
+  HostScan hs(u.get(), host.get());
+  if (int rc = run_target_by_host_class(u.get(), hs, *t, trigger, out, err); rc >= 0) return rc;
+
   std::size_t cursor = 0;
   if (const char* c = synthetic_argument(kSynthContinue))
     cursor = parse_continue_cursor(c).value_or(0);
 
-  HostScan hs(u.get(), host.get());
   auto start = std::chrono::steady_clock::now();
   TargetScanResult r = scan_target(u.get(), hs, *t, trigger, cursor, inv.verbose, err);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);

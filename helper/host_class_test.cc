@@ -1,0 +1,166 @@
+#include "host_class.h"
+
+#include <gtest/gtest.h>
+
+namespace scsi_probe {
+namespace {
+
+struct Facts {
+  HostFacts f;
+  Facts& proc(const char* v) { f.proc_name = v; return *this; }
+  Facts& transport(const char* v) { f.transport = v; return *this; }
+  Facts& subsystem(const char* v) { f.parent_subsystem = v; return *this; }
+  Facts& devtype(const char* v) { f.parent_devtype = v; return *this; }
+  Facts& driver(const char* v) { f.parent_driver = v; return *this; }
+  Facts& protocol(unsigned v) { f.usb_interface_protocol = v; return *this; }
+  Facts& rescan() { f.driver_rescan_attribute = true; return *this; }
+  operator HostFacts() const { return f; }
+};
+
+// Facts as sysfs shows them in the guest (tests/vm scenarios ahci-atapi,
+// usb-bot-luns, usb-uas) and on the hosts the 6.1 source describes.
+HostFacts ahci_port() {
+  return Facts().proc("ahci").subsystem("").devtype("ata_port");
+}
+HostFacts usb_bot() {
+  return Facts().proc("usb-storage").subsystem("usb").devtype("usb_interface").driver("usb-storage").protocol(0x50);
+}
+HostFacts usb_uas() {
+  return Facts().proc("uas").subsystem("usb").devtype("usb_interface").driver("uas").protocol(0x62);
+}
+
+TEST(HostClass, LibataByItsPortDevice) {
+  EXPECT_EQ(classify_host(ahci_port()), HostClass::kLibata);
+  // ata_piix, sata_nv, pata_*: the proc_name varies, the ataN parent does not.
+  HostFacts piix = ahci_port();
+  piix.proc_name = "ata_piix";
+  EXPECT_EQ(classify_host(piix), HostClass::kLibata);
+  // Without the port device it is not libata, whatever the name says.
+  HostFacts named = Facts().proc("ahci").subsystem("pci");
+  EXPECT_EQ(classify_host(named), HostClass::kParallel);
+}
+
+TEST(HostClass, UsbByInterfaceDriverAndProtocol) {
+  EXPECT_EQ(classify_host(usb_bot()), HostClass::kUsbBot);
+  EXPECT_EQ(classify_host(usb_uas()), HostClass::kUsbUas);
+  // An interface whose driver link is not readable: the protocol decides.
+  HostFacts uas = usb_uas();
+  uas.parent_driver.clear();
+  uas.proc_name.clear();
+  EXPECT_EQ(classify_host(uas), HostClass::kUsbUas);
+  // CB/CBI (protocol 0x00/0x01) is usb-storage too.
+  HostFacts cbi = usb_bot();
+  cbi.usb_interface_protocol = 0x01;
+  EXPECT_EQ(classify_host(cbi), HostClass::kUsbBot);
+}
+
+TEST(HostClass, TransportsAndBuses) {
+  EXPECT_EQ(classify_host(Facts().proc("(null)").transport("fc")), HostClass::kFc);
+  EXPECT_EQ(classify_host(Facts().proc("mptsas").transport("sas")), HostClass::kSas);
+  EXPECT_EQ(classify_host(Facts().proc("iscsi_tcp").transport("iscsi")), HostClass::kIscsi);
+  EXPECT_EQ(classify_host(Facts().proc("ib_srp").transport("srp")), HostClass::kSrp);
+  EXPECT_EQ(classify_host(Facts().proc("virtio_scsi").subsystem("virtio")),
+            HostClass::kVirtioScsi);
+  EXPECT_EQ(classify_host(Facts().proc("storvsc").subsystem("vmbus")),
+            HostClass::kStorvsc);
+  EXPECT_EQ(classify_host(Facts().proc("sym53c8xx").transport("spi").subsystem("pci")),
+            HostClass::kParallel);
+  EXPECT_EQ(classify_host(Facts().proc("scsi_debug").subsystem("pseudo")),
+            HostClass::kParallel);
+}
+
+TEST(HostClass, ScanStartDriversOfLinux61) {
+  for (const char* p : {"mpt3sas", "mpt2sas", "hpsa", "mpi3mr", "hisi_sas_v3_hw", "pm80xx",
+                        "smartpqi", "isci", "aic94xx", "mvsas", "qla2xxx"})
+    EXPECT_TRUE(driver_has_scan_start(p)) << p;
+  for (const char* p : {"virtio_scsi", "ahci", "mptsas", "megaraid_sas", "sym53c8xx", ""})
+    EXPECT_FALSE(driver_has_scan_start(p)) << p;
+  // mpt3sas is a SAS host; scan_start decides first.
+  EXPECT_EQ(classify_host(Facts().proc("mpt3sas").transport("sas")), HostClass::kScanStart);
+  // Templates without a proc_name: sysfs says "(null)", the PCI driver names it.
+  EXPECT_EQ(classify_host(Facts().proc("(null)").transport("fc").subsystem("pci").driver("qla2xxx")),
+            HostClass::kScanStart);
+  // hpsa and smartpqi have a host attribute `rescan` that runs scan_start().
+  HostFacts hpsa = Facts().proc("hpsa").subsystem("pci").driver("hpsa").rescan();
+  EXPECT_EQ(classify_host(hpsa), HostClass::kScanStartRescan);
+  EXPECT_EQ(host_strategy(HostClass::kScanStartRescan, "sas", ScanTrigger::kTargetAdded, 1).action,
+            HostAction::kDriverRescan);
+  EXPECT_TRUE(manual_losses(HostClass::kScanStartRescan, "hpsa").empty());
+}
+
+TEST(HostStrategy, LibataNeverWritesScan) {
+  for (auto t : {ScanTrigger::kTargetAdded, ScanTrigger::kRescan}) {
+    HostStrategy s = host_strategy(HostClass::kLibata, "", t, 1);
+    EXPECT_EQ(s.action, HostAction::kNoScanWrites);
+    EXPECT_NE(s.reason.find("link reset"), std::string::npos);
+    TargetRunDecision d = target_run(HostClass::kLibata, t);
+    EXPECT_FALSE(d.helper_lun_scan);
+    EXPECT_FALSE(d.kernel_target_scan);
+  }
+}
+
+TEST(HostStrategy, UsbStorageWaitsForGetMaxLunOnAdd) {
+  HostStrategy add = host_strategy(HostClass::kUsbBot, "", ScanTrigger::kTargetAdded, 1);
+  EXPECT_EQ(add.action, HostAction::kKernelHostScan);
+  EXPECT_EQ(add.wait_seconds, 2u);
+  EXPECT_GT(add.verify_after_seconds, 0u);
+  EXPECT_EQ(host_strategy(HostClass::kUsbBot, "", ScanTrigger::kTargetAdded, 5).wait_seconds, 6u);
+  // Bounded whatever delay_use says: the udev worker must live.
+  EXPECT_EQ(host_strategy(HostClass::kUsbBot, "", ScanTrigger::kTargetAdded, 3600).wait_seconds,
+            kMaxDriverWaitSeconds);
+  // A rescan comes long after GET MAX LUN: no wait.
+  HostStrategy re = host_strategy(HostClass::kUsbBot, "", ScanTrigger::kRescan, 5);
+  EXPECT_EQ(re.action, HostAction::kKernelHostScan);
+  EXPECT_EQ(re.wait_seconds, 0u);
+  EXPECT_EQ(re.verify_after_seconds, 0u);
+}
+
+TEST(HostStrategy, UasAndSrpGetTheKernelsHostScan) {
+  for (auto c : {HostClass::kUsbUas, HostClass::kSrp}) {
+    HostStrategy s = host_strategy(c, "", ScanTrigger::kTargetAdded, 1);
+    EXPECT_EQ(s.action, HostAction::kKernelHostScan);
+    EXPECT_EQ(s.wait_seconds, 0u);
+    // The target events that scan raises run no LUN scan of the helper's
+    // (it would send REPORT LUNS to a no_report_luns device); a change gets
+    // the kernel's scan of the target.
+    TargetRunDecision add = target_run(c, ScanTrigger::kTargetAdded);
+    EXPECT_FALSE(add.helper_lun_scan);
+    EXPECT_FALSE(add.kernel_target_scan);
+    TargetRunDecision change = target_run(c, ScanTrigger::kRescan);
+    EXPECT_FALSE(change.helper_lun_scan);
+    EXPECT_TRUE(change.kernel_target_scan);
+  }
+}
+
+TEST(HostStrategy, WalkAndTransportPorts) {
+  for (auto c : {HostClass::kParallel, HostClass::kVirtioScsi, HostClass::kStorvsc}) {
+    EXPECT_EQ(host_strategy(c, "", ScanTrigger::kTargetAdded, 1).action, HostAction::kWalk);
+    EXPECT_TRUE(target_run(c, ScanTrigger::kTargetAdded).helper_lun_scan);
+  }
+  for (auto [c, t] : {std::pair{HostClass::kFc, "fc"}, {HostClass::kSas, "sas"},
+                      {HostClass::kIscsi, "iscsi"}})
+    EXPECT_EQ(host_strategy(c, t, ScanTrigger::kRescan, 1).action, HostAction::kTransportPorts);
+  // A scan_start driver: what its transport allows, plus the warning.
+  EXPECT_EQ(host_strategy(HostClass::kScanStart, "sas", ScanTrigger::kTargetAdded, 1).action,
+            HostAction::kTransportPorts);
+  EXPECT_EQ(host_strategy(HostClass::kScanStart, "", ScanTrigger::kTargetAdded, 1).action,
+            HostAction::kWalk);
+}
+
+TEST(ManualLosses, PerClass) {
+  auto boot = manual_losses(HostClass::kScanStart, "mpt3sas");
+  ASSERT_EQ(boot.size(), 1u);
+  EXPECT_EQ(boot[0].severity, LossSeverity::kBoot);
+  EXPECT_NE(boot[0].what.find("mpt3sas"), std::string::npos);
+  for (auto c : {HostClass::kVirtioScsi, HostClass::kStorvsc, HostClass::kFc}) {
+    auto l = manual_losses(c, "");
+    ASSERT_EQ(l.size(), 1u) << host_class_name(c);
+    EXPECT_EQ(l[0].severity, LossSeverity::kHotPlug);
+  }
+  for (auto c : {HostClass::kParallel, HostClass::kLibata, HostClass::kUsbBot, HostClass::kUsbUas,
+                 HostClass::kSas, HostClass::kIscsi, HostClass::kSrp})
+    EXPECT_TRUE(manual_losses(c, "").empty()) << host_class_name(c);
+}
+
+}  // namespace
+}  // namespace scsi_probe
