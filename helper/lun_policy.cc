@@ -636,6 +636,15 @@ DeviceVerdict decide_device(const Policy& policy, const LunAddress& lun, const L
   return v;
 }
 
+LunZeroAfterScan decide_lun0_after_scan(const Policy& policy, const LunAddress& lun0,
+                                        bool created_by_scsi_probe) {
+  InstantiateDecision d = decide_instantiate(policy, lun0);
+  if (d.instantiate) return {false, "LUN 0 kept: " + d.reason};
+  if (d.unlisted) return {false, "LUN 0 kept: not listed, but it exists (only skip removes)"};
+  if (!created_by_scsi_probe) return {false, "LUN 0 kept despite " + d.reason + ": scsi-probe did not create it"};
+  return {true, d.reason + ", after the scan it carried"};
+}
+
 UnreportedDecision decide_unreported(const Policy& policy, const LunAddress& lun) {
   for (auto it = policy.rules.rbegin(); it != policy.rules.rend(); ++it)
     if (it->remove_unreported && matches_address(*it, lun))

@@ -194,6 +194,19 @@ struct UnreportedDecision {
 
 UnreportedDecision decide_unreported(const Policy& policy, const LunAddress& lun);
 
+// LUN 0 once the scan it carried is done: removed only when a rule skips it
+// explicitly (a listing that leaves it out does not) and a scan run of
+// scsi-probe created it (`created_by_scsi_probe`); one the kernel made by
+// itself (libata, usb-storage, hot plug) or that was there before stays.
+// The shell still checks that it is not in use.
+struct LunZeroAfterScan {
+  bool remove = false;
+  std::string reason;
+};
+
+LunZeroAfterScan decide_lun0_after_scan(const Policy& policy, const LunAddress& lun0,
+                                        bool created_by_scsi_probe);
+
 // For `explain`: every rule matching the LUN ("source:line: text"), in
 // order; WWN rules only when `identity` is given.
 std::vector<std::string> matching_rules(const Policy& policy, const LunAddress& lun,

@@ -367,6 +367,27 @@ TEST(LunPolicyListing, HostWildcardLeavesOtherHostsDisksAlone) {
   EXPECT_TRUE(decide_device(skip, hctl(0, 0, 0, 0), {}).request.keep);
 }
 
+// The machine of the host-wildcard case: an AHCI disk libata made at
+// 0:0:0:0, a USB disk at 1:0:0:0, a SAN on host 2.
+TEST(LunPolicyLunZero, HostWildcardKeepsKernelMadeAndUnlistedLunZero) {
+  Policy p = policy_of("hctl *:0:0:1 instantiate\n");
+  // AHCI: the kernel made it (no scan run of scsi-probe did).
+  EXPECT_FALSE(decide_lun0_after_scan(p, hctl(0, 0, 0, 0), false).remove);
+  // USB: the host walk instantiated it; the listing only leaves it out.
+  LunZeroAfterScan usb = decide_lun0_after_scan(p, hctl(1, 0, 0, 0), true);
+  EXPECT_FALSE(usb.remove);
+  EXPECT_EQ(usb.reason, "LUN 0 kept: not listed, but it exists (only skip removes)");
+  // An explicit skip removes the LUN 0 a scan run created, never the kernel's.
+  Policy skip = policy_of("hctl 2:0:0:0 skip\nhctl 2:0:0:1-3 instantiate\n");
+  LunZeroAfterScan san = decide_lun0_after_scan(skip, hctl(2, 0, 0, 0), true);
+  EXPECT_TRUE(san.remove);
+  EXPECT_NE(san.reason.find("skip: rule /etc/scsi-probe.d/50-test.conf:1"), std::string::npos);
+  LunZeroAfterScan before = decide_lun0_after_scan(skip, hctl(2, 0, 0, 0), false);
+  EXPECT_FALSE(before.remove);
+  EXPECT_NE(before.reason.find("scsi-probe did not create it"), std::string::npos);
+  EXPECT_FALSE(decide_lun0_after_scan(skip, hctl(0, 0, 0, 0), true).remove);
+}
+
 TEST(LunPolicyUnreported, KeptByDefault) {
   EXPECT_FALSE(decide_unreported(Policy{}, hctl(0, 0, 0, 3)).remove);
   EXPECT_EQ(decide_unreported(Policy{}, hctl(0, 0, 0, 3)).reason, "unreported=keep (the default)");

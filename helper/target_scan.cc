@@ -353,13 +353,12 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
   // the kernel made, or that was there before, stays; so does a LUN 0 that
   // a listing merely leaves out.
   if (*via == 0 && !r_.continue_at && !policy_.empty()) {
-    InstantiateDecision d0 = decide_instantiate(policy_, LunAddress{at(0), identity_});
-    if (!d0.instantiate && !d0.unlisted) {
-      if (access(handoff_path(at(0)).c_str(), F_OK) == 0)
-        delete_unless_in_use(0, d0.reason + ", after the scan it carried");
-      else
-        r_.reasons.push_back("LUN 0 kept despite " + d0.reason + ": scsi-probe did not create it");
-    }
+    LunZeroAfterScan z = decide_lun0_after_scan(policy_, LunAddress{at(0), identity_},
+                                                access(handoff_path(at(0)).c_str(), F_OK) == 0);
+    if (z.remove)
+      delete_unless_in_use(0, z.reason);
+    else if (!decide_instantiate(policy_, LunAddress{at(0), identity_}).instantiate)
+      r_.reasons.push_back(z.reason);
   }
   if (skipped_by_policy_)
     r_.reasons.push_back(std::to_string(skipped_by_policy_) + " LUN(s) left out by the LUN policy");
