@@ -274,7 +274,6 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
     access_in.well_known_lun_present = instantiate(kReportLunsWellKnownLun);
     if (access_in.well_known_lun_present) via = kReportLunsWellKnownLun;
   }
-  const bool wlun_created = access_in.well_known_lun_present;
   if (!via) {
     r_.reasons.push_back(choose_target_access(access_in).reason);
     r_.kernel_fallback = true;
@@ -339,12 +338,14 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
     }
     if (!r_.continue_at && !r_.host_gone) r_.continue_at = batch.next;
     if (trigger == ScanTrigger::kRescan && !r_.continue_at) remove_gone(*reported, *via, start);
-    // The kernel's own scan never keeps the well-known LUN it went through;
-    // one that was there before this run is not this run's to delete.
-    if (wlun_created && delete_well_known_lun_after_use(*reported))
+    // The kernel's own scan never keeps the well-known LUN it went through
+    // (nor adds one by itself: a scan run wrote "C T 49409", this one or the
+    // host walk before it).
+    if (*via == kReportLunsWellKnownLun && delete_well_known_lun_after_use(*reported))
       delete_unless_in_use(kReportLunsWellKnownLun, "the well-known LUN, after use");
   } else {
-    if (wlun_created) delete_unless_in_use(kReportLunsWellKnownLun, "the well-known LUN, after use");
+    if (*via == kReportLunsWellKnownLun)
+      delete_unless_in_use(kReportLunsWellKnownLun, "the well-known LUN, after use");
     if (plan.method != LunScanMethod::kLun0Only) sequential(plan.sequential);
   }
   // LUN 0 was instantiated to reach the target; a rule that skips it has it
