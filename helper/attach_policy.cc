@@ -452,6 +452,8 @@ std::optional<AttachDecision> decide_attach(const AttachInput& in) {
 
   d.handler = decide_handler(in, *inq, type);
   d.reason = driver_reason + "; handler " + d.handler.reason;
+  // A rule kept it, or a listing left it out although it exists.
+  if (!in.request.keep_why.empty()) d.reason += "; kept: " + in.request.keep_why;
   return d;
 }
 

@@ -472,6 +472,13 @@ TEST(AttachDecision, InUseDeviceIsNeitherRemovedNorUnbound) {
   EXPECT_TRUE(u.unbind_from.empty());
   EXPECT_EQ(u.kept, "not unbound: in use: held by dm-0 (sdb)");
 
+  // A listing that leaves out a LUN that exists keeps it, and says so.
+  Case unlisted(inquiry(0x00));
+  unlisted.in.request.keep_why = "not listed by rule x.conf:1, but it exists: kept (only skip removes)";
+  AttachDecision k = unlisted.decide();
+  EXPECT_EQ(k.bind, BindAction::kBind);
+  EXPECT_NE(k.reason.find("; kept: not listed by rule x.conf:1"), std::string::npos);
+
   // Nothing to hold back: the decision is unchanged.
   Case plain(inquiry(0x00));
   AttachDecision b = plain.decide();
