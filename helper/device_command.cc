@@ -186,8 +186,11 @@ DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& acti
     const auto* kernel_pg83 = kernel_pages.count(0x83) ? d.page(0x83) : nullptr;
     std::optional<DeviceIdPage> pg83;
     if (kernel_pg83) pg83 = parse_device_id_page(*kernel_pg83);
+    // LUN 0 was instantiated to reach its target, whatever the policy:
+    // a listing that leaves it out keeps it, attached.
+    const bool to_identify = created_here && addr->lun != 0;
     DeviceVerdict verdict =
-        decide_device(policy, lun, lun_identity(id.properties, pg83 ? &*pg83 : nullptr), created_here);
+        decide_device(policy, lun, lun_identity(id.properties, pg83 ? &*pg83 : nullptr), to_identify);
     SysfsAttachFacts facts = SysfsAttachFacts::read(dev);
     AttachInput ai = facts.input(kernel_inquiry, quirk_flags, verdict.request);
     if (auto a = decide_attach(ai)) {
