@@ -11,6 +11,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace scsi_probe {
 
@@ -104,8 +105,13 @@ DeviceUseFacts gather_device_use(udev* u, udev_device* scsi_device) {
     const std::string fd_folder = "/proc/" + pid + "/fd/";
     std::set<std::string> seen;
     for (const auto& fd : folder_entries(fd_folder)) {
+      // Only files under /dev are looked at: a stat of a file on a network
+      // file system whose server is gone could hang this run.
+      char target[256];
+      ssize_t n = readlink((fd_folder + fd).c_str(), target, sizeof target - 1);
+      if (n < 5 || std::string_view(target, 5) != "/dev/") continue;
       struct stat st;
-      if (stat((fd_folder + fd).c_str(), &st) != 0) continue;  // closed since, or not a file
+      if (stat((fd_folder + fd).c_str(), &st) != 0) continue;  // closed since
       if (!S_ISBLK(st.st_mode) && !S_ISCHR(st.st_mode)) continue;
       for (const auto& n : nodes) {
         if (n.number != st.st_rdev || n.block != S_ISBLK(st.st_mode) || !seen.insert(n.path).second) continue;
