@@ -452,6 +452,24 @@ std::optional<AttachDecision> decide_attach(const AttachInput& in) {
 
   d.handler = decide_handler(in, *inq, type);
   d.reason = driver_reason + "; handler " + d.handler.reason;
+  // A rule kept it, or a listing left it out although it exists.
+  if (!in.request.keep_why.empty()) d.reason += "; kept: " + in.request.keep_why;
+  return d;
+}
+
+bool takes_device_away(const AttachDecision& d) {
+  return d.bind == BindAction::kRemove || d.bind == BindAction::kUnbind;
+}
+
+AttachDecision spare_device_in_use(AttachDecision d, std::optional<std::string_view> bound_driver,
+                                   const std::string& use) {
+  if (!takes_device_away(d)) return d;
+  const std::string what = d.bind == BindAction::kRemove ? "not removed" : "not unbound";
+  d.kept = what + ": " + use;
+  d.reason = what + " (" + use + "), although " + d.reason;
+  d.driver = bound_driver ? upper_driver_by_name(*bound_driver).value_or(UpperDriver::kNone) : UpperDriver::kNone;
+  d.bind = bound_driver ? BindAction::kAlreadyBound : BindAction::kNone;
+  d.unbind_from.clear();
   return d;
 }
 
@@ -461,6 +479,7 @@ Properties attach_properties(const AttachDecision& d) {
   set_property(p, "SCSI_PROBE_HANDLER", device_handler_name(d.handler.handler));
   set_property(p, "SCSI_PROBE_REASON", d.reason);
   if (d.bind == BindAction::kRemove) set_property(p, "SCSI_PROBE_REMOVE", "1");
+  if (!d.kept.empty()) set_property(p, "SCSI_PROBE_KEPT", d.kept);
   return p;
 }
 

@@ -166,13 +166,26 @@ struct AttachDecision {
   std::string unbind_from;  // kUnbind: the driver to unbind from
   HandlerDecision handler;
   std::string reason;  // one line, for SCSI_PROBE_REASON and the log
+  // Why a removal or an unbind was not carried out ("in use: ..."), for
+  // SCSI_PROBE_KEPT; empty when none was held back.
+  std::string kept;
 };
 
 // nullopt when `inquiry` lacks even byte 0.
 std::optional<AttachDecision> decide_attach(const AttachInput& in);
 
+// Whether carrying out `d` would delete or unbind the device.
+bool takes_device_away(const AttachDecision& d);
+
+// A decision to delete or unbind a device that is in use (device_use.h's
+// reason in `use`): the device is left as it is, with the driver that is
+// bound (nullopt: none), and the decision says why.
+AttachDecision spare_device_in_use(AttachDecision d, std::optional<std::string_view> bound_driver,
+                                   const std::string& use);
+
 // SCSI_PROBE_ATTACH (driver or "none"), SCSI_PROBE_HANDLER (handler or
-// "none"), SCSI_PROBE_REASON, and SCSI_PROBE_REMOVE=1 for kRemove.
+// "none"), SCSI_PROBE_REASON, SCSI_PROBE_REMOVE=1 for kRemove, and
+// SCSI_PROBE_KEPT when a removal or unbind was held back.
 Properties attach_properties(const AttachDecision& d);
 
 }  // namespace scsi_probe

@@ -446,6 +446,46 @@ TEST(AttachDecision, PolicySkipRemoves) {
   EXPECT_NE(find_property(p, "SCSI_PROBE_REASON")->find("50-san.conf:4"), std::string::npos);
 }
 
+TEST(AttachDecision, InUseDeviceIsNeitherRemovedNorUnbound) {
+  Case skip(inquiry(0x00));
+  skip.in.request.keep = false;
+  skip.in.request.keep_why = "rule /etc/scsi-probe.d/50-san.conf:4";
+  skip.in.bound_driver = "sd";
+  AttachDecision d = spare_device_in_use(skip.decide(), "sd", "in use: mounted at /mnt (sdb1)");
+  EXPECT_EQ(d.bind, BindAction::kAlreadyBound);
+  EXPECT_EQ(d.driver, UpperDriver::kSd);
+  EXPECT_FALSE(takes_device_away(d));
+  Properties p = attach_properties(d);
+  EXPECT_EQ(find_property(p, "SCSI_PROBE_REMOVE"), nullptr);
+  EXPECT_EQ(*find_property(p, "SCSI_PROBE_KEPT"), "not removed: in use: mounted at /mnt (sdb1)");
+  EXPECT_EQ(*find_property(p, "SCSI_PROBE_ATTACH"), "sd");
+  EXPECT_NE(find_property(p, "SCSI_PROBE_REASON")->find("50-san.conf:4"), std::string::npos);
+
+  Case noattach(inquiry(0x00));
+  noattach.in.request.attach = false;
+  noattach.in.bound_driver = "sd";
+  AttachDecision u = noattach.decide();
+  ASSERT_EQ(u.bind, BindAction::kUnbind);
+  ASSERT_TRUE(takes_device_away(u));
+  u = spare_device_in_use(u, "sd", "in use: held by dm-0 (sdb)");
+  EXPECT_EQ(u.bind, BindAction::kAlreadyBound);
+  EXPECT_TRUE(u.unbind_from.empty());
+  EXPECT_EQ(u.kept, "not unbound: in use: held by dm-0 (sdb)");
+
+  // A listing that leaves out a LUN that exists keeps it, and says so.
+  Case unlisted(inquiry(0x00));
+  unlisted.in.request.keep_why = "not listed by rule x.conf:1, but it exists: kept (only skip removes)";
+  AttachDecision k = unlisted.decide();
+  EXPECT_EQ(k.bind, BindAction::kBind);
+  EXPECT_NE(k.reason.find("; kept: not listed by rule x.conf:1"), std::string::npos);
+
+  // Nothing to hold back: the decision is unchanged.
+  Case plain(inquiry(0x00));
+  AttachDecision b = plain.decide();
+  EXPECT_EQ(spare_device_in_use(b, std::nullopt, "in use: x").reason, b.reason);
+  EXPECT_TRUE(spare_device_in_use(b, std::nullopt, "in use: x").kept.empty());
+}
+
 TEST(AttachDecision, AluaForEveryTpgsWithPortGroup) {
   for (uint8_t tpgs : {1, 2, 3}) {
     Case c(inquiry(0x00, "LIO-ORG", "disk0", tpgs));

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "device_data.h"
 #include "device_handoff.h"
+#include "device_use_facts.h"
 #include "attach_policy.h"
 #include "identify.h"
 #include "inquiry.h"
@@ -112,7 +113,10 @@ struct DeviceRun {
 
 // One device's identification and attach decision, carried out on add and
 // change: what `scsi-probe device` prints, and its summary line.
-DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& action, const Policy& policy) {
+// `created_here`: the scan run that created the device is deciding (see
+// decide_device).
+DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& action, const Policy& policy,
+                              bool created_here) {
   const auto start = Clock::now();
   std::optional<Clock::time_point> identified;  // set when an attach follows
   DeviceRun run;
@@ -190,14 +194,28 @@ DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& acti
     const auto* kernel_pg83 = kernel_pages.count(0x83) ? d.page(0x83) : nullptr;
     std::optional<DeviceIdPage> pg83;
     if (kernel_pg83) pg83 = parse_device_id_page(*kernel_pg83);
-    DeviceVerdict verdict = decide_device(policy, lun, lun_identity(id.properties, pg83 ? &*pg83 : nullptr));
+    // LUN 0 was instantiated to reach its target, whatever the policy:
+    // a listing that leaves it out keeps it, attached.
+    const bool to_identify = created_here && addr->lun != 0;
+    DeviceVerdict verdict =
+        decide_device(policy, lun, lun_identity(id.properties, pg83 ? &*pg83 : nullptr), to_identify);
     SysfsAttachFacts facts = SysfsAttachFacts::read(dev);
     AttachInput ai = facts.input(kernel_inquiry, quirk_flags, verdict.request);
     if (auto a = decide_attach(ai)) {
-      for (auto& p : attach_properties(*a)) set_property(id.properties, p.key, p.value);
       // Decisions are carried out on add and change (a policy edit applied by
       // `udevadm trigger`), not on the bind and unbind events they cause.
       bool act = action == "add" || action == "change";
+      // LUN 0 and the well-known LUN are the target scan's to remove.
+      const bool removes = a->bind == BindAction::kRemove && addr->lun != 0 && addr->lun != kReportLunsWellKnownLun;
+      if (act && (removes || a->bind == BindAction::kUnbind)) {
+        UseVerdict use = device_use(u, dev);
+        if (use.in_use) {
+          a = spare_device_in_use(std::move(*a), ai.bound_driver, use.reason);
+          warnings.push_back(a->kept);
+          log_change({LogPriority::kNotice, name, "keep", a->kept});
+        }
+      }
+      for (auto& p : attach_properties(*a)) set_property(id.properties, p.key, p.value);
       bool owns = read_sysfs_text("/sys/bus/scsi/drivers_autoprobe").value_or("1") == "0";
       std::string acted = ", not acted on";
       if (act) {
@@ -244,7 +262,7 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   const std::string name = udev_device_get_sysname(dev.get());
   // This run's answer supersedes what a scan run handed over.
   if (auto addr = parse_scsi_address(name)) unlink(handoff_path(*addr).c_str());
-  DeviceRun run = identify_device_run(u.get(), dev.get(), inv.action, load_policy(err));
+  DeviceRun run = identify_device_run(u.get(), dev.get(), inv.action, load_policy(err), false);
   out << run.properties;
   err << "scsi-probe device " << name << ": " << run.log << "\n";
   return run.exit_code;
@@ -303,7 +321,7 @@ void identify_created(udev* u, const std::vector<ScsiAddress>& created,
     // Gone again: the well-known LUN after use, LUN 0 left out by the policy.
     UdevDevicePtr dev = scsi_device_at(u, created[i]);
     if (!dev) continue;
-    DeviceRun run = identify_device_run(u, dev.get(), "add", policy);
+    DeviceRun run = identify_device_run(u, dev.get(), "add", policy, true);
     std::string handed = "not handed over";
     if (run.exit_code == kExitOk) {
       int rc = write_handoff(created[i], run.properties);

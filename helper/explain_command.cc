@@ -9,6 +9,7 @@
 
 #include "attach_policy.h"
 #include "commands.h"
+#include "device_use_facts.h"
 #include "inquiry.h"
 #include "policy_files.h"
 #include "quirk_lookup.h"
@@ -105,7 +106,14 @@ int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err) {
     say("decision: " + std::string(upper_driver_name(a->driver)) + ", " + std::string(bind_action_name(a->bind)) +
         " (" + a->reason + ")");
     say("handler: " + std::string(device_handler_name(a->handler.handler)) + " (" + a->handler.reason + ")");
+    // The helper never deletes or unbinds a device in use.
+    if (takes_device_away(*a))
+      say(std::string(bind_action_name(a->bind)) + " only if not in use: now " + device_use(u.get(), dev.get()).reason);
   }
+  if (!udev_property(dev.get(), "SCSI_PROBE_KEPT").empty())
+    say("held back by the last run: " + udev_property(dev.get(), "SCSI_PROBE_KEPT"));
+  say("when its target stops reporting it: " + decide_unreported(policy, lun).reason +
+      " (removed only if confirmed gone twice and not in use)");
   say("bound now: " + facts.bound_driver.value_or("none"));
   return kExitOk;
 }

@@ -188,7 +188,7 @@ Parsed<std::string> parse_iscsi_name(std::string_view s) {
 bool parse_actions(const std::vector<std::string_view>& tokens, std::size_t i, Rule& rule,
                    std::string& error) {
   if (i == tokens.size()) {
-    error = "no action (expected instantiate, skip, attach, no-attach or handler=NAME)";
+    error = "no action (expected instantiate, skip, attach, no-attach, handler=NAME or unreported=keep|remove)";
     return false;
   }
   for (; i < tokens.size(); ++i) {
@@ -225,12 +225,17 @@ bool parse_actions(const std::vector<std::string_view>& tokens, std::size_t i, R
                 "' (expected auto, none, alua, emc, hp_sw or rdac)";
         return false;
       }
+    } else if (t == "unreported=keep" || t == "unreported=remove") {
+      ok = set(rule.remove_unreported, t == "unreported=remove", "unreported=");
+    } else if (t.substr(0, 11) == "unreported=") {
+      error = "unknown value '" + std::string(t.substr(11)) + "' for unreported= (expected keep or remove)";
+      return false;
     } else if (t == "lun") {
       error = "'lun' belongs right after an fc, sas or iscsi address";
       return false;
     } else {
       error = "unknown action '" + std::string(t) +
-              "' (expected instantiate, skip, attach, no-attach or handler=NAME)";
+              "' (expected instantiate, skip, attach, no-attach, handler=NAME or unreported=keep|remove)";
       return false;
     }
     if (!ok) return false;
@@ -322,6 +327,11 @@ std::optional<Rule> parse_rule(const std::vector<std::string_view>& tokens, std:
     next += 2;
   }
   if (!parse_actions(tokens, next, rule, error)) return std::nullopt;
+  // A LUN the target no longer reports cannot be identified any more.
+  if (rule.kind == MatchKind::kWwn && rule.remove_unreported) {
+    error = "unreported= needs an address (hctl, fc, sas or iscsi), not a wwn rule";
+    return std::nullopt;
+  }
   return rule;
 }
 
@@ -562,6 +572,7 @@ InstantiateDecision decide_instantiate(const Policy& policy, const LunAddress& l
     if (const Rule* listing = listing_rule(policy, lun)) {
       d.instantiate = false;
       d.rule = listing->where();
+      d.unlisted = true;
       d.reason = "skip: not listed (rule " + d.rule + " lists LUNs of this target)";
     } else {
       d.reason = policy.empty() ? "instantiate: no policy" : "instantiate: no rule matches";
@@ -584,7 +595,8 @@ InstantiateDecision decide_instantiate(const Policy& policy, const LunAddress& l
   return d;
 }
 
-DeviceVerdict decide_device(const Policy& policy, const LunAddress& lun, const LunIdentity& identity) {
+DeviceVerdict decide_device(const Policy& policy, const LunAddress& lun, const LunIdentity& identity,
+                            bool instantiated_to_identify) {
   DeviceVerdict v;
   const Rule* keep = nullptr;
   const Rule* attach = nullptr;
@@ -600,9 +612,16 @@ DeviceVerdict decide_device(const Policy& policy, const LunAddress& lun, const L
     v.keep_rule = keep->where();
     v.request.keep_why = "rule " + v.keep_rule;
   } else if (const Rule* listing = listing_rule(policy, lun)) {
-    v.request.keep = false;
+    // A listing decides what scsi-probe instantiates; a LUN that exists
+    // anyway (the kernel added it, it was there before, or the scan needed
+    // it to reach the target) is left as the kernel would have it.
     v.keep_rule = listing->where();
-    v.request.keep_why = "not listed by rule " + v.keep_rule;
+    if (instantiated_to_identify) {
+      v.request.keep = false;
+      v.request.keep_why = "not listed by rule " + v.keep_rule;
+    } else {
+      v.request.keep_why = "not listed by rule " + v.keep_rule + ", but it exists: kept (only skip removes)";
+    }
   }
   if (attach) {
     v.request.attach = *attach->attach;
@@ -615,6 +634,24 @@ DeviceVerdict decide_device(const Policy& policy, const LunAddress& lun, const L
     v.request.handler_why = "rule " + v.handler_rule;
   }
   return v;
+}
+
+LunZeroAfterScan decide_lun0_after_scan(const Policy& policy, const LunAddress& lun0,
+                                        bool created_by_scsi_probe) {
+  InstantiateDecision d = decide_instantiate(policy, lun0);
+  if (d.instantiate) return {false, "LUN 0 kept: " + d.reason};
+  if (d.unlisted) return {false, "LUN 0 kept: not listed, but it exists (only skip removes)"};
+  if (!created_by_scsi_probe) return {false, "LUN 0 kept despite " + d.reason + ": scsi-probe did not create it"};
+  return {true, d.reason + ", after the scan it carried"};
+}
+
+UnreportedDecision decide_unreported(const Policy& policy, const LunAddress& lun) {
+  for (auto it = policy.rules.rbegin(); it != policy.rules.rend(); ++it)
+    if (it->remove_unreported && matches_address(*it, lun))
+      return {*it->remove_unreported, it->where(),
+              std::string(*it->remove_unreported ? "unreported=remove" : "unreported=keep") + " (rule " +
+                  it->where() + ")"};
+  return {false, {}, "unreported=keep (the default)"};
 }
 
 std::vector<std::string> matching_rules(const Policy& policy, const LunAddress& lun,

@@ -12,13 +12,14 @@
 //   wwn   naa.HEX | eui.HEX | 0xHEX  ACTION...
 //
 // ACTION: instantiate | skip, attach | no-attach,
-//         handler=auto|none|alua|emc|hp_sw|rdac.
+//         handler=auto|none|alua|emc|hp_sw|rdac, unreported=keep|remove
+//         (not on wwn rules).
 //
 // The last matching rule that says something about an aspect decides it
 // (files in name order, then the kernel command line). An `instantiate` rule
 // that names a target lists that target's LUNs: its LUNs that no rule
-// matches are skipped; targets no such rule names keep the kernel's
-// behaviour. A WWN is known only once a LUN exists, so before instantiation
+// matches are not instantiated (but one that exists is kept: only `skip`
+// removes); targets no such rule names keep the kernel's behaviour. A WWN is known only once a LUN exists, so before instantiation
 // a WWN rule that could change the outcome makes it "instantiate, identify,
 // then keep or remove" (InstantiateDecision::provisional).
 #pragma once
@@ -98,6 +99,9 @@ struct Rule {
   // here as `handler_auto`.
   std::optional<DeviceHandler> handler;
   bool handler_auto = false;
+  // unreported=remove (true) / keep (false): what becomes of the LUN once
+  // its target stops reporting it.
+  std::optional<bool> remove_unreported;
   std::string source;  // file path or kCmdlineSource
   std::size_t line = 0;
   std::string text;  // the rule as written, comment and outer blanks removed
@@ -158,6 +162,9 @@ struct InstantiateDecision {
   // A WWN rule decides once the LUN is identified (decide_device then keeps
   // or removes it): the LUN is instantiated to learn its WWN.
   bool provisional = false;
+  // Not instantiated only because a listing rule leaves it out (no rule
+  // matching it says skip): a LUN 0 that exists stays.
+  bool unlisted = false;
   std::string rule;    // "source:line" of the deciding rule; empty: no rule
   std::string reason;  // one line
 };
@@ -170,7 +177,35 @@ struct DeviceVerdict {
   std::string keep_rule, attach_rule, handler_rule;  // "source:line" or empty
 };
 
-DeviceVerdict decide_device(const Policy& policy, const LunAddress& lun, const LunIdentity& identity);
+// `instantiated_to_identify`: the scan run that created the LUN is deciding
+// (a wwn rule made it instantiate the LUN to read its WWN): an unlisted LUN
+// is then removed again. Any other unlisted LUN that exists is kept.
+DeviceVerdict decide_device(const Policy& policy, const LunAddress& lun, const LunIdentity& identity,
+                            bool instantiated_to_identify = false);
+
+// A LUN its target no longer reports: remove it (after confirmation, and
+// never while in use) or keep it as the kernel does. The last address rule
+// with unreported= that matches decides; without one it is kept.
+struct UnreportedDecision {
+  bool remove = false;
+  std::string rule;    // "source:line", empty for the default
+  std::string reason;  // "unreported=keep (the default)"
+};
+
+UnreportedDecision decide_unreported(const Policy& policy, const LunAddress& lun);
+
+// LUN 0 once the scan it carried is done: removed only when a rule skips it
+// explicitly (a listing that leaves it out does not) and a scan run of
+// scsi-probe created it (`created_by_scsi_probe`); one the kernel made by
+// itself (libata, usb-storage, hot plug) or that was there before stays.
+// The shell still checks that it is not in use.
+struct LunZeroAfterScan {
+  bool remove = false;
+  std::string reason;
+};
+
+LunZeroAfterScan decide_lun0_after_scan(const Policy& policy, const LunAddress& lun0,
+                                        bool created_by_scsi_probe);
 
 // For `explain`: every rule matching the LUN ("source:line: text"), in
 // order; WWN rules only when `identity` is given.

@@ -329,7 +329,10 @@ TEST(LunPolicyListing, FourOf256) {
     if (lun >= 4) {
       EXPECT_NE(d.reason.find("not listed"), std::string::npos);
     }
-    EXPECT_EQ(decide_device(p, hctl(0, 0, 0, lun), {}).request.keep, lun < 4);
+    // Unlisted LUNs are not instantiated; one that exists anyway stays,
+    // unless the scan run that created it to read its WWN decides.
+    EXPECT_TRUE(decide_device(p, hctl(0, 0, 0, lun), {}).request.keep);
+    EXPECT_EQ(decide_device(p, hctl(0, 0, 0, lun), {}, true).request.keep, lun < 4);
   }
   EXPECT_EQ(instantiated, 4);
   // Other targets and hosts keep the kernel's behaviour.
@@ -338,7 +341,87 @@ TEST(LunPolicyListing, FourOf256) {
   EXPECT_TRUE(decide_instantiate(p, hctl(0, 1, 0, 200)).instantiate);
   EXPECT_TRUE(decide_device(p, hctl(1, 0, 0, 200), {}).request.keep);
   EXPECT_EQ(decide_device(p, hctl(0, 0, 0, 9), {}).request.keep_why,
-            "not listed by rule good/10-four-of-256.conf:3");
+            "not listed by rule good/10-four-of-256.conf:3, but it exists: kept (only skip removes)");
+}
+
+// `hctl *:0:0:1 instantiate` lists target 0:0 of every host: the AHCI disk
+// the kernel made at 0:0:0:0 and a USB disk's LUN 0 are unlisted, not
+// skipped: they are neither removed nor withheld a driver.
+TEST(LunPolicyListing, HostWildcardLeavesOtherHostsDisksAlone) {
+  Policy p = policy_of("hctl *:0:0:1 instantiate\n");
+  for (unsigned host : {0u, 1u, 2u}) {
+    auto i = decide_instantiate(p, hctl(host, 0, 0, 0));
+    EXPECT_FALSE(i.instantiate);
+    EXPECT_TRUE(i.unlisted);
+    DeviceVerdict v = decide_device(p, hctl(host, 0, 0, 0), {});
+    EXPECT_TRUE(v.request.keep) << host;
+    EXPECT_TRUE(v.request.attach) << host;
+  }
+  EXPECT_TRUE(decide_instantiate(p, hctl(3, 0, 0, 1)).instantiate);
+  // An explicit skip is not a listing: it removes what it names.
+  Policy skip = policy_of("hctl *:0:0:1 instantiate\nhctl 2:0:0:0 skip\n");
+  auto i = decide_instantiate(skip, hctl(2, 0, 0, 0));
+  EXPECT_FALSE(i.instantiate);
+  EXPECT_FALSE(i.unlisted);
+  EXPECT_FALSE(decide_device(skip, hctl(2, 0, 0, 0), {}).request.keep);
+  EXPECT_TRUE(decide_device(skip, hctl(0, 0, 0, 0), {}).request.keep);
+}
+
+// The machine of the host-wildcard case: an AHCI disk libata made at
+// 0:0:0:0, a USB disk at 1:0:0:0, a SAN on host 2.
+TEST(LunPolicyLunZero, HostWildcardKeepsKernelMadeAndUnlistedLunZero) {
+  Policy p = policy_of("hctl *:0:0:1 instantiate\n");
+  // AHCI: the kernel made it (no scan run of scsi-probe did).
+  EXPECT_FALSE(decide_lun0_after_scan(p, hctl(0, 0, 0, 0), false).remove);
+  // USB: the host walk instantiated it; the listing only leaves it out.
+  LunZeroAfterScan usb = decide_lun0_after_scan(p, hctl(1, 0, 0, 0), true);
+  EXPECT_FALSE(usb.remove);
+  EXPECT_EQ(usb.reason, "LUN 0 kept: not listed, but it exists (only skip removes)");
+  // An explicit skip removes the LUN 0 a scan run created, never the kernel's.
+  Policy skip = policy_of("hctl 2:0:0:0 skip\nhctl 2:0:0:1-3 instantiate\n");
+  LunZeroAfterScan san = decide_lun0_after_scan(skip, hctl(2, 0, 0, 0), true);
+  EXPECT_TRUE(san.remove);
+  EXPECT_NE(san.reason.find("skip: rule /etc/scsi-probe.d/50-test.conf:1"), std::string::npos);
+  LunZeroAfterScan before = decide_lun0_after_scan(skip, hctl(2, 0, 0, 0), false);
+  EXPECT_FALSE(before.remove);
+  EXPECT_NE(before.reason.find("scsi-probe did not create it"), std::string::npos);
+  EXPECT_FALSE(decide_lun0_after_scan(skip, hctl(0, 0, 0, 0), true).remove);
+}
+
+TEST(LunPolicyUnreported, KeptByDefault) {
+  EXPECT_FALSE(decide_unreported(Policy{}, hctl(0, 0, 0, 3)).remove);
+  EXPECT_EQ(decide_unreported(Policy{}, hctl(0, 0, 0, 3)).reason, "unreported=keep (the default)");
+  Policy p = policy_of("hctl 0:0:0:* instantiate\n");
+  EXPECT_FALSE(decide_unreported(p, hctl(0, 0, 0, 3)).remove);
+}
+
+TEST(LunPolicyUnreported, LastMatchingRuleDecides) {
+  Policy p = policy_of(
+      "hctl *:*:*:* unreported=remove\n"
+      "hctl 0:0:1:* unreported=keep\n"
+      "hctl 0:0:0:0-3 instantiate\n");
+  UnreportedDecision d = decide_unreported(p, hctl(0, 0, 0, 3));
+  EXPECT_TRUE(d.remove);
+  EXPECT_EQ(d.rule, "/etc/scsi-probe.d/50-test.conf:1");
+  EXPECT_EQ(d.reason, "unreported=remove (rule /etc/scsi-probe.d/50-test.conf:1)");
+  EXPECT_FALSE(decide_unreported(p, hctl(0, 0, 1, 3)).remove);
+  EXPECT_TRUE(decide_unreported(p, hctl(2, 0, 1, 3)).remove);
+  // The aspect is its own: the rule says nothing about instantiation.
+  EXPECT_TRUE(decide_instantiate(policy_of("hctl *:*:*:* unreported=remove\n"), hctl(0, 0, 0, 3)).instantiate);
+}
+
+TEST(LunPolicyUnreported, Errors) {
+  auto f = parse_policy("x.conf", "hctl 0:0:0:0 unreported=maybe\n");
+  ASSERT_EQ(f.errors.size(), 1u);
+  EXPECT_NE(f.errors[0].message.find("expected keep or remove"), std::string::npos);
+  f = parse_policy("x.conf", "hctl 0:0:0:0 unreported=keep unreported=remove\n");
+  ASSERT_EQ(f.errors.size(), 1u);
+  EXPECT_NE(f.errors[0].message.find("a second unreported="), std::string::npos);
+  f = parse_policy("x.conf", "wwn naa.6001405abcdef0123456789abcdef012 unreported=remove\n");
+  ASSERT_EQ(f.errors.size(), 1u);
+  EXPECT_NE(f.errors[0].message.find("not a wwn rule"), std::string::npos);
+  f = parse_policy("x.conf", "fc 0x500a09818d3a7f00 lun 1-3 unreported=remove skip\n");
+  EXPECT_TRUE(f.errors.empty());
 }
 
 TEST(LunPolicyListing, SkipRulesDoNotList) {
@@ -438,9 +521,13 @@ TEST(LunPolicyWwn, ListedTargetPlusWwn) {
   EXPECT_TRUE(d.instantiate);
   EXPECT_TRUE(d.provisional);
   EXPECT_TRUE(decide_device(p, hctl(0, 0, 0, 200), wwn("", {kWwnA})).request.keep);
-  DeviceVerdict v = decide_device(p, hctl(0, 0, 0, 200), wwn("", {kWwnB}));
+  DeviceVerdict v = decide_device(p, hctl(0, 0, 0, 200), wwn("", {kWwnB}), true);
   EXPECT_FALSE(v.request.keep);
   EXPECT_EQ(v.request.keep_why, "not listed by rule /etc/scsi-probe.d/50-test.conf:1");
+  // The same LUN found by any other run (the kernel added it) stays.
+  DeviceVerdict found = decide_device(p, hctl(0, 0, 0, 200), wwn("", {kWwnB}));
+  EXPECT_TRUE(found.request.keep);
+  EXPECT_NE(found.request.keep_why.find("only skip removes"), std::string::npos);
   // Listed LUNs need no identification first.
   EXPECT_FALSE(decide_instantiate(p, hctl(0, 0, 0, 2)).provisional);
 }
@@ -585,7 +672,15 @@ TEST(LunPolicyConsistency, RandomPolicies) {
     for (const auto& lun : luns) {
       InstantiateDecision before = decide_instantiate(p, lun);
       for (const auto& id : ids) {
-        bool keep = decide_device(p, lun, id).request.keep;
+        bool keep = decide_device(p, lun, id, true).request.keep;
+        // A LUN found rather than instantiated is removed only by a skip.
+        DeviceVerdict found = decide_device(p, lun, id);
+        if (keep) {
+          EXPECT_TRUE(found.request.keep) << text << format_scsi_address(lun.hctl);
+        }
+        if (!found.request.keep) {
+          EXPECT_EQ(found.request.keep_why.rfind("rule ", 0), 0u) << text << format_scsi_address(lun.hctl);
+        }
         if (!before.provisional)
           EXPECT_EQ(keep, before.instantiate) << text << format_scsi_address(lun.hctl);
         else

@@ -40,6 +40,7 @@ ShowDevice describe(udev* u, udev_device* dev, const ScsiAddress& a) {
   d.quirks = udev_property(dev, "SCSI_PROBE_QUIRKS");
   d.attach = udev_property(dev, "SCSI_PROBE_ATTACH");
   d.reason = udev_property(dev, "SCSI_PROBE_REASON");
+  d.kept = udev_property(dev, "SCSI_PROBE_KEPT");
   return d;
 }
 
@@ -82,6 +83,16 @@ int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& 
       if (shost) sh.proc_name = read_text_attribute(shost.get(), "proc_name").value_or("");
       sh.transport = HostScan(u.get(), dev.get()).transport();
       sh.scan = udev_property(dev.get(), "SCSI_PROBE_REASON");
+    } else if (auto tn = parse_target_name(sysname)) {
+      if (only_host && tn->host != *only_host) continue;
+      if (only_device && (tn->host != only_device->host || tn->channel != only_device->channel ||
+                          tn->target != only_device->target))
+        continue;
+      std::string tname = std::to_string(tn->host) + ":" + std::to_string(tn->channel) + ":" +
+                          std::to_string(tn->target);
+      ShowTarget& t = targets[{tn->host, tname}];
+      t.name = tname;
+      t.scan = udev_property(dev.get(), "SCSI_PROBE_REASON");
     } else if (auto a = parse_scsi_address(sysname)) {
       if (only_host && a->host != *only_host) continue;
       if (only_device && *a != *only_device) continue;

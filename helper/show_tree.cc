@@ -59,6 +59,7 @@ std::string format_tree(const std::vector<ShowHost>& hosts) {
     if (!h.scan.empty()) line(out, "  ", "scan: " + h.scan);
     for (const auto& t : h.targets) {
       line(out, "  ", "target" + t.name);
+      if (!t.scan.empty()) line(out, "    ", "scan: " + t.scan);
       for (const auto& d : t.devices) {
         std::string s = "[" + d.address + "] " + device_type_name(d.type) + " " + d.vendor + " " +
                         d.model + " " + d.revision;
@@ -71,6 +72,7 @@ std::string format_tree(const std::vector<ShowHost>& hosts) {
         if (!d.quirks.empty()) line(out, "      ", "quirks " + d.quirks);
         if (!d.attach.empty()) line(out, "      ", "attach " + d.attach);
         if (!d.reason.empty()) line(out, "      ", "why " + d.reason);
+        if (!d.kept.empty()) line(out, "      ", "kept " + d.kept);
       }
     }
   }
@@ -128,7 +130,7 @@ std::string device_json(const ShowDevice& d) {
               field("driver", d.driver), ",", field("handler", d.handler), ",\"nodes\":",
               json_list(nodes), ",", field("serial", d.serial), ",", field("wwn", d.wwn), ",",
               field("quirks", d.quirks), ",", field("attach", d.attach), ",",
-              field("reason", d.reason), "}"});
+              field("reason", d.reason), ",", field("kept", d.kept), "}"});
 }
 
 }  // namespace
@@ -140,7 +142,7 @@ std::string format_json(const std::vector<ShowHost>& hosts) {
     for (const auto& t : h.targets) {
       std::vector<std::string> ds;
       for (const auto& d : t.devices) ds.push_back(device_json(d));
-      ts.push_back(cat({"{", field("name", t.name), ",\"devices\":", json_list(ds), "}"}));
+      ts.push_back(cat({"{", field("name", t.name), ",", field("scan", t.scan), ",\"devices\":", json_list(ds), "}"}));
     }
     hs.push_back(cat({"{", field("name", h.name), ",", field("proc_name", h.proc_name), ",",
                       field("transport", h.transport), ",", field("scan", h.scan),

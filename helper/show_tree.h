@@ -22,11 +22,13 @@ struct ShowDevice {
   std::string quirks;      // SCSI_PROBE_QUIRKS
   std::string attach;      // SCSI_PROBE_ATTACH
   std::string reason;      // SCSI_PROBE_REASON
+  std::string kept;        // SCSI_PROBE_KEPT: a removal or unbind held back, and why
 };
 
 struct ShowTarget {
   std::string name;  // H:C:T
   std::vector<ShowDevice> devices;
+  std::string scan;  // SCSI_PROBE_REASON of its last LUN scan (kept and removed LUNs), if known
 };
 
 struct ShowHost {

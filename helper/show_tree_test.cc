@@ -22,7 +22,7 @@ std::vector<ShowHost> sample() {
   ShowHost h;
   h.name = "host2";
   h.proc_name = "virtio_scsi";
-  h.targets = {{"2:0:1", {d, w}}};
+  h.targets = {{"2:0:1", {d, w}, ""}};
   return {h};
 }
 
@@ -35,6 +35,18 @@ TEST(ShowTree, TextTreeNamesEveryLevel) {
             "      serial 0QEMU_QEMU_HARDDISK_S1\n"
             "      attach sd\n"
             "    [2:0:1:49409] wlun     driver none\n");
+}
+
+TEST(ShowTree, KeptDevicesAndTargetScansAreShown) {
+  auto hosts = sample();
+  hosts[0].targets[0].scan = "LUN 3 no longer reported: kept, unreported=keep (the default)";
+  hosts[0].targets[0].devices[0].kept = "not removed: in use: mounted at /mnt (sda1)";
+  std::string t = format_tree(hosts);
+  EXPECT_NE(t.find("  target2:0:1\n    scan: LUN 3 no longer reported: kept"), std::string::npos) << t;
+  EXPECT_NE(t.find("      kept not removed: in use: mounted at /mnt (sda1)\n"), std::string::npos) << t;
+  std::string j = format_json(hosts);
+  EXPECT_NE(j.find(R"x("kept":"not removed: in use: mounted at /mnt (sda1)")x"), std::string::npos) << j;
+  EXPECT_NE(j.find(R"("scan":"LUN 3 no longer reported)"), std::string::npos) << j;
 }
 
 TEST(ShowTree, JsonIsStableAndEscaped) {

@@ -6,12 +6,19 @@
 #include <cstring>
 #include <ostream>
 
+#include <unistd.h>
+
+#include <thread>
+
+#include "device_handoff.h"
+#include "device_use_facts.h"
 #include "inquiry.h"
 #include "lun_diff.h"
 #include "policy_files.h"
 #include "quirk_lookup.h"
 #include "report_luns.h"
 #include "scsi_channel.h"
+#include "system_log.h"
 
 namespace scsi_probe {
 
@@ -23,7 +30,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kWellKnownLunUsed = "REPORT LUNS well-known LUN, kept only while the target is scanned";
 
 std::unique_ptr<ScsiChannel> open_device_channel(udev* u, const ScsiAddress& a, std::string& error) {
   UdevDevicePtr dev = scsi_device_at(u, a);
@@ -43,15 +49,21 @@ class TargetScan {
 
  private:
   void log(const std::string& line) {
-    if (verbose_) err_ << "scsi-probe target " << target_name(t_) << ": " << line << "\n";
+    if (verbose_) say(line);
   }
+  // Deletions and what kept a device from one are logged whatever the verbosity.
+  void say(const std::string& line) { err_ << "scsi-probe target " << target_name(t_) << ": " << line << "\n"; }
   ScsiAddress at(uint64_t lun) const { return {t_.host, t_.channel, t_.target, lun}; }
   bool exists(uint64_t lun) const { return host_.device_exists(t_.channel, t_.target, lun); }
   // Writes "C T L"; true when the LUN exists afterwards.
   bool instantiate(uint64_t lun);
   std::optional<std::vector<uint64_t>> report_luns(uint64_t via);
   void sequential(const SequentialScan& scan);
-  void remove_gone(std::span<const uint64_t> reported, Clock::time_point start);
+  void remove_gone(std::span<const uint64_t> reported, uint64_t via, Clock::time_point start);
+  // The LUN's fresh answer confirms nothing is there; else why it is kept.
+  std::optional<std::string> confirm_gone(uint64_t lun);
+  // Deletes the LUN unless it is in use; says which, and why.
+  bool delete_unless_in_use(uint64_t lun, const std::string& why);
 
   // The administrator's LUN policy: a LUN it does not list is not
   // instantiated at all (lun_policy.h).
@@ -142,46 +154,98 @@ void TargetScan::sequential(const SequentialScan& scan) {
   }
 }
 
-void TargetScan::remove_gone(std::span<const uint64_t> reported, Clock::time_point start) {
-  auto existing = host_.target_luns(t_.channel, t_.target);
-  const auto candidates = removal_candidates(existing, reported);
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    // Each confirmation may cost a command timeout: the run's budget bounds
-    // them, and the next rescan picks up what is left (nothing is lost by
-    // keeping a LUN).
-    if (Clock::now() - start > BatchLimits{}.max_run_time) {
-      r_.reasons.push_back(std::to_string(candidates.size() - i) +
+std::optional<std::string> TargetScan::confirm_gone(uint64_t lun) {
+  UdevDevicePtr dev = scsi_device_at(u_, at(lun));
+  if (!dev) return std::string("already gone");
+  std::string error;
+  auto ch = ScsiChannel::open_first(command_nodes(u_, dev.get()), error);
+  if (!ch) return "kept: " + error;
+  // The target no longer lists it; the LUN itself must confirm on a fresh command.
+  const bool running = read_text_attribute(dev.get(), "state").value_or("") == "running";
+  CommandResult res = ch->inquiry(36);
+  r_.commands += ch->commands_sent();
+  RemovalDecision gone = confirm_removal({res.ok(), res.data, res.sense, res.host_status, running});
+  if (!gone.remove) return "kept: " + gone.reason;
+  return std::nullopt;
+}
+
+bool TargetScan::delete_unless_in_use(uint64_t lun, const std::string& why) {
+  const std::string name = "LUN " + std::to_string(lun);
+  UdevDevicePtr dev = scsi_device_at(u_, at(lun));
+  if (!dev) return false;
+  UseVerdict use = device_use(u_, dev.get());
+  if (use.in_use) {
+    r_.reasons.push_back(name + " kept (" + why + "): " + use.reason);
+    say(name + " not deleted (" + why + "): " + use.reason);
+    log_change({LogPriority::kNotice, format_scsi_address(at(lun)), "keep", why + "; not deleted: " + use.reason});
+    return false;
+  }
+  int rc = host_.delete_device(t_.channel, t_.target, lun, why);
+  if (rc != 0) {
+    r_.reasons.push_back(name + ": delete: " + std::strerror(rc));
+    say(name + ": delete (" + why + "): " + std::strerror(rc));
+    return false;
+  }
+  say(name + " deleted: " + why);
+  return true;
+}
+
+void TargetScan::remove_gone(std::span<const uint64_t> reported, uint64_t via, Clock::time_point start) {
+  const BatchLimits budget;
+  // The administrator's setting first: by default a LUN that is no longer
+  // reported is kept, as the kernel keeps it (scsi-probe.d(5)).
+  std::vector<uint64_t> wanted;
+  for (uint64_t lun : removal_candidates(host_.target_luns(t_.channel, t_.target), reported)) {
+    UnreportedDecision u = decide_unreported(policy_, LunAddress{at(lun), identity_});
+    if (u.remove) {
+      wanted.push_back(lun);
+      continue;
+    }
+    r_.reasons.push_back("LUN " + std::to_string(lun) + " no longer reported: kept, " + u.reason);
+    say("LUN " + std::to_string(lun) + " no longer reported: kept, " + u.reason);
+  }
+  // Two checks separated by a wait: a LUN unmapped by mistake and mapped
+  // again at once is not lost. Each check may cost a command timeout: the
+  // run's budget bounds them, and the next rescan picks up what is left
+  // (nothing is lost by keeping a LUN).
+  std::vector<uint64_t> confirmed;
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (Clock::now() - start > budget.max_run_time) {
+      r_.reasons.push_back(std::to_string(wanted.size() - i) +
                            " unreported LUN(s) left for a later rescan: time budget spent");
       break;
     }
-    const uint64_t lun = candidates[i];
+    if (auto kept = confirm_gone(wanted[i]))
+      r_.reasons.push_back("LUN " + std::to_string(wanted[i]) + " " + *kept);
+    else
+      confirmed.push_back(wanted[i]);
+  }
+  if (confirmed.empty()) return;
+  if (Clock::now() - start + kUnreportedRecheckWait > budget.max_run_time) {
+    r_.reasons.push_back(std::to_string(confirmed.size()) +
+                         " unreported LUN(s) left for a later rescan: no time left for the second check");
+    return;
+  }
+  std::this_thread::sleep_for(kUnreportedRecheckWait);
+  auto again = report_luns(via);
+  if (!again) {
+    r_.reasons.push_back(std::to_string(confirmed.size()) + " unreported LUN(s) kept: second REPORT LUNS failed");
+    return;
+  }
+  for (uint64_t lun : confirmed) {
     const std::string name = "LUN " + std::to_string(lun);
-    UdevDevicePtr dev = scsi_device_at(u_, at(lun));
-    if (!dev) {
-      r_.reasons.push_back(name + " already gone");
+    if (std::find(again->begin(), again->end(), lun) != again->end()) {
+      r_.reasons.push_back(name + " kept: reported again");
       continue;
     }
-    std::string error;
-    auto ch = ScsiChannel::open_first(command_nodes(u_, dev.get()), error);
-    if (!ch) {
-      r_.reasons.push_back(name + " kept: " + error);
+    if (auto kept = confirm_gone(lun)) {
+      r_.reasons.push_back(name + " " + *kept + " (second check)");
       continue;
     }
-    // The target no longer lists it; the LUN itself must confirm on a fresh command.
-    const bool running = read_text_attribute(dev.get(), "state").value_or("") == "running";
-    CommandResult res = ch->inquiry(36);
-    r_.commands += ch->commands_sent();
-    RemovalDecision gone = confirm_removal({res.ok(), res.data, res.sense, res.host_status, running});
-    if (!gone.remove) {
-      r_.reasons.push_back(name + " kept: " + gone.reason);
-      continue;
-    }
-    int rc = host_.delete_device(t_.channel, t_.target, lun, "no longer reported; " + gone.reason);
-    if (rc == 0) {
+    if (delete_unless_in_use(lun, "no longer reported, confirmed gone twice " +
+                                      std::to_string(kUnreportedRecheckWait.count()) + " s apart")) {
       ++r_.removed;
-      r_.reasons.push_back(name + " removed: " + gone.reason);
-    } else {
-      r_.reasons.push_back(name + ": delete: " + std::strerror(rc));
+      r_.reasons.push_back(name + " removed: confirmed gone twice");
     }
   }
 }
@@ -276,19 +340,30 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
       }
     }
     if (!r_.continue_at && !r_.host_gone) r_.continue_at = batch.next;
-    if (trigger == ScanTrigger::kRescan && !r_.continue_at) remove_gone(*reported, start);
-    // The kernel's own scan never keeps the well-known LUN it went through.
+    if (trigger == ScanTrigger::kRescan && !r_.continue_at) remove_gone(*reported, *via, start);
+    // The kernel's own scan never keeps the well-known LUN it went through
+    // (nor adds one by itself: a scan run wrote "C T 49409", this one or the
+    // host walk before it).
     if (*via == kReportLunsWellKnownLun && delete_well_known_lun_after_use(*reported))
-      host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun, kWellKnownLunUsed);
+      delete_unless_in_use(kReportLunsWellKnownLun, "the well-known LUN, after use");
   } else {
     if (*via == kReportLunsWellKnownLun)
-      host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun, kWellKnownLunUsed);
+      delete_unless_in_use(kReportLunsWellKnownLun, "the well-known LUN, after use");
     if (plan.method != LunScanMethod::kLun0Only) sequential(plan.sequential);
   }
-  // LUN 0 was instantiated to reach the target; a policy that does not list
-  // it has it removed once the scan is done.
-  if (*via == 0 && !r_.continue_at && !policy_.empty() && !policy_allows(0))
-    host_.delete_device(t_.channel, t_.target, 0, "instantiated to reach the target; the LUN policy leaves it out");
+  // LUN 0 was instantiated to reach the target; a rule that skips it has it
+  // removed once the scan is done, if a scan run of scsi-probe created it
+  // (its add event has not run yet: the run's handoff file is there). One
+  // the kernel made, or that was there before, stays; so does a LUN 0 that
+  // a listing merely leaves out.
+  if (*via == 0 && !r_.continue_at && !policy_.empty()) {
+    LunZeroAfterScan z = decide_lun0_after_scan(policy_, LunAddress{at(0), identity_},
+                                                access(handoff_path(at(0)).c_str(), F_OK) == 0);
+    if (z.remove)
+      delete_unless_in_use(0, z.reason);
+    else if (!decide_instantiate(policy_, LunAddress{at(0), identity_}).instantiate)
+      r_.reasons.push_back(z.reason);
+  }
   if (skipped_by_policy_)
     r_.reasons.push_back(std::to_string(skipped_by_policy_) + " LUN(s) left out by the LUN policy");
   return r_;

@@ -4,6 +4,7 @@
 // host's `scan` attribute; on a rescan also the removal of LUNs that are gone.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <iosfwd>
 #include <optional>
@@ -15,6 +16,10 @@
 #include "sysfs_scan.h"
 
 namespace scsi_probe {
+
+// Between the two checks of a LUN its target stopped reporting, before it is
+// removed (unreported=remove): a LUN mapped again meanwhile stays.
+inline constexpr std::chrono::seconds kUnreportedRecheckWait{5};
 
 struct TargetRef {
   unsigned host = 0, channel = 0, target = 0;
