@@ -30,6 +30,7 @@
 #include "sysfs.h"
 #include "sysfs_attach.h"
 #include "sysfs_scan.h"
+#include "system_log.h"
 #include "vpd_device_id.h"
 
 namespace scsi_probe {
@@ -72,10 +73,16 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
     if (load_module(module, error) != 0) problems.push_back(error);
     return error;
   };
-  auto write = [&](const std::string& path, const std::string& value) {
+  // Each change is logged with the decision's reason; a failed one as a
+  // warning, so that the fallback that follows has its cause beside it.
+  auto write = [&](const std::string& path, const std::string& value, const std::string& action) {
     std::string error;
-    if (int rc = write_sysfs(nullptr, path, value); rc != 0)
+    if (int rc = write_sysfs(nullptr, path, value); rc != 0) {
       problems.push_back(error = path + ": " + std::strerror(rc));
+      log_change({LogPriority::kWarning, name, action + " failed", problems.back()});
+    } else {
+      log_change({LogPriority::kNotice, name, action, a.reason});
+    }
     return error;
   };
   switch (a.bind) {
@@ -85,20 +92,20 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
       if (owns_attachment) {
         effects.helper_binds = true;
         effects.module_error = load(a.module);
-        effects.bind_error =
-            write("/sys/bus/scsi/drivers/" + std::string(upper_driver_name(a.driver)) + "/bind", name);
+        const std::string driver(upper_driver_name(a.driver));
+        effects.bind_error = write("/sys/bus/scsi/drivers/" + driver + "/bind", name, "bind " + driver);
         // Afresh: libudev keeps the driver it read before the bind.
         effects.bound_driver_after = bound_driver_now(dev);
       }
       break;
     case BindAction::kUnbind:
-      write("/sys/bus/scsi/drivers/" + a.unbind_from + "/unbind", name);
+      write("/sys/bus/scsi/drivers/" + a.unbind_from + "/unbind", name, "unbind " + a.unbind_from);
       break;
     case BindAction::kRemove:
       // LUN 0 and the well-known LUN carry the target's REPORT LUNS: the
       // target scan removes them after use.
       if (addr.lun != 0 && addr.lun != kReportLunsWellKnownLun)
-        write(std::string(udev_device_get_syspath(dev)) + "/delete", "1");
+        write(std::string(udev_device_get_syspath(dev)) + "/delete", "1", "remove");
       break;
     case BindAction::kNone:
     case BindAction::kAlreadyBound:
@@ -106,8 +113,8 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
   }
   if (a.handler.action == HandlerAction::kAttach) {
     load(a.handler.module);
-    write(std::string(udev_device_get_syspath(dev)) + "/dh_state",
-          std::string(device_handler_name(a.handler.handler)));
+    const std::string handler(device_handler_name(a.handler.handler));
+    write(std::string(udev_device_get_syspath(dev)) + "/dh_state", handler, "attach handler " + handler);
   }
   return problems;
 }

@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "report_luns.h"
+#include "system_log.h"
 #include "target_scan.h"
 #include "walk_budget.h"
 
@@ -165,6 +166,10 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
       if (int rc = write_sysfs(nullptr, kDriversAutoprobe, want))
         err << "scsi-probe host " << name << ": " << kDriversAutoprobe << ": " << std::strerror(rc)
             << "\n";
+      else
+        log_change({LogPriority::kNotice, kDriversAutoprobe, std::string("set to ") + want,
+                    mode == ScanMode::kManual ? "scan=manual: scsi-probe binds upper-level drivers"
+                                              : "the kernel scans: it binds upper-level drivers again"});
     }
   }
   if (discovery_needs_scan_start(proc_name))

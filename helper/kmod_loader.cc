@@ -10,6 +10,8 @@
 #include <fstream>
 #include <memory>
 
+#include "system_log.h"
+
 namespace scsi_probe {
 
 namespace {
@@ -121,6 +123,7 @@ int load_module(std::string_view name, std::string& error) {
     }
   }
   wait_for_init(n);
+  log_change({LogPriority::kNotice, n, "load module", "for a driver or device handler scsi-probe attaches"});
   return 0;
 }
 

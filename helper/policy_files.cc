@@ -8,6 +8,8 @@
 #include <ostream>
 #include <string>
 
+#include "system_log.h"
+
 namespace scsi_probe {
 
 Policy load_policy(std::ostream& err) {
@@ -19,6 +21,7 @@ Policy load_policy(std::ostream& err) {
       std::ifstream in(path, std::ios::binary);
       if (!in) {
         err << "scsi-probe: " << path << ": cannot read: policy file ignored\n";
+        log_change({LogPriority::kWarning, path, "policy file ignored", "cannot read"});
         continue;
       }
       files.push_back({path, std::string((std::istreambuf_iterator<char>(in)),
@@ -28,7 +31,11 @@ Policy load_policy(std::ostream& err) {
   }
   Policy p = build_policy(std::move(files), read_kernel_command_line());
   for (const auto& e : p.errors) err << "scsi-probe: " << e.format() << "\n";
-  for (const auto& s : p.ignored) err << "scsi-probe: " << s << ": ignored as a whole (errors above)\n";
+  for (const auto& s : p.ignored) {
+    err << "scsi-probe: " << s << ": ignored as a whole (errors above)\n";
+    auto first = std::find_if(p.errors.begin(), p.errors.end(), [&](const PolicyError& e) { return e.source == s; });
+    log_change({LogPriority::kWarning, s, "policy ignored", first != p.errors.end() ? first->format() : ""});
+  }
   return p;
 }
 

@@ -11,13 +11,21 @@
 #include <cstring>
 
 #include "device_handoff.h"
+#include "report_luns.h"
 #include "scan_plan.h"
+#include "system_log.h"
 
 namespace scsi_probe {
 
 namespace {
 
 constexpr const char* kScsiDevices = "/sys/bus/scsi/devices/";
+
+// The REPORT LUNS well-known LUN lives only while a target scan reads its
+// list: its coming and going is logged below notice.
+LogPriority priority_of(uint64_t lun) {
+  return lun == kReportLunsWellKnownLun ? LogPriority::kInfo : LogPriority::kNotice;
+}
 
 }  // namespace
 
@@ -37,16 +45,25 @@ int HostScan::scan_lun(unsigned channel, unsigned target, uint64_t lun) {
   if (!value) return ERANGE;
   const bool existed = device_exists(channel, target, lun);
   int rc = write_scan(*value);
-  if (rc == 0 && !existed && device_exists(channel, target, lun)) created_.push_back({host_, channel, target, lun});
+  if (rc == 0 && !existed && device_exists(channel, target, lun)) {
+    created_.push_back({host_, channel, target, lun});
+    log_change({priority_of(lun), format_scsi_address(created_.back()), "create",
+                "scan write \"" + *value + "\" to host" + std::to_string(host_)});
+  }
   return rc;
 }
 
 int HostScan::scan_target(unsigned channel, unsigned target) {
   const std::vector<uint64_t> before = target_luns(channel, target);
-  int rc = write_scan(scan_attribute_target_value(channel, target));
+  const std::string value = scan_attribute_target_value(channel, target);
+  int rc = write_scan(value);
   if (rc == 0)
     for (uint64_t l : target_luns(channel, target))
-      if (!std::binary_search(before.begin(), before.end(), l)) created_.push_back({host_, channel, target, l});
+      if (!std::binary_search(before.begin(), before.end(), l)) {
+        created_.push_back({host_, channel, target, l});
+        log_change({LogPriority::kNotice, format_scsi_address(created_.back()), "create",
+                    "the kernel's scan of the target, \"" + value + "\" to host" + std::to_string(host_)});
+      }
   return rc;
 }
 
@@ -91,11 +108,13 @@ std::vector<std::pair<unsigned, unsigned>> HostScan::targets() const {
   return out;
 }
 
-int HostScan::delete_device(unsigned channel, unsigned target, uint64_t lun) {
+int HostScan::delete_device(unsigned channel, unsigned target, uint64_t lun, std::string_view reason) {
   const ScsiAddress a{host_, channel, target, lun};
   // Its handoff file goes first: the remove event then has nothing to drop.
   unlink(handoff_path(a).c_str());
-  return write_sysfs(nullptr, std::string(kScsiDevices) + format_scsi_address(a) + "/delete", "1");
+  int rc = write_sysfs(nullptr, std::string(kScsiDevices) + format_scsi_address(a) + "/delete", "1");
+  if (rc == 0) log_change({priority_of(lun), format_scsi_address(a), "remove", std::string(reason)});
+  return rc;
 }
 
 std::string HostScan::proc_name() const {

@@ -33,7 +33,7 @@ class HostScan {
   // Writes "C T -": the kernel's own scan of the target. As scan_lun.
   int scan_target(unsigned channel, unsigned target);
   int scan_writes() const { return writes_; }
-  // The scsi_devices the writes created, in order.
+  // The scsi_devices the writes created, in order; each one is logged.
   const std::vector<ScsiAddress>& created() const { return created_; }
 
   bool device_exists(unsigned channel, unsigned target, uint64_t lun) const;
@@ -46,8 +46,9 @@ class HostScan {
   // Every target (channel, id) of this host that has at least one LUN.
   std::vector<std::pair<unsigned, unsigned>> targets() const;
 
-  // Writes 1 to the device's `delete` attribute. Returns 0 or errno.
-  int delete_device(unsigned channel, unsigned target, uint64_t lun);
+  // Writes 1 to the device's `delete` attribute, and logs it with `reason`
+  // (system_log.h). Returns 0 or errno.
+  int delete_device(unsigned channel, unsigned target, uint64_t lun, std::string_view reason);
 
   // The host driver's name (scsi_host `proc_name`).
   std::string proc_name() const;

@@ -23,6 +23,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr const char* kWellKnownLunUsed = "REPORT LUNS well-known LUN, kept only while the target is scanned";
+
 std::unique_ptr<ScsiChannel> open_device_channel(udev* u, const ScsiAddress& a, std::string& error) {
   UdevDevicePtr dev = scsi_device_at(u, a);
   if (!dev) {
@@ -174,7 +176,7 @@ void TargetScan::remove_gone(std::span<const uint64_t> reported, Clock::time_poi
       r_.reasons.push_back(name + " kept: " + gone.reason);
       continue;
     }
-    int rc = host_.delete_device(t_.channel, t_.target, lun);
+    int rc = host_.delete_device(t_.channel, t_.target, lun, "no longer reported; " + gone.reason);
     if (rc == 0) {
       ++r_.removed;
       r_.reasons.push_back(name + " removed: " + gone.reason);
@@ -277,16 +279,16 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
     if (trigger == ScanTrigger::kRescan && !r_.continue_at) remove_gone(*reported, start);
     // The kernel's own scan never keeps the well-known LUN it went through.
     if (*via == kReportLunsWellKnownLun && delete_well_known_lun_after_use(*reported))
-      host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun);
+      host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun, kWellKnownLunUsed);
   } else {
     if (*via == kReportLunsWellKnownLun)
-      host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun);
+      host_.delete_device(t_.channel, t_.target, kReportLunsWellKnownLun, kWellKnownLunUsed);
     if (plan.method != LunScanMethod::kLun0Only) sequential(plan.sequential);
   }
   // LUN 0 was instantiated to reach the target; a policy that does not list
   // it has it removed once the scan is done.
   if (*via == 0 && !r_.continue_at && !policy_.empty() && !policy_allows(0))
-    host_.delete_device(t_.channel, t_.target, 0);
+    host_.delete_device(t_.channel, t_.target, 0, "instantiated to reach the target; the LUN policy leaves it out");
   if (skipped_by_policy_)
     r_.reasons.push_back(std::to_string(skipped_by_policy_) + " LUN(s) left out by the LUN policy");
   return r_;
