@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <optional>
@@ -13,11 +15,12 @@
 #include <scsi/sg_lib.h>
 #include <ostream>
 
+#include "attach_outcome.h"
+#include "attach_policy.h"
 #include "commands.h"
 #include "device_data.h"
 #include "device_handoff.h"
 #include "device_use_facts.h"
-#include "attach_policy.h"
 #include "identify.h"
 #include "inquiry.h"
 #include "kmod_loader.h"
@@ -48,34 +51,52 @@ DeviceData read_device_data(udev_device* dev) {
   return d;
 }
 
+// The driver bound to `dev` now, from its `driver` link; nullopt: none.
+std::optional<std::string> bound_driver_now(udev_device* dev) {
+  char target[PATH_MAX];
+  const std::string link = std::string(udev_device_get_syspath(dev)) + "/driver";
+  ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+  if (n <= 0) return std::nullopt;
+  std::string_view path(target, static_cast<std::size_t>(n));
+  return std::string(path.substr(path.rfind('/') + 1));
+}
+
 // Carries out an attach decision through sysfs and libkmod. Returns what
-// went wrong, empty when all went as decided.
+// went wrong, empty when all went as decided; what a bind did goes to
+// `effects` (attach_outcome.h).
 std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
-                                      const ScsiAddress& addr, bool owns_attachment) {
+                                      const ScsiAddress& addr, bool owns_attachment,
+                                      AttachEffects& effects) {
   std::vector<std::string> problems;
   std::string name = format_scsi_address(addr);
   auto load = [&](std::string_view module) {
     std::string error;
     if (load_module(module, error) != 0) problems.push_back(error);
+    return error;
   };
   // Each change is logged with the decision's reason; a failed one as a
   // warning, so that the fallback that follows has its cause beside it.
   auto write = [&](const std::string& path, const std::string& value, const std::string& action) {
+    std::string error;
     if (int rc = write_sysfs(nullptr, path, value); rc != 0) {
-      problems.push_back(path + ": " + std::strerror(rc));
+      problems.push_back(error = path + ": " + std::strerror(rc));
       log_change({LogPriority::kWarning, name, action + " failed", problems.back()});
     } else {
       log_change({LogPriority::kNotice, name, action, a.reason});
     }
+    return error;
   };
   switch (a.bind) {
     case BindAction::kBind:
       // With drivers_autoprobe on, the kernel binds by itself once udev's
       // kmod builtin has loaded the module.
       if (owns_attachment) {
-        load(a.module);
+        effects.helper_binds = true;
+        effects.module_error = load(a.module);
         const std::string driver(upper_driver_name(a.driver));
-        write("/sys/bus/scsi/drivers/" + driver + "/bind", name, "bind " + driver);
+        effects.bind_error = write("/sys/bus/scsi/drivers/" + driver + "/bind", name, "bind " + driver);
+        // Afresh: libudev keeps the driver it read before the bind.
+        effects.bound_driver_after = bound_driver_now(dev);
       }
       break;
     case BindAction::kUnbind:
@@ -107,16 +128,35 @@ long long ms_between(Clock::time_point from, Clock::time_point to) {
 
 struct DeviceRun {
   int exit_code = kExitOk;
+  // The attach decision was carried out (or the kernel carries it out);
+  // false: SCSI_PROBE_ATTACH is not printed and the fallback must run.
+  bool attached = false;
   std::string properties;  // KEY=value lines, as printed
   std::string log;         // the summary line, after "scsi-probe device H:C:T:L: "
 };
 
+// The identification an earlier run left in the udev database (ID_* and
+// SCSI_* keys, not the SCSI_PROBE_* decision); empty when there is none.
+Properties database_identity(udev_device* dev) {
+  Properties p;
+  if (udev_property(dev, "SCSI_PROBE_COMMANDS").empty()) return p;
+  udev_list_entry* e = nullptr;
+  udev_list_entry_foreach(e, udev_device_get_properties_list_entry(dev)) {
+    std::string_view key = udev_list_entry_get_name(e);
+    if ((key.starts_with("ID_") || key.starts_with("SCSI_")) && !key.starts_with("SCSI_PROBE_"))
+      set_property(p, key, udev_list_entry_get_value(e) ? udev_list_entry_get_value(e) : "");
+  }
+  return p;
+}
+
 // One device's identification and attach decision, carried out on add and
 // change: what `scsi-probe device` prints, and its summary line.
 // `created_here`: the scan run that created the device is deciding (see
-// decide_device).
+// decide_device). With `known` (a synthetic change: `udevadm trigger`), the
+// identification is the one in the database and no command is sent: only
+// the decision is made again, and only its SCSI_PROBE_* keys are printed.
 DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& action, const Policy& policy,
-                              bool created_here) {
+                              bool created_here, const Properties* known = nullptr) {
   const auto start = Clock::now();
   std::optional<Clock::time_point> identified;  // set when an attach follows
   DeviceRun run;
@@ -124,7 +164,8 @@ DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& acti
   DeviceData d = read_device_data(dev);
   std::set<uint8_t> kernel_pages;
   for (const auto& [page, bytes] : d.vpd) kernel_pages.insert(page);
-  VpdFetch plan = plan_vpd_fetches(d, identification_pages());
+  VpdFetch plan = known ? VpdFetch{{}, "identification from the udev database, no command sent"}
+                        : plan_vpd_fetches(d, identification_pages());
   std::vector<std::string> warnings;
 
   std::unique_ptr<ScsiChannel> channel;
@@ -142,7 +183,7 @@ DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& acti
   // command. The kernel's copy stays for the attach decision, and stands in
   // when the device cannot be asked.
   const std::vector<uint8_t> kernel_inquiry = d.inquiry;
-  if (auto* ch = open_channel()) {
+  if (auto* ch = known ? nullptr : open_channel()) {
     CommandResult r = ch->inquiry(36);
     if (r.ok() && r.data.size() >= 5)
       d.inquiry = std::move(r.data);
@@ -170,11 +211,11 @@ DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& acti
   };
   for (uint8_t page : plan.pages) fetch(page);
 
-  Identity id = identify_device(d);
+  Identity id = known ? Identity{*known, {}, {}} : identify_device(d);
   // scsi_id also reads pages that page 0 does not list (0x80 with 0x83). On
   // a device the kernel read VPD from, ask those too; a device the kernel
   // spared (no page 0) gets nothing, and its ID_SERIAL is left to scsi_id.
-  if (!id.missing_pages.empty() && d.page(0x00)) {
+  if (!known && !id.missing_pages.empty() && d.page(0x00)) {
     for (uint8_t page : id.missing_pages) fetch(page);
     id = identify_device(d);
   }
@@ -218,13 +259,19 @@ DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& acti
       for (auto& p : attach_properties(*a)) set_property(id.properties, p.key, p.value);
       bool owns = read_sysfs_text("/sys/bus/scsi/drivers_autoprobe").value_or("1") == "0";
       std::string acted = ", not acted on";
+      AttachEffects effects;
       if (act) {
         // A bind runs the driver's probe (sd's own commands) before it
         // returns: timed apart from the identification.
         identified = Clock::now();
-        for (auto& problem : apply_attach(*a, dev, *addr, owns)) warnings.push_back(std::move(problem));
+        for (auto& problem : apply_attach(*a, dev, *addr, owns, effects))
+          warnings.push_back(std::move(problem));
         acted = " in " + std::to_string(ms_between(*identified, Clock::now())) + " ms";
       }
+      AttachOutcome outcome = attach_outcome(*a, effects);
+      run.attached = outcome.attached;
+      if (!outcome.attached) acted += ", FAILED: the kernel's driver matching follows";
+      for (auto& p : outcome.properties) set_property(id.properties, p.key, p.value);
       attach_line = ", attach " + std::string(upper_driver_name(a->driver)) + " (" +
                     std::string(bind_action_name(a->bind)) + acted + "), handler " +
                     std::string(device_handler_name(a->handler.handler)) + ": " + a->reason;
@@ -235,7 +282,15 @@ DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& acti
   std::string warning_text;
   for (const auto& w : warnings) warning_text += (warning_text.empty() ? "" : "; ") + w;
   if (!warning_text.empty()) set_property(id.properties, "SCSI_PROBE_WARNING", warning_text);
-  run.properties = format_udev_properties(id.properties);
+  if (known) {
+    // The identification stays as the database has it (the rules import it).
+    Properties decision;
+    for (auto& p : id.properties)
+      if (p.key.starts_with("SCSI_PROBE_")) decision.push_back(p);
+    run.properties = format_udev_properties(decision);
+  } else {
+    run.properties = format_udev_properties(id.properties);
+  }
 
   const std::string* serial = find_property(id.properties, "ID_SERIAL");
   const long long identify_ms = ms_between(start, identified.value_or(Clock::now()));
@@ -260,9 +315,17 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
     return kExitNoDevice;
   }
   const std::string name = udev_device_get_sysname(dev.get());
+  // A synthetic change (`udevadm trigger`, a policy edit) on an identified
+  // device decides again from what the kernel and the database hold: the
+  // kernel re-reads INQUIRY data itself when it changes (and says so).
+  Properties known;
+  if (inv.action == "change" && std::getenv("SYNTH_UUID") && !std::getenv("SDEV_UA"))
+    known = database_identity(dev.get());
   // This run's answer supersedes what a scan run handed over.
-  if (auto addr = parse_scsi_address(name)) unlink(handoff_path(*addr).c_str());
-  DeviceRun run = identify_device_run(u.get(), dev.get(), inv.action, load_policy(err), false);
+  if (known.empty())
+    if (auto addr = parse_scsi_address(name)) unlink(handoff_path(*addr).c_str());
+  DeviceRun run = identify_device_run(u.get(), dev.get(), inv.action, load_policy(err), false,
+                                      known.empty() ? nullptr : &known);
   out << run.properties;
   err << "scsi-probe device " << name << ": " << run.log << "\n";
   return run.exit_code;
@@ -322,8 +385,11 @@ void identify_created(udev* u, const std::vector<ScsiAddress>& created,
     UdevDevicePtr dev = scsi_device_at(u, created[i]);
     if (!dev) continue;
     DeviceRun run = identify_device_run(u, dev.get(), "add", policy, true);
-    std::string handed = "not handed over";
-    if (run.exit_code == kExitOk) {
+    // Only a device whose attach was carried out: any other goes through
+    // its own add event (and the fallback there), here and, should /run
+    // survive a switch_root, again in the real root.
+    std::string handed = run.attached ? "not handed over" : "not handed over: not attached";
+    if (run.exit_code == kExitOk && run.attached) {
       int rc = write_handoff(created[i], run.properties);
       handed = rc ? "not handed over: " + handoff_path(created[i]) + ": " + std::strerror(rc)
                   : "handed to its add event";

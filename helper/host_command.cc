@@ -7,6 +7,9 @@
 // and the LUNs of every known target.
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 #include <ostream>
@@ -19,6 +22,7 @@
 #include "sysfs_host.h"
 #include "system_log.h"
 #include "target_scan.h"
+#include "walk_budget.h"
 
 namespace scsi_probe {
 
@@ -99,7 +103,6 @@ struct WalkResult {
   int wlun_targets = 0;
   int kernel_scans = 0;
   int rescanned = 0;
-  int luns_added = 0, luns_removed = 0;
   std::optional<std::pair<unsigned, unsigned>> continue_at;
   std::vector<std::string> notes;
 
@@ -111,7 +114,69 @@ struct WalkResult {
   }
 };
 
-constexpr std::chrono::seconds kWalkBudget{60};
+// Hands the rest of a walk to a continuation event when one scan write
+// outlasts the walk's budget: a write stuck in the kernel's error handling
+// cannot be interrupted, and udevd kills the whole event at its timeout,
+// after which this run could send nothing. The run itself then stops after
+// that write.
+class WriteWatchdog {
+ public:
+  WriteWatchdog(udev_device* host, std::string action, Clock::time_point deadline)
+      : host_(host), action_(std::move(action)), deadline_(deadline), thread_([this] { watch(); }) {}
+  ~WriteWatchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  // A write starts: where the walk goes on should it hang.
+  void arm(std::pair<unsigned, unsigned> resume_at) {
+    {
+      std::lock_guard lock(mutex_);
+      armed_ = resume_at;
+    }
+    wake_.notify_all();
+  }
+  void disarm() {
+    std::lock_guard lock(mutex_);
+    armed_.reset();
+  }
+  // The continuation it sent (the walk must stop), and its result.
+  std::optional<std::pair<unsigned, unsigned>> sent() {
+    std::lock_guard lock(mutex_);
+    return sent_;
+  }
+  int send_error() {
+    std::lock_guard lock(mutex_);
+    return send_error_;
+  }
+
+ private:
+  void watch() {
+    std::unique_lock lock(mutex_);
+    wake_.wait_until(lock, deadline_, [this] { return done_; });
+    // Past the deadline the walk arms no more writes, but one may have been
+    // armed just as it passed.
+    wake_.wait(lock, [this] { return done_ || armed_; });
+    if (done_) return;
+    sent_ = armed_;
+    send_error_ = send_synthetic_change(host_, {{kSynthAction, action_},
+                                                {kSynthChannel, std::to_string(sent_->first)},
+                                                {kSynthId, std::to_string(sent_->second)}});
+  }
+
+  udev_device* host_;
+  const std::string action_;
+  const Clock::time_point deadline_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  std::optional<std::pair<unsigned, unsigned>> armed_, sent_;
+  int send_error_ = 0;
+  std::thread thread_;
+};
 constexpr const char* kDriversAutoprobe = "/sys/bus/scsi/drivers_autoprobe";
 // Drivers without a transport class have max_id in the hundreds; a host
 // that accepts more IDs than this is walked no further.
@@ -174,6 +239,9 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
     return run_host_class(u.get(), hs, shost.get(), name, proc_name, cls, strategy, out, err);
 
   const auto start = Clock::now();
+  const auto event_timeout =
+      udev_event_timeout(read_sysfs_text("/proc/cmdline").value_or(""));
+  const auto walk_budget_s = walk_budget(event_timeout);
   WalkResult w;
   std::string transport = facts.transport;
   bool transport_names_targets = strategy.action == HostAction::kTransportPorts;
@@ -181,15 +249,19 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   for (auto ct : hs.targets()) known.insert(ct);
 
   bool host_gone = false;  // a scan write found the host removed: stop
+  // A known target is rescanned by its own change event: `udevadm trigger`
+  // raises one anyway (coalesced with this one: rescan_gate.h), and a
+  // trigger of the host alone gets one here. Targets are then rescanned in
+  // parallel, each under its own lock and time bound.
   auto rescan_target = [&](unsigned c, unsigned t) {
-    TargetScanResult r = scan_target(u.get(), hs, {hs.host_number(), c, t}, ScanTrigger::kRescan, 0,
-                                     inv.verbose, err);
-    if (r.host_gone && !host_gone) w.notes.push_back("host gone: rescan stopped");
-    host_gone = host_gone || r.host_gone;
-    ++w.rescanned;
-    w.luns_added += r.added;
-    w.luns_removed += r.removed;
-    if (r.kernel_fallback) ++w.kernel_scans;
+    const TargetRef ref{hs.host_number(), c, t};
+    UdevDevicePtr target(
+        udev_device_new_from_subsystem_sysname(u.get(), "scsi", ("target" + target_name(ref)).c_str()));
+    int rc = target ? send_synthetic_change(target.get(), {}) : ENODEV;
+    if (rc)
+      w.notes.push_back("target " + target_name(ref) + ": no change event: " + std::strerror(rc));
+    else
+      ++w.rescanned;
   };
 
   if (transport_names_targets) {
@@ -213,6 +285,8 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
     long long this_id = shost ? read_int_attribute(shost.get(), "this_id").value_or(-1) : -1;
     auto from = walk_cursor().value_or(std::make_pair(0u, 0u));
     bool wlun_refused = false;
+    WriteWatchdog watchdog(host.get(), action, start + walk_budget_s);
+    bool handed_on = false;  // the watchdog sent the continuation
     for (unsigned c = from.first;; ++c) {
       bool channel_exists = false;
       for (unsigned t = c == from.first ? from.second : 0;; ++t) {
@@ -221,7 +295,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
           w.notes.push_back("stopped at ID " + std::to_string(t) + " of channel " + std::to_string(c));
           break;
         }
-        if (Clock::now() - start > kWalkBudget) {
+        if (Clock::now() - start > walk_budget_s) {
           w.continue_at = std::make_pair(c, t);
           break;
         }
@@ -231,7 +305,23 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
           if (host_gone) break;
           continue;
         }
+        // Should the write hang, the continuation probes this ID again once
+        // the write is over (it waits for the host's scan lock), unless it
+        // is the continuation of such a hang already: then the next ID.
+        watchdog.arm(from == std::make_pair(c, t) && walk_cursor() ? std::make_pair(c, t + 1)
+                                                                   : std::make_pair(c, t));
         TargetProbeResult p = probe_target(hs, c, t, wlun_refused);
+        watchdog.disarm();
+        if (auto sent = watchdog.sent()) {
+          w.count(p);
+          w.notes.push_back("a scan write at " + std::to_string(c) + ":" + std::to_string(t) +
+                            " outlasted the walk's budget: the rest handed on from " +
+                            std::to_string(sent->first) + ":" + std::to_string(sent->second) +
+                            (watchdog.send_error() ? std::string(" FAILED: ") + std::strerror(watchdog.send_error())
+                                                   : std::string(" while it hung")));
+          handed_on = true;
+          break;
+        }
         if (p.how == TargetProbe::kPastLimits) break;  // past max_id (or, for ID 0, past max_channel)
         if (p.how == TargetProbe::kHostGone) {
           w.count(p);
@@ -241,7 +331,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
         channel_exists = true;
         w.count(p);
       }
-      if (w.continue_at || !channel_exists || host_gone) break;
+      if (w.continue_at || !channel_exists || host_gone || handed_on) break;
     }
   }
 
@@ -260,9 +350,12 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
       << "SCSI_PROBE_REASON=" << d.reason << (notes.empty() ? "" : "; " + notes) << "\n";
   err << "scsi-probe host " << name << " (" << (proc_name.empty() ? "?" : proc_name) << "): "
       << w.targets_found << " new target(s) (" << w.wlun_targets << " through the well-known LUN), "
-      << w.kernel_scans << " kernel target scan(s), " << w.rescanned << " target(s) rescanned (+"
-      << w.luns_added << "/-" << w.luns_removed << " LUNs), " << hs.scan_writes() << " scan write(s), "
+      << w.kernel_scans << " kernel target scan(s), " << w.rescanned
+      << " known target(s) left to their change events, " << hs.scan_writes() << " scan write(s), "
       << ms.count() << " ms" << (w.continue_at ? ", continuing in a later run" : "")
+      << (walk_cursor() ? ", continued from " + std::to_string(walk_cursor()->first) + ":" +
+                              std::to_string(walk_cursor()->second)
+                        : std::string())
       << (notes.empty() ? "" : "; " + notes) << "\n";
   identify_created(u.get(), hs.created(), start, err);
   return kExitOk;

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "host_class.h"
+#include "rescan_lock.h"
 #include "sysfs_host.h"
 #include "target_scan.h"
 
@@ -81,15 +82,28 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
     if (!p.note.empty()) summary += "; " + p.note;
     out << "SCSI_PROBE_REASON=" << pt.reason << ": " << summary << "\n";
   } else {
-    // Known already: a change on the port rescans its target.
+    // Known already: a change on the port rescans its target, once for the
+    // target's and the host's change events of the same trigger.
+    TargetRescanLock lock(t);
+    RescanGate gate = lock.gate();
+    if (!gate.rescan) {
+      out << "SCSI_PROBE_REASON=" << gate.reason << "\n";
+      err << "scsi-probe target " << target_name(t) << " (" << pt.reason << "): no rescan: " << gate.reason
+          << "\n";
+      return kExitOk;
+    }
     TargetScanResult r = scan_target(u, hs, t, ScanTrigger::kRescan, 0, inv.verbose, err);
+    if (!r.continue_at && !r.host_gone) lock.record();
     print_scan_result(t, r, out);
     summary = std::to_string(r.added) + " LUN(s) added, " + std::to_string(r.removed) + " removed";
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  // The devices created here are no children of the port: udevd runs their
+  // add events alongside this run, which may not have identified them yet.
+  // No handoff, then: each add event identifies its own device.
   err << "scsi-probe target " << target_name(t) << " (" << pt.reason << "): " << summary << ", "
-      << hs.scan_writes() << " scan write(s), " << ms.count() << " ms\n";
-  identify_created(u, hs.created(), start, err);
+      << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << hs.created().size()
+      << " new device(s) left to their own add events\n";
   return kExitOk;
 }
 
@@ -149,8 +163,23 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   if (const char* c = synthetic_argument(kSynthContinue))
     cursor = parse_continue_cursor(c).value_or(0);
 
+  // One scan of a target at a time, and one rescan for all the events
+  // raised before it started (rescan_gate.h). A continuation goes on with
+  // its own cursor whatever the record says.
+  std::optional<TargetRescanLock> lock;
+  if (cursor == 0) {
+    lock.emplace(*t);
+    RescanGate gate = lock->gate();
+    if (trigger == ScanTrigger::kRescan && !gate.rescan) {
+      out << "SCSI_PROBE_TARGET=" << target_name(*t) << "\nSCSI_PROBE_REASON=" << gate.reason << "\n";
+      err << "scsi-probe target " << target_name(*t) << ": no rescan: " << gate.reason << "\n";
+      return kExitOk;
+    }
+  }
   auto start = std::chrono::steady_clock::now();
   TargetScanResult r = scan_target(u.get(), hs, *t, trigger, cursor, inv.verbose, err);
+  if (lock && !r.continue_at && !r.host_gone) lock->record();
+  lock.reset();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   print_scan_result(*t, r, out);
   if (r.continue_at) {
