@@ -79,9 +79,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (!v.request.keep) FUZZ_CHECK(!v.keep_rule.empty());
   if (p.empty()) FUZZ_CHECK(v.request.keep && v.request.attach && !v.request.handler);
   for (const auto& line : matching_rules(p, lun, &identity)) FUZZ_CHECK(one_line(line));
-  // Without a WWN rule, what is instantiated is what is kept.
+  // Without a WWN rule: what is instantiated is kept; of the rest, only an
+  // explicit skip removes a LUN that exists (a listing leaves it alone),
+  // unless the scan run that instantiated it to identify it decides.
   const bool wwn_rules = std::any_of(p.rules.begin(), p.rules.end(),
                                      [](const Rule& r) { return r.kind == MatchKind::kWwn; });
-  if (!wwn_rules) FUZZ_CHECK(inst.instantiate == v.request.keep && !inst.provisional);
+  if (!wwn_rules) {
+    FUZZ_CHECK(!inst.provisional);
+    FUZZ_CHECK(v.request.keep == (inst.instantiate || inst.unlisted));
+    FUZZ_CHECK(decide_device(p, lun, identity, true).request.keep == inst.instantiate);
+  }
   return 0;
 }
