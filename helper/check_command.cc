@@ -44,9 +44,9 @@ std::vector<CheckedHost> checked_hosts(udev* u) {
     std::string error;
     UdevDevicePtr host = find_scsi_object(u, udev_list_entry_get_name(entry), ScsiObjectKind::kHost, error);
     if (!host) continue;
-    HostScan hs(u, host.get());
+    SysfsScsiHost hs(u, host.get());
     const HostFacts f = read_host_facts(hs);
-    out.push_back({"host" + std::to_string(hs.host_number()), f.proc_name, classify_host(f)});
+    out.push_back({"host" + std::to_string(hs.number()), f.proc_name, classify_host(f)});
   }
   return out;
 }

@@ -33,7 +33,7 @@ using Clock = std::chrono::steady_clock;
 // Hosts that are not walked (host_class.h): libata's, usb-storage's, uas's,
 // SRP's and the scan_start() drivers with a `rescan` attribute. Prints the
 // run's properties and summary line.
-int run_host_class(udev* u, HostScan& hs, udev_device* shost, const std::string& name,
+int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::string& name,
                    const std::string& proc_name, HostClass cls, const HostStrategy& s,
                    std::ostream& out, std::ostream& err) {
   const auto start = Clock::now();
@@ -58,14 +58,14 @@ int run_host_class(udev* u, HostScan& hs, udev_device* shost, const std::string&
         std::this_thread::sleep_for(std::chrono::seconds(s.wait_seconds));
       }
       err << who << ": writing \"- - -\" to its scan attribute (the kernel's scan of the host)\n";
-      int rc = hs.scan_host();
+      int rc = hs.kernel_scan_host();
       std::size_t first = hs.created().size();
       if (rc == 0 && s.verify_after_seconds && hs.present()) {
         // The check: a LUN the driver made reachable late (GET MAX LUN after
         // our wait, on a loaded machine) shows up in a second scan. The
         // devices already there cost the kernel no command.
         std::this_thread::sleep_for(std::chrono::seconds(s.verify_after_seconds));
-        rc = hs.scan_host();
+        rc = hs.kernel_scan_host();
         if (rc == 0 && hs.created().size() > first)
           err << who << ": the second scan found " << hs.created().size() - first
               << " more LUN(s): the driver was late\n";
@@ -193,8 +193,8 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
     err << "scsi-probe host: " << error << "\n";
     return kExitNoDevice;
   }
-  HostScan hs(u.get(), host.get());
-  std::string name = "host" + std::to_string(hs.host_number());
+  SysfsScsiHost hs(u.get(), host.get());
+  std::string name = "host" + std::to_string(hs.number());
   UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u.get(), "scsi_host", name.c_str()));
   std::string proc_name = hs.proc_name();
 
@@ -246,7 +246,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   std::string transport = facts.transport;
   bool transport_names_targets = strategy.action == HostAction::kTransportPorts;
   std::set<std::pair<unsigned, unsigned>> known;
-  for (auto ct : hs.targets()) known.insert(ct);
+  for (const ScsiTarget& t : hs.targets()) known.insert({t.channel, t.id});
 
   bool host_gone = false;  // a scan write found the host removed: stop
   // A known target is rescanned by its own change event: `udevadm trigger`
@@ -254,12 +254,12 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   // trigger of the host alone gets one here. Targets are then rescanned in
   // parallel, each under its own lock and time bound.
   auto rescan_target = [&](unsigned c, unsigned t) {
-    const TargetRef ref{hs.host_number(), c, t};
+    const ScsiTarget ref{hs.number(), c, t};
     UdevDevicePtr target(
-        udev_device_new_from_subsystem_sysname(u.get(), "scsi", ("target" + target_name(ref)).c_str()));
+        udev_device_new_from_subsystem_sysname(u.get(), "scsi", ("target" + format_scsi_target(ref)).c_str()));
     int rc = target ? send_synthetic_change(target.get(), {}) : ENODEV;
     if (rc)
-      w.notes.push_back("target " + target_name(ref) + ": no change event: " + std::strerror(rc));
+      w.notes.push_back("target " + format_scsi_target(ref) + ": no change event: " + std::strerror(rc));
     else
       ++w.rescanned;
   };
@@ -274,7 +274,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
       for (const auto& port : host_remote_ports(u.get(), host.get())) {
         PortTarget pt = decide_port_target(read_remote_port(port.get()));
         if (pt.probe && !known.count({pt.channel, pt.id}))
-          w.count(probe_target(hs, pt.channel, pt.id, wlun_refused));
+          w.count(probe_target(hs, {hs.number(), pt.channel, pt.id}, wlun_refused));
       }
       for (auto [c, t] : known) {
         rescan_target(c, t);
@@ -310,7 +310,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
         // is the continuation of such a hang already: then the next ID.
         watchdog.arm(from == std::make_pair(c, t) && walk_cursor() ? std::make_pair(c, t + 1)
                                                                    : std::make_pair(c, t));
-        TargetProbeResult p = probe_target(hs, c, t, wlun_refused);
+        TargetProbeResult p = probe_target(hs, {hs.number(), c, t}, wlun_refused);
         watchdog.disarm();
         if (auto sent = watchdog.sent()) {
           w.count(p);

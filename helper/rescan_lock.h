@@ -18,7 +18,7 @@ inline constexpr std::chrono::seconds kRescanLockWait{30};
 
 class TargetRescanLock {
  public:
-  explicit TargetRescanLock(const TargetRef& t);
+  explicit TargetRescanLock(const ScsiTarget& t);
   ~TargetRescanLock();
   TargetRescanLock(const TargetRescanLock&) = delete;
   TargetRescanLock& operator=(const TargetRescanLock&) = delete;

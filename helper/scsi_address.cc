@@ -38,16 +38,16 @@ std::optional<ScsiAddress> parse_scsi_address(std::string_view text) {
   return std::nullopt;
 }
 
-std::optional<ScsiAddress> parse_target_name(std::string_view text) {
-  ScsiAddress a;
-  if (take_prefix(text, "target") && take_number(text, ':', a.host) &&
-      take_number(text, ':', a.channel) && take_number(text, '\0', a.target) && text.empty())
-    return a;
+std::optional<ScsiTarget> parse_target_name(std::string_view text) {
+  ScsiTarget t;
+  if (take_prefix(text, "target") && take_number(text, ':', t.host) &&
+      take_number(text, ':', t.channel) && take_number(text, '\0', t.id) && text.empty())
+    return t;
   return std::nullopt;
 }
 
-std::optional<ScsiAddress> target_in_path(std::string_view path) {
-  std::optional<ScsiAddress> found;
+std::optional<ScsiTarget> target_in_path(std::string_view path) {
+  std::optional<ScsiTarget> found;
   while (!path.empty()) {
     auto slash = path.find('/');
     std::string_view part = path.substr(0, slash);
@@ -67,6 +67,10 @@ std::optional<unsigned> parse_host_name(std::string_view text) {
 std::string format_scsi_address(const ScsiAddress& a) {
   return std::to_string(a.host) + ":" + std::to_string(a.channel) + ":" +
          std::to_string(a.target) + ":" + std::to_string(a.lun);
+}
+
+std::string format_scsi_target(const ScsiTarget& t) {
+  return std::to_string(t.host) + ":" + std::to_string(t.channel) + ":" + std::to_string(t.id);
 }
 
 }  // namespace scsi_probe

@@ -17,20 +17,34 @@ struct ScsiAddress {
   auto operator<=>(const ScsiAddress&) const = default;
 };
 
+// A target: one (channel, id) of a host, "H:C:T" in sysfs ("targetH:C:T").
+struct ScsiTarget {
+  unsigned host = 0;
+  unsigned channel = 0;
+  unsigned id = 0;
+  bool operator==(const ScsiTarget&) const = default;
+  auto operator<=>(const ScsiTarget&) const = default;
+  ScsiAddress lun(uint64_t l) const { return {host, channel, id, l}; }
+};
+
+inline ScsiTarget target_of(const ScsiAddress& a) { return {a.host, a.channel, a.target}; }
+
 // Parses "H:C:T:L" (decimal, no blanks). Returns nullopt for anything else.
 std::optional<ScsiAddress> parse_scsi_address(std::string_view text);
 
 // Parses a target name "targetH:C:T".
-std::optional<ScsiAddress> parse_target_name(std::string_view text);
+std::optional<ScsiTarget> parse_target_name(std::string_view text);
 
 // The target a devpath or syspath lies in: its last "targetH:C:T"
 // component. Works on paths of objects already removed (a queued event on
 // a LUN that is gone still names its target).
-std::optional<ScsiAddress> target_in_path(std::string_view path);
+std::optional<ScsiTarget> target_in_path(std::string_view path);
 
 // Parses a host name "hostH".
 std::optional<unsigned> parse_host_name(std::string_view text);
 
 std::string format_scsi_address(const ScsiAddress& a);
+// "H:C:T"; the sysfs name is "target" + this.
+std::string format_scsi_target(const ScsiTarget& t);
 
 }  // namespace scsi_probe

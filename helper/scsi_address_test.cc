@@ -32,7 +32,7 @@ TEST(ScsiAddress, ParsesTargetAndHostNames) {
   ASSERT_TRUE(t);
   EXPECT_EQ(t->host, 3u);
   EXPECT_EQ(t->channel, 1u);
-  EXPECT_EQ(t->target, 7u);
+  EXPECT_EQ(t->id, 7u);
   EXPECT_FALSE(parse_target_name("target3:1"));
   EXPECT_FALSE(parse_target_name("3:1:7"));
   EXPECT_EQ(parse_host_name("host12"), 12u);
@@ -40,16 +40,22 @@ TEST(ScsiAddress, ParsesTargetAndHostNames) {
   EXPECT_FALSE(parse_host_name("host1a"));
 }
 
+TEST(ScsiAddress, FormatsTargets) {
+  EXPECT_EQ(format_scsi_target({3, 1, 7}), "3:1:7");
+  EXPECT_EQ(target_of(ScsiAddress{3, 1, 7, 9}), (ScsiTarget{3, 1, 7}));
+  EXPECT_EQ((ScsiTarget{3, 1, 7}.lun(9)), (ScsiAddress{3, 1, 7, 9}));
+}
+
 TEST(ScsiAddress, TargetInPath) {
   auto t = target_in_path("/devices/pseudo_0/adapter0/host0/target0:0:1/0:0:1:3");
   ASSERT_TRUE(t);
   EXPECT_EQ(t->host, 0u);
   EXPECT_EQ(t->channel, 0u);
-  EXPECT_EQ(t->target, 1u);
+  EXPECT_EQ(t->id, 1u);
   t = target_in_path("/sys/devices/pci0000:00/0000:00:04.0/host2/rport-2:0-0/target2:0:7");
   ASSERT_TRUE(t);
   EXPECT_EQ(t->host, 2u);
-  EXPECT_EQ(t->target, 7u);
+  EXPECT_EQ(t->id, 7u);
   EXPECT_FALSE(target_in_path("/devices/pseudo_0/adapter0/host0"));
   EXPECT_FALSE(target_in_path("/devices/x/targetX:0:1/0:0:1:3"));
   EXPECT_FALSE(target_in_path(""));

@@ -81,23 +81,19 @@ int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& 
       sh.name = sysname;
       UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u.get(), "scsi_host", sysname));
       if (shost) sh.proc_name = read_text_attribute(shost.get(), "proc_name").value_or("");
-      sh.transport = HostScan(u.get(), dev.get()).transport();
+      sh.transport = SysfsScsiHost(u.get(), dev.get()).transport();
       sh.scan = udev_property(dev.get(), "SCSI_PROBE_REASON");
     } else if (auto tn = parse_target_name(sysname)) {
       if (only_host && tn->host != *only_host) continue;
-      if (only_device && (tn->host != only_device->host || tn->channel != only_device->channel ||
-                          tn->target != only_device->target))
-        continue;
-      std::string tname = std::to_string(tn->host) + ":" + std::to_string(tn->channel) + ":" +
-                          std::to_string(tn->target);
+      if (only_device && *tn != target_of(*only_device)) continue;
+      std::string tname = format_scsi_target(*tn);
       ShowTarget& t = targets[{tn->host, tname}];
       t.name = tname;
       t.scan = udev_property(dev.get(), "SCSI_PROBE_REASON");
     } else if (auto a = parse_scsi_address(sysname)) {
       if (only_host && a->host != *only_host) continue;
       if (only_device && *a != *only_device) continue;
-      std::string tname = std::to_string(a->host) + ":" + std::to_string(a->channel) + ":" +
-                          std::to_string(a->target);
+      std::string tname = format_scsi_target(target_of(*a));
       ShowTarget& t = targets[{a->host, tname}];
       t.name = tname;
       t.devices.push_back(describe(u.get(), dev.get(), *a));

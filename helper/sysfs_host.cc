@@ -23,11 +23,11 @@ std::optional<unsigned> parse_unsigned(std::string_view text, int base) {
 
 }  // namespace
 
-HostFacts read_host_facts(const HostScan& hs) {
+HostFacts read_host_facts(const SysfsScsiHost& hs) {
   HostFacts f;
   f.proc_name = hs.proc_name();
   f.transport = hs.transport();
-  udev_device* host = hs.host();
+  udev_device* host = hs.device();
   if (udev_device* parent = udev_device_get_parent(host)) {
     f.parent_subsystem = text_of(udev_device_get_subsystem(parent));
     f.parent_devtype = text_of(udev_device_get_devtype(parent));
@@ -45,7 +45,7 @@ HostFacts read_host_facts(const HostScan& hs) {
   // Write-only (0200): its presence is the fact.
   struct stat st;
   const std::string rescan = std::string(udev_device_get_syspath(host)) + "/scsi_host/host" +
-                             std::to_string(hs.host_number()) + "/rescan";
+                             std::to_string(hs.number()) + "/rescan";
   f.driver_rescan_attribute = stat(rescan.c_str(), &st) == 0;
   return f;
 }

@@ -8,10 +8,10 @@
 
 namespace scsi_probe {
 
-class HostScan;
+class SysfsScsiHost;
 
 // `host` is the scsi_host device (subsystem scsi, devtype scsi_host).
-HostFacts read_host_facts(const HostScan& hs);
+HostFacts read_host_facts(const SysfsScsiHost& hs);
 
 // usb-storage's delay_use in seconds (its module parameter; the default when
 // the module is not loaded or the value is unreadable).

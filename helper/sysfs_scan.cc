@@ -19,7 +19,7 @@ namespace scsi_probe {
 
 namespace {
 
-constexpr const char* kScsiDevices = "/sys/bus/scsi/devices/";
+const std::string kScsiDevices = "/sys/bus/scsi/devices/";
 
 // The REPORT LUNS well-known LUN lives only while a target scan reads its
 // list: its coming and going is logged below notice.
@@ -29,57 +29,58 @@ LogPriority priority_of(uint64_t lun) {
 
 }  // namespace
 
-HostScan::HostScan(udev* u, udev_device* host) : udev_(u), host_dev_(host) {
+SysfsScsiHost::SysfsScsiHost(udev* u, udev_device* host) : udev_(u), host_dev_(host) {
   if (auto n = parse_host_name(udev_device_get_sysname(host))) host_ = *n;
 }
 
-int HostScan::write_scan(const std::string& value) {
+int SysfsScsiHost::write_scan(const std::string& value) {
   ++writes_;
   std::string path = std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
                      std::to_string(host_) + "/scan";
   return write_sysfs(nullptr, path, value);
 }
 
-int HostScan::scan_lun(unsigned channel, unsigned target, uint64_t lun) {
-  auto value = scan_attribute_value(channel, target, lun);
+int SysfsScsiHost::scan_lun(const ScsiAddress& a) {
+  auto value = scan_attribute_value(a.channel, a.target, a.lun);
   if (!value) return ERANGE;
-  const bool existed = device_exists(channel, target, lun);
+  const bool existed = device_exists(a);
   int rc = write_scan(*value);
-  if (rc == 0 && !existed && device_exists(channel, target, lun)) {
-    created_.push_back({host_, channel, target, lun});
-    log_change({priority_of(lun), format_scsi_address(created_.back()), "create",
+  if (rc == 0 && !existed && device_exists(a)) {
+    created_.push_back(a);
+    log_change({priority_of(a.lun), format_scsi_address(a), "create",
                 "scan write \"" + *value + "\" to host" + std::to_string(host_)});
   }
   return rc;
 }
 
-int HostScan::scan_target(unsigned channel, unsigned target) {
-  const std::vector<uint64_t> before = target_luns(channel, target);
-  const std::string value = scan_attribute_target_value(channel, target);
+int SysfsScsiHost::kernel_scan_target(const ScsiTarget& t) {
+  const std::vector<uint64_t> before = target_luns(t);
+  const std::string value = scan_attribute_target_value(t.channel, t.id);
   int rc = write_scan(value);
   if (rc == 0)
-    for (uint64_t l : target_luns(channel, target))
+    for (uint64_t l : target_luns(t))
       if (!std::binary_search(before.begin(), before.end(), l)) {
-        created_.push_back({host_, channel, target, l});
+        created_.push_back(t.lun(l));
         log_change({LogPriority::kNotice, format_scsi_address(created_.back()), "create",
                     "the kernel's scan of the target, \"" + value + "\" to host" + std::to_string(host_)});
       }
   return rc;
 }
 
-std::vector<ScsiAddress> HostScan::devices() const {
+std::vector<ScsiAddress> SysfsScsiHost::devices() const {
   std::vector<ScsiAddress> out;
-  DIR* d = opendir(kScsiDevices);
+  DIR* d = opendir(kScsiDevices.c_str());
   if (!d) return out;
   while (dirent* e = readdir(d)) {
     auto a = parse_scsi_address(e->d_name);
     if (a && a->host == host_) out.push_back(*a);
   }
   closedir(d);
+  std::sort(out.begin(), out.end());
   return out;
 }
 
-int HostScan::scan_host() {
+int SysfsScsiHost::kernel_scan_host() {
   const std::vector<ScsiAddress> before = devices();
   int rc = write_scan("- - -");
   if (rc == 0)
@@ -92,63 +93,32 @@ int HostScan::scan_host() {
   return rc;
 }
 
-bool HostScan::present() const {
+bool SysfsScsiHost::present() const {
   auto state = read_sysfs_text(std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
                                std::to_string(host_) + "/state");
   return state && !host_state_removed(*state);
 }
 
-bool HostScan::device_exists(unsigned channel, unsigned target, uint64_t lun) const {
-  std::string path = std::string(kScsiDevices) +
-                     format_scsi_address({host_, channel, target, lun});
+bool SysfsScsiHost::device_exists(const ScsiAddress& a) const {
   struct stat st;
-  return lstat(path.c_str(), &st) == 0;
+  return lstat((kScsiDevices + format_scsi_address(a)).c_str(), &st) == 0;
 }
 
-std::vector<uint64_t> HostScan::target_luns(unsigned channel, unsigned target) const {
-  std::vector<uint64_t> luns;
-  DIR* d = opendir(kScsiDevices);
-  if (!d) return luns;
-  while (dirent* e = readdir(d)) {
-    auto a = parse_scsi_address(e->d_name);
-    if (a && a->host == host_ && a->channel == channel && a->target == target)
-      luns.push_back(a->lun);
-  }
-  closedir(d);
-  std::sort(luns.begin(), luns.end());
-  return luns;
-}
-
-std::vector<std::pair<unsigned, unsigned>> HostScan::targets() const {
-  std::vector<std::pair<unsigned, unsigned>> out;
-  DIR* d = opendir(kScsiDevices);
-  if (!d) return out;
-  while (dirent* e = readdir(d)) {
-    auto a = parse_scsi_address(e->d_name);
-    if (a && a->host == host_) out.emplace_back(a->channel, a->target);
-  }
-  closedir(d);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-int HostScan::delete_device(unsigned channel, unsigned target, uint64_t lun, std::string_view reason) {
-  const ScsiAddress a{host_, channel, target, lun};
+int SysfsScsiHost::delete_device(const ScsiAddress& a, std::string_view reason) {
   // Its handoff file goes first: the remove event then has nothing to drop.
   unlink(handoff_path(a).c_str());
-  int rc = write_sysfs(nullptr, std::string(kScsiDevices) + format_scsi_address(a) + "/delete", "1");
-  if (rc == 0) log_change({priority_of(lun), format_scsi_address(a), "remove", std::string(reason)});
+  int rc = write_sysfs(nullptr, kScsiDevices + format_scsi_address(a) + "/delete", "1");
+  if (rc == 0) log_change({priority_of(a.lun), format_scsi_address(a), "remove", std::string(reason)});
   return rc;
 }
 
-std::string HostScan::proc_name() const {
+std::string SysfsScsiHost::proc_name() const {
   UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(
       udev_, "scsi_host", ("host" + std::to_string(host_)).c_str()));
   return shost ? read_text_attribute(shost.get(), "proc_name").value_or("") : "";
 }
 
-std::string HostScan::transport() const {
+std::string SysfsScsiHost::transport() const {
   std::string base = std::string(udev_device_get_syspath(host_dev_)) + "/";
   std::string name = "host" + std::to_string(host_);
   for (const char* t : {"fc", "sas", "iscsi", "spi", "srp"}) {

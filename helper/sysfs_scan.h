@@ -12,50 +12,36 @@
 
 #include "remote_port.h"
 #include "scsi_address.h"
+#include "scsi_host.h"
 #include "sysfs.h"
 
 namespace scsi_probe {
 
-class HostScan {
+// The scsi_host in sysfs (scsi_host.h): writes go to its `scan` attribute,
+// deletes to its devices' `delete`; every device the writes create and every
+// delete is logged (system_log.h).
+class SysfsScsiHost : public ScsiHost {
  public:
   // `host` is the scsi_host device (devtype scsi_host).
-  HostScan(udev* u, udev_device* host);
+  SysfsScsiHost(udev* u, udev_device* host);
 
-  unsigned host_number() const { return host_; }
-  udev_device* host() const { return host_dev_; }
+  unsigned number() const override { return host_; }
+  int scan_lun(const ScsiAddress& a) override;
+  int kernel_scan_target(const ScsiTarget& t) override;
+  int kernel_scan_host() override;
+  int delete_device(const ScsiAddress& a, std::string_view reason) override;
+  bool present() const override;
+  std::vector<ScsiAddress> devices() const override;
+  bool device_exists(const ScsiAddress& a) const override;
 
-  // Writes "C T L" (scan_attribute_value) to the host's `scan` attribute:
-  // the kernel probes that one LUN. Returns 0 or the errno of the write
-  // (EINVAL: past the host's limits), or ERANGE, writing nothing, for a LUN
-  // the attribute cannot carry. The write is synchronous: when it returns,
-  // the kernel's probe is over and sysfs shows what it created.
-  int scan_lun(unsigned channel, unsigned target, uint64_t lun);
-  // Writes "C T -": the kernel's own scan of the target. As scan_lun.
-  int scan_target(unsigned channel, unsigned target);
-  // Writes "- - -": the kernel's own scan of the whole host, the one
-  // scsi_scan_host() runs outside manual. As scan_lun.
-  int scan_host();
+  // The scsi_host device in sysfs.
+  udev_device* device() const { return host_dev_; }
   int scan_writes() const { return writes_; }
-  // The scsi_devices the writes created, in order; each one is logged.
+  // The scsi_devices the writes created, in order.
   const std::vector<ScsiAddress>& created() const { return created_; }
-
-  bool device_exists(unsigned channel, unsigned target, uint64_t lun) const;
-  // False once the host is removed. While its removal runs, `scan` writes
-  // still succeed and do nothing (the kernel refuses to scan a host being
-  // deleted without an error).
-  bool present() const;
-  // The Linux LUNs of one target that exist in sysfs, ascending.
-  std::vector<uint64_t> target_luns(unsigned channel, unsigned target) const;
-  // Every target (channel, id) of this host that has at least one LUN.
-  std::vector<std::pair<unsigned, unsigned>> targets() const;
-
-  // Writes 1 to the device's `delete` attribute, and logs it with `reason`
-  // (system_log.h). Returns 0 or errno.
-  int delete_device(unsigned channel, unsigned target, uint64_t lun, std::string_view reason);
 
   // The host driver's name (scsi_host `proc_name`).
   std::string proc_name() const;
-
   // The transport class of the host ("fc", "sas", "iscsi", "spi", ...), or
   // empty when it has none.
   std::string transport() const;
@@ -68,7 +54,6 @@ class HostScan {
   std::vector<ScsiAddress> created_;
 
   int write_scan(const std::string& value);
-  std::vector<ScsiAddress> devices() const;
 };
 
 // The remote port (fc_remote_ports, sas_end_device or iscsi_session class

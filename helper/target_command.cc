@@ -20,7 +20,7 @@ namespace scsi_probe {
 namespace {
 
 // Resolves "targetH:C:T", a target's syspath, or anything below a target.
-std::optional<TargetRef> resolve_target(udev* u, const std::string& arg, std::string& error) {
+std::optional<ScsiTarget> resolve_target(udev* u, const std::string& arg, std::string& error) {
   auto name = parse_target_name(arg);
   if (!name) {
     UdevDevicePtr target = find_scsi_object(u, arg, ScsiObjectKind::kTarget, error);
@@ -29,10 +29,9 @@ std::optional<TargetRef> resolve_target(udev* u, const std::string& arg, std::st
     // if that is still there.
     if (!target)
       if (auto t = target_in_path(arg)) {
-        TargetRef ref{t->host, t->channel, t->target};
-        const std::string sysname = "target" + target_name(ref);
+        const std::string sysname = "target" + format_scsi_target(*t);
         UdevDevicePtr still(udev_device_new_from_subsystem_sysname(u, "scsi", sysname.c_str()));
-        if (still) return ref;
+        if (still) return t;
       }
     if (!target) return std::nullopt;
     name = parse_target_name(udev_device_get_sysname(target.get()));
@@ -41,7 +40,7 @@ std::optional<TargetRef> resolve_target(udev* u, const std::string& arg, std::st
       return std::nullopt;
     }
   }
-  return TargetRef{name->host, name->channel, name->target};
+  return name;
 }
 
 UdevDevicePtr host_of(udev* u, udev_device* below, std::string& error) {
@@ -56,12 +55,12 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
     err << "scsi-probe target " << facts.name << ": " << error << "\n";
     return kExitNoDevice;
   }
-  HostScan hs(u, host.get());
+  SysfsScsiHost hs(u, host.get());
   ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
   ScanTrigger trigger = inv.action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
   const PortTarget pt = decide_port_target(facts);
-  const TargetRef t{hs.host_number(), pt.channel, pt.id};
-  out << "SCSI_PROBE_TARGET=" << (pt.probe ? target_name(t) : facts.name) << "\n";
+  const ScsiTarget t{hs.number(), pt.channel, pt.id};
+  out << "SCSI_PROBE_TARGET=" << (pt.probe ? format_scsi_target(t) : facts.name) << "\n";
   Decision d = helper_scans(mode, trigger);
   if (!pt.probe || !d.yes) {
     const std::string& why = pt.probe ? d.reason : pt.reason;
@@ -71,9 +70,9 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   }
   auto start = std::chrono::steady_clock::now();
   std::string summary;
-  if (hs.target_luns(pt.channel, pt.id).empty()) {
+  if (hs.target_luns(t).empty()) {
     bool wlun_refused = false;
-    TargetProbeResult p = probe_target(hs, pt.channel, pt.id, wlun_refused);
+    TargetProbeResult p = probe_target(hs, t, wlun_refused);
     summary = p.how == TargetProbe::kLun0          ? "LUN 0 instantiated"
               : p.how == TargetProbe::kWellKnownLun ? "reached through the well-known LUN"
               : p.how == TargetProbe::kKernelScan   ? "kernel scan of this target"
@@ -88,7 +87,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
     RescanGate gate = lock.gate();
     if (!gate.rescan) {
       out << "SCSI_PROBE_REASON=" << gate.reason << "\n";
-      err << "scsi-probe target " << target_name(t) << " (" << pt.reason << "): no rescan: " << gate.reason
+      err << "scsi-probe target " << format_scsi_target(t) << " (" << pt.reason << "): no rescan: " << gate.reason
           << "\n";
       return kExitOk;
     }
@@ -101,7 +100,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   // The devices created here are no children of the port: udevd runs their
   // add events alongside this run, which may not have identified them yet.
   // No handoff, then: each add event identifies its own device.
-  err << "scsi-probe target " << target_name(t) << " (" << pt.reason << "): " << summary << ", "
+  err << "scsi-probe target " << format_scsi_target(t) << " (" << pt.reason << "): " << summary << ", "
       << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << hs.created().size()
       << " new device(s) left to their own add events\n";
   return kExitOk;
@@ -110,19 +109,19 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
 // Hosts whose LUNs are not the helper's to scan (host_class.h): libata adds
 // its own, usb-storage, uas and SRP get the kernel's scan. Returns the exit
 // code when the host's class settled the run, else -1.
-int run_target_by_host_class(udev* u, HostScan& hs, const TargetRef& t, ScanTrigger trigger,
+int run_target_by_host_class(udev* u, SysfsScsiHost& hs, const ScsiTarget& t, ScanTrigger trigger,
                              std::ostream& out, std::ostream& err) {
   const HostClass cls = classify_host(read_host_facts(hs));
   const TargetRunDecision d = target_run(cls, trigger);
   if (d.helper_lun_scan) return -1;
-  out << "SCSI_PROBE_TARGET=" << target_name(t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
+  out << "SCSI_PROBE_TARGET=" << format_scsi_target(t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
   if (!d.kernel_target_scan) {
-    err << "scsi-probe target " << target_name(t) << ": " << d.reason << "\n";
+    err << "scsi-probe target " << format_scsi_target(t) << ": " << d.reason << "\n";
     return kExitOk;
   }
   auto start = std::chrono::steady_clock::now();
-  int rc = hs.scan_target(t.channel, t.target);
-  err << "scsi-probe target " << target_name(t) << ": kernel scan of the target ("
+  int rc = hs.kernel_scan_target(t);
+  err << "scsi-probe target " << format_scsi_target(t) << ": kernel scan of the target ("
       << (rc ? std::strerror(rc) : "done") << "), " << hs.created().size() << " LUN(s) created; "
       << d.reason << "\n";
   identify_created(u, hs.created(), start, err);
@@ -145,18 +144,18 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   UdevDevicePtr host =
       find_scsi_object(u.get(), "host" + std::to_string(t->host), ScsiObjectKind::kHost, error);
   if (!host) {
-    err << "scsi-probe target " << target_name(*t) << ": " << error << "\n";
+    err << "scsi-probe target " << format_scsi_target(*t) << ": " << error << "\n";
     return kExitNoDevice;
   }
   ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
   ScanTrigger trigger = inv.action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
   Decision d = helper_scans(mode, trigger);
   if (!d.yes) {
-    out << "SCSI_PROBE_TARGET=" << target_name(*t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
-    if (inv.verbose) err << "scsi-probe target " << target_name(*t) << ": " << d.reason << "\n";
+    out << "SCSI_PROBE_TARGET=" << format_scsi_target(*t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
+    if (inv.verbose) err << "scsi-probe target " << format_scsi_target(*t) << ": " << d.reason << "\n";
     return kExitOk;
   }
-  HostScan hs(u.get(), host.get());
+  SysfsScsiHost hs(u.get(), host.get());
   if (int rc = run_target_by_host_class(u.get(), hs, *t, trigger, out, err); rc >= 0) return rc;
 
   std::size_t cursor = 0;
@@ -171,8 +170,8 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     lock.emplace(*t);
     RescanGate gate = lock->gate();
     if (trigger == ScanTrigger::kRescan && !gate.rescan) {
-      out << "SCSI_PROBE_TARGET=" << target_name(*t) << "\nSCSI_PROBE_REASON=" << gate.reason << "\n";
-      err << "scsi-probe target " << target_name(*t) << ": no rescan: " << gate.reason << "\n";
+      out << "SCSI_PROBE_TARGET=" << format_scsi_target(*t) << "\nSCSI_PROBE_REASON=" << gate.reason << "\n";
+      err << "scsi-probe target " << format_scsi_target(*t) << ": no rescan: " << gate.reason << "\n";
       return kExitOk;
     }
   }
@@ -185,14 +184,14 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   if (r.continue_at) {
     // The rest goes to a later run: a synthetic change event on the target.
     UdevDevicePtr target(udev_device_new_from_subsystem_sysname(
-        u.get(), "scsi", ("target" + target_name(*t)).c_str()));
+        u.get(), "scsi", ("target" + format_scsi_target(*t)).c_str()));
     int rc = target ? send_synthetic_change(target.get(),
                                             {{kSynthContinue, format_continue_cursor(*r.continue_at)}})
                     : ENODEV;
     out << kContinueProperty << "=" << *r.continue_at << "\n";
-    if (rc) err << "scsi-probe target " << target_name(*t) << ": cannot continue: " << std::strerror(rc) << "\n";
+    if (rc) err << "scsi-probe target " << format_scsi_target(*t) << ": cannot continue: " << std::strerror(rc) << "\n";
   }
-  err << "scsi-probe target " << target_name(*t) << ": " << r.added << " LUN(s) added, " << r.removed
+  err << "scsi-probe target " << format_scsi_target(*t) << ": " << r.added << " LUN(s) added, " << r.removed
       << " removed, " << hs.scan_writes() << " scan write(s), " << r.commands << " SCSI command(s), "
       << ms.count() << " ms" << (r.kernel_fallback ? ", kernel scan of this target" : "")
       << (r.host_gone ? ", host gone: scan stopped" : "")

@@ -22,10 +22,6 @@
 
 namespace scsi_probe {
 
-std::string target_name(const TargetRef& t) {
-  return std::to_string(t.host) + ":" + std::to_string(t.channel) + ":" + std::to_string(t.target);
-}
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -42,7 +38,7 @@ std::unique_ptr<ScsiChannel> open_device_channel(udev* u, const ScsiAddress& a, 
 
 class TargetScan {
  public:
-  TargetScan(udev* u, HostScan& host, TargetRef t, bool verbose, std::ostream& err)
+  TargetScan(udev* u, SysfsScsiHost& host, ScsiTarget t, bool verbose, std::ostream& err)
       : u_(u), host_(host), t_(t), verbose_(verbose), err_(err) {}
 
   TargetScanResult run(ScanTrigger trigger, std::size_t cursor);
@@ -52,9 +48,9 @@ class TargetScan {
     if (verbose_) say(line);
   }
   // Deletions and what kept a device from one are logged whatever the verbosity.
-  void say(const std::string& line) { err_ << "scsi-probe target " << target_name(t_) << ": " << line << "\n"; }
-  ScsiAddress at(uint64_t lun) const { return {t_.host, t_.channel, t_.target, lun}; }
-  bool exists(uint64_t lun) const { return host_.device_exists(t_.channel, t_.target, lun); }
+  void say(const std::string& line) { err_ << "scsi-probe target " << format_scsi_target(t_) << ": " << line << "\n"; }
+  ScsiAddress at(uint64_t lun) const { return t_.lun(lun); }
+  bool exists(uint64_t lun) const { return host_.device_exists(at(lun)); }
   // Writes "C T L"; true when the LUN exists afterwards.
   bool instantiate(uint64_t lun);
   std::optional<std::vector<uint64_t>> report_luns(uint64_t via);
@@ -70,8 +66,8 @@ class TargetScan {
   bool policy_allows(uint64_t lun);
 
   udev* u_;
-  HostScan& host_;
-  TargetRef t_;
+  SysfsScsiHost& host_;
+  ScsiTarget t_;
   bool verbose_;
   std::ostream& err_;
   TargetScanResult r_;
@@ -91,7 +87,7 @@ bool TargetScan::policy_allows(uint64_t lun) {
 }
 
 bool TargetScan::instantiate(uint64_t lun) {
-  int rc = host_.scan_lun(t_.channel, t_.target, lun);
+  int rc = host_.scan_lun(at(lun));
   if (rc == ERANGE) {
     r_.reasons.push_back("LUN " + std::to_string(lun) + " does not fit the scan attribute");
     return false;
@@ -104,7 +100,7 @@ bool TargetScan::instantiate(uint64_t lun) {
     return false;
   }
   if (rc != 0) {
-    log("scan \"" + *scan_attribute_value(t_.channel, t_.target, lun) + "\": " + std::strerror(rc));
+    log("scan \"" + *scan_attribute_value(t_.channel, t_.id, lun) + "\": " + std::strerror(rc));
     if (rc == EINVAL) r_.reasons.push_back("LUN " + std::to_string(lun) + " past the host's max_lun");
     return false;
   }
@@ -180,7 +176,7 @@ bool TargetScan::delete_unless_in_use(uint64_t lun, const std::string& why) {
     log_change({LogPriority::kNotice, format_scsi_address(at(lun)), "keep", why + "; not deleted: " + use.reason});
     return false;
   }
-  int rc = host_.delete_device(t_.channel, t_.target, lun, why);
+  int rc = host_.delete_device(at(lun), why);
   if (rc != 0) {
     r_.reasons.push_back(name + ": delete: " + std::strerror(rc));
     say(name + ": delete (" + why + "): " + std::strerror(rc));
@@ -195,7 +191,7 @@ void TargetScan::remove_gone(std::span<const uint64_t> reported, uint64_t via, C
   // The administrator's setting first: by default a LUN that is no longer
   // reported is kept, as the kernel keeps it (scsi-probe.d(5)).
   std::vector<uint64_t> wanted;
-  for (uint64_t lun : removal_candidates(host_.target_luns(t_.channel, t_.target), reported)) {
+  for (uint64_t lun : removal_candidates(host_.target_luns(t_), reported)) {
     UnreportedDecision u = decide_unreported(policy_, LunAddress{at(lun), identity_});
     if (u.remove) {
       wanted.push_back(lun);
@@ -253,9 +249,9 @@ void TargetScan::remove_gone(std::span<const uint64_t> reported, uint64_t via, C
 TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
   const auto start = Clock::now();
   policy_ = load_policy(err_);
-  identity_ = target_identity(u_, t_.host, t_.channel, t_.target);
+  identity_ = target_identity(u_, t_.host, t_.channel, t_.id);
   HostLimits limits;  // max_lun is not in sysfs: EINVAL on a write shows it
-  auto existing = host_.target_luns(t_.channel, t_.target);
+  auto existing = host_.target_luns(t_);
   auto has = [&](uint64_t lun) {
     return std::find(existing.begin(), existing.end(), lun) != existing.end();
   };
@@ -280,9 +276,9 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
   if (!via) {
     r_.reasons.push_back(choose_target_access(access_in).reason);
     r_.kernel_fallback = true;
-    int rc = host_.scan_target(t_.channel, t_.target);
+    int rc = host_.kernel_scan_target(t_);
     if (rc) r_.reasons.push_back(std::string("kernel target scan: ") + std::strerror(rc));
-    r_.added = static_cast<int>(host_.target_luns(t_.channel, t_.target).size());
+    r_.added = static_cast<int>(host_.target_luns(t_).size());
     return r_;
   }
 
@@ -311,7 +307,7 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
   std::optional<std::vector<uint64_t>> reported;
   if (plan.method == LunScanMethod::kReportLuns) reported = report_luns(*via);
   if (reported) {
-    existing = host_.target_luns(t_.channel, t_.target);
+    existing = host_.target_luns(t_);
     ReportedLunsInput rin;
     rin.reported = *reported;
     rin.existing = existing;
@@ -371,41 +367,41 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
 
 }  // namespace
 
-TargetProbeResult probe_target(HostScan& hs, unsigned channel, unsigned id, bool& wlun_refused) {
-  const std::string where = std::to_string(channel) + ":" + std::to_string(id);
-  int rc = hs.scan_lun(channel, id, 0);
+TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused) {
+  const std::string where = std::to_string(t.channel) + ":" + std::to_string(t.id);
+  int rc = hs.scan_lun(t.lun(0));
   if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
   if (host_gone_error(rc))
     return {TargetProbe::kHostGone, false, "host gone at " + where + " (scan: " + std::strerror(rc) + "): walk stopped"};
   if (rc) return {TargetProbe::kFailed, false, "scan " + where + ": " + std::strerror(rc)};
-  if (hs.device_exists(channel, id, 0)) return {TargetProbe::kLun0, true, {}};
+  if (hs.device_exists(t.lun(0))) return {TargetProbe::kLun0, true, {}};
   if (!hs.present()) return {TargetProbe::kHostGone, false, "host removed at " + where + ": walk stopped"};
   // Nothing at LUN 0; a target may still be there without it.
   std::string note;
   if (!wlun_refused) {
-    rc = hs.scan_lun(channel, id, kReportLunsWellKnownLun);
+    rc = hs.scan_lun(t.lun(kReportLunsWellKnownLun));
     if (rc != EINVAL) {
-      bool found = hs.device_exists(channel, id, kReportLunsWellKnownLun);
+      bool found = hs.device_exists(t.lun(kReportLunsWellKnownLun));
       return {found ? TargetProbe::kWellKnownLun : TargetProbe::kNothing, found, {}};
     }
     wlun_refused = true;
     note = "the host refuses the well-known LUN 49409: targets without LUN 0 need the kernel's scan "
            "of that target";
   }
-  rc = hs.scan_target(channel, id);
+  rc = hs.kernel_scan_target(t);
   if (rc) return {TargetProbe::kFailed, false, "kernel scan of " + where + ": " + std::strerror(rc)};
-  return {TargetProbe::kKernelScan, !hs.target_luns(channel, id).empty(), note};
+  return {TargetProbe::kKernelScan, !hs.target_luns(t).empty(), note};
 }
 
-TargetScanResult scan_target(udev* u, HostScan& host, const TargetRef& t, ScanTrigger trigger,
+TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
                              std::size_t cursor, bool verbose, std::ostream& err) {
   return TargetScan(u, host, t, verbose, err).run(trigger, cursor);
 }
 
-void print_scan_result(const TargetRef& t, const TargetScanResult& r, std::ostream& out) {
+void print_scan_result(const ScsiTarget& t, const TargetScanResult& r, std::ostream& out) {
   std::string reason;
   for (const auto& x : r.reasons) reason += (reason.empty() ? "" : "; ") + x;
-  out << "SCSI_PROBE_TARGET=" << target_name(t) << "\n"
+  out << "SCSI_PROBE_TARGET=" << format_scsi_target(t) << "\n"
       << "SCSI_PROBE_LUNS_ADDED=" << r.added << "\n"
       << "SCSI_PROBE_LUNS_REMOVED=" << r.removed << "\n"
       << "SCSI_PROBE_KERNEL_SCAN=" << (r.kernel_fallback ? 1 : 0) << "\n"

@@ -21,12 +21,6 @@ namespace scsi_probe {
 // removed (unreported=remove): a LUN mapped again meanwhile stays.
 inline constexpr std::chrono::seconds kUnreportedRecheckWait{5};
 
-struct TargetRef {
-  unsigned host = 0, channel = 0, target = 0;
-};
-
-std::string target_name(const TargetRef& t);
-
 struct TargetScanResult {
   int added = 0;
   int removed = 0;
@@ -38,7 +32,7 @@ struct TargetScanResult {
 };
 
 // Scans one target. `cursor` resumes a list cut by an earlier run.
-TargetScanResult scan_target(udev* u, HostScan& host, const TargetRef& t, ScanTrigger trigger,
+TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
                              std::size_t cursor, bool verbose, std::ostream& err);
 
 // How one target ID was probed: LUN 0 instantiated; else the REPORT LUNS
@@ -55,9 +49,9 @@ struct TargetProbeResult {
 
 // `wlun_refused` carries the host's refusal of the well-known LUN from one
 // ID to the next (set here when first seen).
-TargetProbeResult probe_target(HostScan& hs, unsigned channel, unsigned id, bool& wlun_refused);
+TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused);
 
 // SCSI_PROBE_* lines describing a scan, for stdout.
-void print_scan_result(const TargetRef& t, const TargetScanResult& r, std::ostream& out);
+void print_scan_result(const ScsiTarget& t, const TargetScanResult& r, std::ostream& out);
 
 }  // namespace scsi_probe
