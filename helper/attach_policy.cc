@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "inquiry.h"
+#include "text.h"
 #include "quirks.h"
 #include "vpd_device_id.h"
 
@@ -96,12 +97,6 @@ std::string kernel_field(std::string_view raw, std::size_t width) {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
-}
-
-std::string hex16(unsigned v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", v);
-  return buf;
 }
 
 bool st_rejects(std::string_view vendor, std::string_view model) {
@@ -340,7 +335,7 @@ HandlerDecision decide_handler(const AttachInput& in, const StandardInquiry& inq
       refusal = *r;
       wanted = DeviceHandler::kNone;
     } else {
-      why += ", target port group " + hex16(*tpg.target_port_group);
+      why += ", target port group " + hex_number(*tpg.target_port_group, 4);
       why += tpg.relative_port ? ", relative port " + std::to_string(*tpg.relative_port)
                                : ", no relative port designator";
     }

@@ -2,21 +2,11 @@
 
 #include <charconv>
 
+#include "text.h"
+
 namespace scsi_probe {
 
 namespace {
-
-std::vector<std::string_view> fields_of(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
-}
 
 // The kernel's seq_file escapes (mangle_path): a backslash and three octal
 // digits for blanks, tabs, newlines and backslashes.
@@ -68,7 +58,7 @@ std::vector<MountedNode> parse_mountinfo(std::string_view text) {
   std::vector<MountedNode> out;
   for_each_line(text, [&](std::string_view line) {
     // ID PARENT MAJOR:MINOR ROOT MOUNT-POINT ...
-    auto f = fields_of(line);
+    auto f = split_words(line);
     if (f.size() < 5) return;
     auto dev = parse_device_number(f[2]);
     if (!dev) return;
@@ -85,7 +75,7 @@ std::vector<MountedNode> parse_swaps(std::string_view text) {
       header = false;
       return;
     }
-    auto f = fields_of(line);
+    auto f = split_words(line);
     if (f.empty()) return;
     out.push_back({0, 0, unescape_octal(f[0])});
   });

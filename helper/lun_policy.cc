@@ -6,24 +6,17 @@
 #include <limits>
 #include <span>
 
+#include "kernel_cmdline.h"
+#include "text.h"
+
 namespace scsi_probe {
 
 namespace {
 
 constexpr std::size_t kMaxIscsiNameLength = 223;  // RFC 7143 6.3
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = lower(c);
-  return out;
-}
-
 bool is_hex_digit(char c) {
-  return (c >= '0' && c <= '9') || (lower(c) >= 'a' && lower(c) <= 'f');
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 bool all_hex(std::string_view s) {
@@ -32,14 +25,6 @@ bool all_hex(std::string_view s) {
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && lowercase(s.substr(0, prefix.size())) == prefix;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (is_blank(s.front()) || s.front() == '\n' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (is_blank(s.back()) || s.back() == '\n' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
@@ -57,7 +42,7 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 // Decimal, or hexadecimal after "0x"; nothing else (no sign, no blanks).
 std::optional<uint64_t> parse_number(std::string_view s) {
   int base = 10;
-  if (s.size() > 2 && s[0] == '0' && lower(s[1]) == 'x') {
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
     s.remove_prefix(2);
     base = 16;
   }
@@ -123,7 +108,7 @@ Parsed<NumberSet> parse_number_set(std::string_view text, std::string_view what,
 std::optional<uint64_t> parse_port_address(std::string_view s) {
   s = trim(s);
   std::string digits;
-  if (s.size() > 2 && s[0] == '0' && lower(s[1]) == 'x') {
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
     digits = s.substr(2);
     if (digits.size() > 16) return std::nullopt;
   } else if (s.find(':') != std::string_view::npos) {
@@ -353,13 +338,7 @@ void parse_line(std::string_view source, std::size_t line_number, std::string_vi
       return;
     }
   }
-  std::vector<std::string_view> tokens;
-  for (std::size_t i = 0; i < line.size();) {
-    while (i < line.size() && is_blank(line[i])) ++i;
-    std::size_t start = i;
-    while (i < line.size() && !is_blank(line[i])) ++i;
-    if (i > start) tokens.push_back(line.substr(start, i - start));
-  }
+  std::vector<std::string_view> tokens = split_words(line);
   if (tokens.empty()) return;
   std::string message;
   auto rule = parse_rule(tokens, message);
@@ -371,40 +350,6 @@ void parse_line(std::string_view source, std::size_t line_number, std::string_vi
   rule->line = line_number;
   for (auto t : tokens) rule->text += (rule->text.empty() ? "" : " ") + std::string(t);
   out.rules.push_back(std::move(*rule));
-}
-
-// The words of a kernel command line as next_arg() splits them: blanks
-// outside double quotes separate; quotes are dropped.
-std::vector<std::string> cmdline_words(std::string_view cmdline) {
-  std::vector<std::string> words;
-  std::size_t i = 0;
-  while (i < cmdline.size()) {
-    while (i < cmdline.size() && (is_blank(cmdline[i]) || cmdline[i] == '\n')) ++i;
-    if (i == cmdline.size()) break;
-    std::string word;
-    bool quoted = false;
-    for (; i < cmdline.size(); ++i) {
-      char c = cmdline[i];
-      if (!quoted && (is_blank(c) || c == '\n')) break;
-      if (c == '"')
-        quoted = !quoted;
-      else
-        word += c;
-    }
-    if (word == "--") break;  // the rest belongs to init
-    words.push_back(std::move(word));
-  }
-  return words;
-}
-
-bool parameter_is_policy(std::string_view name) {
-  if (name.size() != kPolicyCmdlineParameter.size()) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    char a = name[i] == '-' ? '_' : name[i];
-    char b = kPolicyCmdlineParameter[i];
-    if (a != b) return false;
-  }
-  return true;
 }
 
 std::string_view base_name(std::string_view path) {
@@ -457,16 +402,6 @@ const Rule* listing_rule(const Policy& p, const LunAddress& lun) {
   return nullptr;
 }
 
-std::string hex_bytes(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : bytes) {
-    s += kDigits[b >> 4];
-    s += kDigits[b & 15];
-  }
-  return s;
-}
-
 }  // namespace
 
 std::string_view transport_keyword(Transport t) {
@@ -487,9 +422,9 @@ LunIdentity lun_identity(const Properties& id_properties, const DeviceIdPage* pa
     if (d.association != kAssocLogicalUnit || d.code_set != kCodeSetBinary) continue;
     std::size_t n = d.value.size();
     if (d.type == kDesigNaa && (n == 8 || n == 16))
-      id.designators.push_back("naa." + hex_bytes(d.value));
+      id.designators.push_back("naa." + hex_string(d.value));
     else if (d.type == kDesigEui64 && (n == 8 || n == 12 || n == 16))
-      id.designators.push_back("eui." + hex_bytes(d.value));
+      id.designators.push_back("eui." + hex_string(d.value));
   }
   return id;
 }
@@ -517,11 +452,9 @@ PolicyFile parse_policy(std::string_view source, std::string_view text) {
 PolicyFile parse_cmdline_policy(std::string_view cmdline) {
   PolicyFile f;
   std::size_t number = 0;
-  for (const auto& word : cmdline_words(cmdline)) {
-    auto eq = word.find('=');
-    if (eq == std::string::npos || !parameter_is_policy(std::string_view(word).substr(0, eq)))
-      continue;
-    for (auto rule : split(std::string_view(word).substr(eq + 1), ';')) {
+  for (const KernelParameter& p : split_kernel_cmdline(cmdline)) {
+    if (!p.value || !parameter_name_equals(p.name, kPolicyCmdlineParameter)) continue;
+    for (auto rule : split(*p.value, ';')) {
       if (trim(rule).empty()) continue;
       parse_line(kCmdlineSource, ++number, rule, f);
     }

@@ -2,15 +2,11 @@
 
 #include <algorithm>
 
+#include "text.h"
+
 namespace scsi_probe {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 void worsen(CheckVerdict& v, CheckVerdict by) {
   if (static_cast<int>(by) > static_cast<int>(v)) v = by;

@@ -4,6 +4,9 @@
 #include <array>
 #include <cctype>
 
+#include "kernel_cmdline.h"
+#include "text.h"
+
 namespace scsi_probe {
 namespace {
 
@@ -64,18 +67,6 @@ constexpr std::string_view kInvalidBitPrefix = "INVALID_BIT(";
 // module_param_string(dev_flags, ..., 256): the value and its NUL.
 constexpr std::size_t kDevFlagsMaxLength = 255;
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
-
-std::string hex(uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[v & 0xf]);
-    v >>= 4;
-  } while (v != 0);
-  return "0x" + out;
-}
-
 // Kernel-style fixed-width copy of a dev_flags string: cut, then blank-padded.
 std::string padded(std::string_view s, std::size_t width) {
   std::string out(s.substr(0, width));
@@ -96,60 +87,6 @@ Split strsep(std::string_view s, std::string_view delimiters) {
   return {s.substr(0, pos), s.substr(pos + 1)};
 }
 
-// Kernel parameter names compare with '-' and '_' alike (parameq).
-bool parameter_name_equals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] == '-' ? '_' : a[i];
-    char y = b[i] == '-' ? '_' : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
-
-// One word of a kernel command line, as the kernel's next_arg() splits it.
-struct CmdlineWord {
-  std::string_view name;
-  std::optional<std::string_view> value;
-};
-
-std::vector<CmdlineWord> split_cmdline(std::string_view cmdline) {
-  std::vector<CmdlineWord> words;
-  std::size_t i = 0;
-  while (i < cmdline.size()) {
-    while (i < cmdline.size() && is_blank(cmdline[i])) ++i;
-    if (i == cmdline.size()) break;
-    bool quoted = cmdline[i] == '"';
-    if (quoted) ++i;
-    std::size_t start = i;
-    bool in_quote = quoted;
-    std::optional<std::size_t> equals;
-    for (; i < cmdline.size(); ++i) {
-      if (is_blank(cmdline[i]) && !in_quote) break;
-      if (!equals && cmdline[i] == '=') equals = i;
-      if (cmdline[i] == '"') in_quote = !in_quote;
-    }
-    std::string_view word = cmdline.substr(start, i - start);
-    if (!quoted && word == "--") break;  // the rest is for init
-    CmdlineWord w{word, std::nullopt};
-    bool strip_closing_quote = quoted;
-    if (equals) {
-      w.name = word.substr(0, *equals - start);
-      std::string_view value = word.substr(*equals - start + 1);
-      if (!value.empty() && value.front() == '"') {
-        value.remove_prefix(1);
-        strip_closing_quote = true;
-      }
-      w.value = value;
-    }
-    std::string_view& last_part = w.value ? *w.value : w.name;
-    if (strip_closing_quote && !last_part.empty() && last_part.back() == '"')
-      last_part.remove_suffix(1);
-    words.push_back(w);
-  }
-  return words;
-}
-
 void append(std::vector<std::string>& to, const std::vector<std::string>& from) {
   to.insert(to.end(), from.begin(), from.end());
 }
@@ -166,12 +103,7 @@ std::string kernel_sanitized_field(std::string_view raw, std::size_t width) {
   return out;
 }
 
-std::string_view trim_blanks(std::string_view s) {
-  auto first = s.find_first_not_of(' ');
-  if (first == std::string_view::npos) return {};
-  auto last = s.find_last_not_of(' ');
-  return s.substr(first, last - first + 1);
-}
+std::string_view trim_blanks(std::string_view s) { return trim(s, " "); }
 
 std::string quirk_hwdb_key(std::string_view vendor, std::string_view model,
                            std::string_view revision) {
@@ -344,7 +276,7 @@ DevFlags parse_dev_flags(std::string_view value) {
     if (*number & ~known_blist_flags()) {
       out.errors.push_back("dev_flags entry '" + std::string(vendor.token) + ":" +
                            std::string(model->token) + "': unsupported flags " +
-                           hex(*number & ~known_blist_flags()));
+                           hex_number(*number & ~known_blist_flags()));
       break;
     }
     out.entries.push_back({padded(vendor.token, kInquiryVendorWidth),
@@ -374,7 +306,7 @@ bool builtin_entry_matches(std::string_view entry_vendor, std::string_view entry
 KernelQuirkParameters parse_kernel_cmdline(std::string_view cmdline) {
   KernelQuirkParameters k;
   std::optional<std::string_view> dev_flags;
-  for (const auto& word : split_cmdline(cmdline)) {
+  for (const auto& word : split_kernel_cmdline(cmdline)) {
     if (!word.value) continue;
     if (parameter_name_equals(word.name, "scsi_mod.dev_flags")) {
       dev_flags = word.value;
@@ -402,13 +334,7 @@ std::optional<BlistFlags> parse_default_dev_flags(std::string_view text) {
 
 SysfsBlacklist parse_sysfs_blacklist(std::string_view text) {
   SysfsBlacklist out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && is_blank(text[i])) ++i;
-    std::size_t start = i;
-    while (i < text.size() && !is_blank(text[i])) ++i;
-    if (start == i) break;
-    std::string_view name = text.substr(start, i - start);
+  for (std::string_view name : split_words(text, " \t\n")) {
     if (auto bit = blist_flag_by_name(name))
       out.flags |= *bit;
     else

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "text.h"
+
 namespace scsi_probe {
 
 namespace {
@@ -11,12 +13,6 @@ uint64_t big_endian(std::span<const uint8_t> bytes) {
   uint64_t value = 0;
   for (uint8_t b : bytes) value = (value << 8) | b;
   return value;
-}
-
-std::string hex_byte(uint8_t value) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%02x", value);
-  return buf;
 }
 
 // Decodes the level at `offset`. An extended level longer than the bytes left
@@ -90,7 +86,7 @@ std::string describe_level(const LunLevel& level) {
     case ExtendedLunFormat::kWellKnown: {
       const auto id = static_cast<uint8_t>(level.lun);
       const std::string_view name = well_known_lun_name(id);
-      std::string text = "well-known LUN " + hex_byte(id);
+      std::string text = "well-known LUN " + hex_number(id, 2);
       if (!name.empty()) text += " (" + std::string(name) + ")";
       return text;
     }
@@ -104,7 +100,7 @@ std::string describe_level(const LunLevel& level) {
       break;
   }
   return "extended addressing, length " + std::to_string(level.length) + ", method " +
-         hex_byte(level.extended_method) + " (reserved)";
+         hex_number(level.extended_method, 2) + " (reserved)";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <span>
 #include <string_view>
 
+#include "text.h"
 #include "udev_string.h"
 #include "vpd_device_id.h"
 
@@ -64,11 +65,12 @@ constexpr std::array<SearchEntry, 13> kSearchList{{
     {kDesigVendorSpecific, -1, kCodeSetAscii},
 }};
 
+// Bytes past the reply read as zeros, as scsi_id's buffer does.
 std::string hex_bytes(const Reply& r, std::size_t from, std::size_t count) {
   std::string out;
   for (std::size_t i = from; i < from + count; i++) {
-    out += kHex[r[i] >> 4];
-    out += kHex[r[i] & 0xf];
+    const uint8_t b = r[i];
+    out += hex_string({&b, 1});
   }
   return out;
 }

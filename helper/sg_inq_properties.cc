@@ -10,6 +10,7 @@
 #include <scsi/sg_unaligned.h>
 
 #include "vpd_device_id.h"
+#include "text.h"
 #include "vpd_pages.h"
 
 namespace scsi_probe {
@@ -19,7 +20,7 @@ namespace sg_inq_encoding {
 namespace {
 
 // sg_inq runs in the C locale: these are isblank() and isprint() there.
-bool is_blank(uint8_t c) { return c == ' ' || c == '\t'; }
+bool is_blank(uint8_t c) { return scsi_probe::is_blank(static_cast<char>(c)); }
 bool is_print(uint8_t c) { return c >= 0x20 && c < 0x7f; }
 
 std::string hex_escape(uint8_t c) {
@@ -106,22 +107,6 @@ std::vector<uint8_t> zero_padded(std::span<const uint8_t> data, std::size_t min_
 
 uint8_t byte_or_zero(std::span<const uint8_t> data, std::size_t i) {
   return i < data.size() ? data[i] : 0;
-}
-
-std::string hex(std::span<const uint8_t> bytes) {
-  std::string out;
-  char buf[3];
-  for (uint8_t b : bytes) {
-    std::snprintf(buf, sizeof(buf), "%02x", b);
-    out += buf;
-  }
-  return out;
-}
-
-std::string hex_number(unsigned value) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "0x%x", value);
-  return buf;
 }
 
 // sg_lib's hex dump without addresses (16 bytes a line, a newline after
@@ -229,7 +214,7 @@ bool export_designator(const DesignatorFields& d, DesignatorExport& out) {
         std::string s = squeeze(d.value);
         if (!s.empty()) line("VENDOR", escape_udev(s));
       } else {
-        line("VENDOR", hex(d.value));
+        line("VENDOR", hex_string(d.value));
       }
       break;
     case kDesigT10VendorId:
@@ -238,14 +223,14 @@ bool export_designator(const DesignatorFields& d, DesignatorExport& out) {
         line("T10", escape_udev(s));
         if (s.compare(0, 4, "ATA_") == 0) line("ATA", s.substr(4));
       } else {
-        line("T10", hex(d.value));
+        line("T10", hex_string(d.value));
       }
       break;
     case kDesigEui64:
-      if (binary) line("EUI64", hex(d.value));
+      if (binary) line("EUI64", hex_string(d.value));
       break;
     case kDesigNaa:
-      if (binary) line(std::string("NAA_") + naa_suffix(d.first_byte >> 4), hex(d.value));
+      if (binary) line(std::string("NAA_") + naa_suffix(d.first_byte >> 4), hex_string(d.value));
       break;
     case kDesigRelativeTargetPort:
       if (binary && d.association == kAssocTargetPort && len == 4)

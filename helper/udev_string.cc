@@ -1,6 +1,9 @@
 #include "udev_string.h"
 
+#include <libudev.h>
+
 #include <cstdint>
+#include <vector>
 
 namespace scsi_probe {
 
@@ -81,25 +84,11 @@ bool has_control_char(std::string_view s) {
 }
 
 std::string udev_encode_string(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    if (const std::size_t len = utf8_multibyte_length(s.substr(i))) {
-      out += s.substr(i, len);
-      i += len;
-      continue;
-    }
-    const auto byte = static_cast<uint8_t>(s[i]);
-    if (s[i] == '\\' || !udev_plain_char(s[i])) {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    } else {
-      out += s[i];
-    }
-    i++;
-  }
-  return out;
+  const std::string text(c_string(s));
+  // Four bytes ("\xNN") per input byte at most, and the NUL.
+  std::vector<char> buf(4 * text.size() + 1);
+  if (udev_util_encode_string(text.c_str(), buf.data(), buf.size()) < 0) return {};
+  return buf.data();
 }
 
 std::string udev_replace_whitespace(std::string_view s, std::size_t max_len) {

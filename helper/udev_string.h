@@ -28,7 +28,8 @@ bool utf8_valid(std::string_view s);
 // True when `s` holds a C0 control byte or DEL.
 bool has_control_char(std::string_view s);
 
-// encode_devnode_name(): valid UTF-8 multi-byte sequences and udev's plain
+// libudev's udev_util_encode_string() (systemd's encode_devnode_name()) of
+// the C string in `s`: valid UTF-8 multi-byte sequences and udev's plain
 // characters are kept; every other byte, '\' included, becomes "\xNN".
 std::string udev_encode_string(std::string_view s);
 

@@ -1,11 +1,7 @@
 #include "udev_string.h"
 
 #include <gtest/gtest.h>
-#include <libudev.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -106,44 +102,6 @@ TEST(UdevReplaceChars, KeepsPlainHexPairsAndUtf8) {
   EXPECT_EQ(udev_replace_chars("M\xc3\xbcller\xe2\x82\xac"), "M\xc3\xbcller\xe2\x82\xac");
   EXPECT_EQ(udev_replace_chars("\xc3(\x80\x01\x7f"), "_____");
   EXPECT_EQ(udev_replace_chars("#+-.:=@_"), "#+-.:=@_");
-}
-
-// libudev's udev_util_encode_string() is the same encoding (systemd's
-// encode_devnode_name()): over every fixture's vendor, model, revision and
-// page 0x80 bytes, every single byte and every two-byte pair, ours gives the
-// same bytes. Ours stays: the core is pure and the fuzz targets build
-// without libudev, and libudev's needs a C string and a buffer size.
-TEST(UdevEncode, SameBytesAsLibudev) {
-  namespace fs = std::filesystem;
-  auto libudev = [](const std::string& s) {
-    std::vector<char> buf(4 * s.size() + 1);
-    EXPECT_EQ(udev_util_encode_string(s.c_str(), buf.data(), buf.size()), 0) << s;
-    return std::string(buf.data());
-  };
-  std::vector<std::string> inputs;
-  for (const char* group : {"devices", "handmade", "sg_inq"}) {
-    const fs::path root = fs::path(FIXTURE_DIR) / group;
-    if (!fs::is_directory(root)) continue;
-    for (const auto& e : fs::recursive_directory_iterator(root)) {
-      const std::string name = e.path().filename().string();
-      if (name != "inquiry" && name != "vpd_pg80") continue;
-      std::ifstream f(e.path(), std::ios::binary);
-      const std::string bytes{std::istreambuf_iterator<char>(f), {}};
-      if (name == "inquiry" && bytes.size() >= 36)
-        for (auto [at, len] : {std::pair{8, 8}, {16, 16}, {32, 4}}) inputs.push_back(bytes.substr(at, len));
-      if (name == "vpd_pg80" && bytes.size() > 4) inputs.push_back(bytes.substr(4));
-    }
-  }
-  ASSERT_GT(inputs.size(), 100u);
-  for (int a = 1; a < 256; a++) {
-    inputs.push_back(std::string(1, static_cast<char>(a)));
-    for (int b = 1; b < 256; b++) inputs.push_back(std::string{static_cast<char>(a), static_cast<char>(b)});
-  }
-  inputs.push_back("caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80\xed\xa0\x80\xef\xbf\xbe X\rID_SERIAL=evil");
-  for (const std::string& in : inputs) {
-    const std::string s(c_string(in));
-    EXPECT_EQ(udev_encode_string(s), libudev(s)) << s;
-  }
 }
 
 // Every byte, alone and at the start, in the middle and at the end of a
