@@ -25,6 +25,7 @@ enum ExitCode : int {
   kExitNoData = 4,      // the device gave nothing to work with (no INQUIRY)
   kExitCheckLimits = 5,   // check: manual is safe, with limits (hot-added devices need a rescan)
   kExitCheckNotSafe = 6,  // check: manual would lose devices present at boot
+  kExitBadPolicy = 7,     // policy check: a policy source has errors (it is ignored whole)
 };
 
 struct Invocation {
@@ -40,6 +41,9 @@ int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& 
 int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err);
 // `inspect_initramfs`: list the running kernel's initramfs (lsinitramfs).
 int run_check(bool inspect_initramfs, std::ostream& out, std::ostream& err);
+// `files`: check these instead of the scsi-probe.d folders and the kernel
+// command line.
+int run_policy_check(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);
 
 // For host, target and remote-port runs: identifies the devices the run
 // created, as `scsi-probe device` would on their add events, and hands the

@@ -40,7 +40,6 @@
 namespace scsi_probe {
 
 // Where policy files live, and the kernel command line parameter.
-inline constexpr std::string_view kPolicyDirectory = "/etc/scsi-probe.d";
 inline constexpr std::string_view kPolicyCmdlineParameter = "scsi_probe.policy";
 // The source name of rules from the kernel command line; their "line" is the
 // rule's number among all scsi_probe.policy= rules there (1 = first).

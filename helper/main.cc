@@ -62,6 +62,14 @@ int main(int argc, char** argv) {
                   "do not inspect the running kernel's initramfs (the initramfs hooks, which are "
                   "building a new one)");
 
+  auto* policy = app.add_subcommand("policy", "the LUN policy (scsi-probe.d(5))");
+  policy->require_subcommand(1);
+  auto* policy_check = policy->add_subcommand(
+      "check", "validate the policy files in force and the kernel command line (read-only; exit "
+               "status 7 when a source has errors and would be ignored)");
+  std::vector<std::string> policy_files;
+  policy_check->add_option("file", policy_files, "check these files instead of the scsi-probe.d folders");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -84,6 +92,7 @@ int main(int argc, char** argv) {
     if (*show) rc = run_show(inv, json, std::cout, err);
     if (*explain) rc = run_explain(inv, std::cout, err);
     if (*check) rc = run_check(!no_initramfs, std::cout, err);
+    if (*policy_check) rc = run_policy_check(policy_files, std::cout, err);
   } catch (const std::exception& e) {
     err << "scsi-probe: internal error: " << e.what() << "\n";
     rc = kExitInternal;

@@ -1,6 +1,7 @@
 #include "policy_files.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <fstream>
@@ -12,27 +13,49 @@
 
 namespace scsi_probe {
 
-Policy load_policy(std::ostream& err) {
-  std::vector<PolicySource> files;
-  if (DIR* d = opendir(std::string(kPolicyDirectory).c_str())) {
+ConfigChoice find_policy_files() {
+  std::vector<ConfigEntry> found;
+  for (std::string_view dir : kPolicyDirectories) {
+    DIR* d = opendir(std::string(dir).c_str());
+    if (!d) continue;
     while (dirent* e = readdir(d)) {
       if (!is_policy_file_name(e->d_name)) continue;
-      std::string path = std::string(kPolicyDirectory) + "/" + e->d_name;
-      std::ifstream in(path, std::ios::binary);
-      if (!in) {
-        err << "scsi-probe: " << path << ": cannot read: policy file ignored\n";
-        log_change({LogPriority::kWarning, path, "policy file ignored", "cannot read"});
-        continue;
-      }
-      files.push_back({path, std::string((std::istreambuf_iterator<char>(in)),
-                                         std::istreambuf_iterator<char>())});
+      const std::string path = std::string(dir) + "/" + e->d_name;
+      struct stat st;
+      // stat() follows a symlink: one to /dev/null is a character device.
+      const bool masks = stat(path.c_str(), &st) == 0 &&
+                         (S_ISCHR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0));
+      found.push_back({std::string(dir), e->d_name, masks});
     }
     closedir(d);
   }
-  Policy p = build_policy(std::move(files), read_kernel_command_line());
+  return choose_config_files(found);
+}
+
+Policy read_policy(const std::vector<std::string>& paths, std::string_view cmdline) {
+  std::vector<PolicySource> files;
+  std::vector<PolicyError> unreadable;
+  for (const std::string& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      unreadable.push_back({path, 0, "cannot read"});
+      continue;
+    }
+    files.push_back({path, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())});
+  }
+  Policy p = build_policy(std::move(files), cmdline);
+  for (PolicyError& e : unreadable) {
+    p.ignored.push_back(e.source);
+    p.errors.push_back(std::move(e));
+  }
+  return p;
+}
+
+Policy load_policy(std::ostream& err) {
+  Policy p = read_policy(find_policy_files().in_force, read_kernel_command_line());
   for (const auto& e : p.errors) err << "scsi-probe: " << e.format() << "\n";
   for (const auto& s : p.ignored) {
-    err << "scsi-probe: " << s << ": ignored as a whole (errors above)\n";
+    err << "scsi-probe: " << s << ": ignored as a whole\n";
     auto first = std::find_if(p.errors.begin(), p.errors.end(), [&](const PolicyError& e) { return e.source == s; });
     log_change({LogPriority::kWarning, s, "policy ignored", first != p.errors.end() ? first->format() : ""});
   }

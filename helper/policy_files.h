@@ -1,17 +1,25 @@
-// Where the LUN policy and a target's transport name come from: files in
-// /etc/scsi-probe.d, the kernel command line, and the transport classes in
-// sysfs. The rules and decisions are lun_policy.h's.
+// Where the LUN policy and a target's transport name come from: the
+// scsi-probe.d folders (config_dirs.h), the kernel command line, and the
+// transport classes in sysfs. The rules and decisions are lun_policy.h's.
 #pragma once
 
 #include <iosfwd>
 
+#include "config_dirs.h"
 #include "lun_policy.h"
 #include "sysfs.h"
 
 namespace scsi_probe {
 
-// Reads the policy files (name order) and /proc/cmdline. A source with an
-// error is ignored whole; each error is reported on `err` as file:line.
+// The policy files of the scsi-probe.d folders: in force, overridden, masked.
+ConfigChoice find_policy_files();
+
+// Reads `paths` (name order) and the rules on `cmdline`. A source with an
+// error, or that cannot be read, is ignored whole (Policy::ignored, errors).
+Policy read_policy(const std::vector<std::string>& paths, std::string_view cmdline);
+
+// The policy in force: find_policy_files() and /proc/cmdline. Each error is
+// reported on `err` as file:line, and each source ignored is logged.
 Policy load_policy(std::ostream& err);
 
 // The transport's name of a target (FC WWPN, SAS address, iSCSI target
