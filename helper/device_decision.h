@@ -2,9 +2,10 @@
 // gathered (device_gather.h): its identification properties, the quirks in
 // force, what the policy asks, what attaches, whether a device in use is
 // kept; then what the run prints and logs once the shell has carried the
-// attach decision out, and what `explain` prints. `scsi-probe device`,
-// `explain` and `show` decide through decide_device_run alone, so they
-// cannot disagree. Pure.
+// attach decision out, and what `explain` prints. `scsi-probe device` and
+// `explain` decide through decide_device_run alone, so they cannot
+// disagree; `show` prints what the last device run printed (the udev
+// database) and decides nothing. Pure.
 #pragma once
 
 #include <cstdint>
