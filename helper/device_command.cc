@@ -9,47 +9,24 @@
 #include <chrono>
 #include <cstring>
 #include <optional>
-#include <set>
+#include <ostream>
 #include <sstream>
 
-#include <scsi/sg_lib.h>
-#include <ostream>
-
-#include "attach_outcome.h"
 #include "attach_policy.h"
 #include "commands.h"
-#include "device_data.h"
+#include "device_decision.h"
+#include "device_gather.h"
 #include "device_handoff.h"
-#include "device_use_facts.h"
-#include "identify.h"
-#include "inquiry.h"
 #include "kmod_loader.h"
 #include "policy_files.h"
-#include "quirk_lookup.h"
 #include "report_luns.h"
-#include "scsi_channel.h"
 #include "sysfs.h"
-#include "sysfs_attach.h"
 #include "sysfs_scan.h"
 #include "system_log.h"
-#include "vpd_device_id.h"
 
 namespace scsi_probe {
 
 namespace {
-
-DeviceData read_device_data(udev_device* dev) {
-  DeviceData d;
-  if (auto inq = read_binary_attribute(dev, "inquiry")) d.inquiry = std::move(*inq);
-  for (int p = 0; p < 256; ++p) {
-    auto code = static_cast<uint8_t>(p);
-    if (!kernel_caches_vpd_page(code)) continue;
-    if (auto page = read_binary_attribute(dev, vpd_attribute_name(code)); page && !page->empty())
-      d.vpd[code] = std::move(*page);
-  }
-  d.scsi_level = static_cast<int>(read_int_attribute(dev, "scsi_level").value_or(-1));
-  return d;
-}
 
 // The driver bound to `dev` now, from its `driver` link; nullopt: none.
 std::optional<std::string> bound_driver_now(udev_device* dev) {
@@ -61,13 +38,12 @@ std::optional<std::string> bound_driver_now(udev_device* dev) {
   return std::string(path.substr(path.rfind('/') + 1));
 }
 
-// Carries out an attach decision through sysfs and libkmod. Returns what
-// went wrong, empty when all went as decided; what a bind did goes to
-// `effects` (attach_outcome.h).
-std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
-                                      const ScsiAddress& addr, bool owns_attachment,
-                                      AttachEffects& effects) {
-  std::vector<std::string> problems;
+// Carries out an attach decision through sysfs and libkmod: what went wrong
+// goes to `applied.problems`, what a bind did to `applied.effects`
+// (attach_outcome.h).
+void apply_attach(const AttachDecision& a, udev_device* dev, const ScsiAddress& addr, bool owns_attachment,
+                  AttachApplied& applied) {
+  std::vector<std::string>& problems = applied.problems;
   std::string name = format_scsi_address(addr);
   auto load = [&](std::string_view module) {
     std::string error;
@@ -76,11 +52,14 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
   };
   // Each change is logged with the decision's reason; a failed one as a
   // warning, so that the fallback that follows has its cause beside it.
-  auto write = [&](const std::string& path, const std::string& value, const std::string& action) {
+  auto write = [&](const std::string& path, const std::string& value, const std::string& action,
+                   std::string (*explain)(int) = nullptr) {
     std::string error;
     if (int rc = write_sysfs(nullptr, path, value); rc != 0) {
-      problems.push_back(error = path + ": " + std::strerror(rc));
-      log_change({LogPriority::kWarning, name, action + " failed", problems.back()});
+      error = path + ": " + std::strerror(rc);
+      if (explain) error += " (" + explain(rc) + ")";
+      problems.push_back(error);
+      log_change({LogPriority::kWarning, name, action + " failed", error});
     } else {
       log_change({LogPriority::kNotice, name, action, a.reason});
     }
@@ -91,10 +70,12 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
       // With drivers_autoprobe on, the kernel binds by itself once udev's
       // kmod builtin has loaded the module.
       if (owns_attachment) {
+        AttachEffects& effects = applied.effects;
         effects.helper_binds = true;
         effects.module_error = load(a.module);
         const std::string driver(upper_driver_name(a.driver));
-        effects.bind_error = write("/sys/bus/scsi/drivers/" + driver + "/bind", name, "bind " + driver);
+        effects.bind_error =
+            write("/sys/bus/scsi/drivers/" + driver + "/bind", name, "bind " + driver, bind_failure_reason);
         // Afresh: libudev keeps the driver it read before the bind.
         effects.bound_driver_after = bound_driver_now(dev);
       }
@@ -117,7 +98,6 @@ std::vector<std::string> apply_attach(const AttachDecision& a, udev_device* dev,
     const std::string handler(device_handler_name(a.handler.handler));
     write(std::string(udev_device_get_syspath(dev)) + "/dh_state", handler, "attach handler " + handler);
   }
-  return problems;
 }
 
 using Clock = std::chrono::steady_clock;
@@ -126,178 +106,31 @@ long long ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
 }
 
-struct DeviceRun {
-  int exit_code = kExitOk;
-  // The attach decision was carried out (or the kernel carries it out);
-  // false: SCSI_PROBE_ATTACH is not printed and the fallback must run.
-  bool attached = false;
-  std::string properties;  // KEY=value lines, as printed
-  std::string log;         // the summary line, after "scsi-probe device H:C:T:L: "
-};
-
-// The identification an earlier run left in the udev database (ID_* and
-// SCSI_* keys, not the SCSI_PROBE_* decision); empty when there is none.
-Properties database_identity(udev_device* dev) {
-  Properties p;
-  if (udev_property(dev, "SCSI_PROBE_COMMANDS").empty()) return p;
-  udev_list_entry* e = nullptr;
-  udev_list_entry_foreach(e, udev_device_get_properties_list_entry(dev)) {
-    std::string_view key = udev_list_entry_get_name(e);
-    if ((key.starts_with("ID_") || key.starts_with("SCSI_")) && !key.starts_with("SCSI_PROBE_"))
-      set_property(p, key, udev_list_entry_get_value(e) ? udev_list_entry_get_value(e) : "");
-  }
-  return p;
-}
-
 // One device's identification and attach decision, carried out on add and
-// change: what `scsi-probe device` prints, and its summary line.
-// `created_here`: the scan run that created the device is deciding (see
-// decide_device). With `known` (a synthetic change: `udevadm trigger`), the
-// identification is the one in the database and no command is sent: only
-// the decision is made again, and only its SCSI_PROBE_* keys are printed.
-DeviceRun identify_device_run(udev* u, udev_device* dev, const std::string& action, const Policy& policy,
-                              bool created_here, const Properties* known = nullptr) {
+// change: gather (device_gather.h), decide (device_decision.h), apply here.
+// `created_here`: the scan run that created the device is deciding. With
+// `known` (a synthetic change: `udevadm trigger`), the identification is
+// the one in the database and no command is sent: only the decision is made
+// again, and only its SCSI_PROBE_* keys are printed.
+DeviceRunReport identify_device_run(udev* u, udev_device* dev, const std::string& action, const Policy& policy,
+                                    bool created_here, const Properties* known = nullptr) {
   const auto start = Clock::now();
+  DeviceFacts facts = gather_device_facts(u, dev, action, created_here, known);
+  DeviceDecision decision = decide_with_use(u, dev, facts, policy);
+  AttachApplied applied;
   std::optional<Clock::time_point> identified;  // set when an attach follows
-  DeviceRun run;
-  std::string name = udev_device_get_sysname(dev);
-  DeviceData d = read_device_data(dev);
-  std::set<uint8_t> kernel_pages;
-  for (const auto& [page, bytes] : d.vpd) kernel_pages.insert(page);
-  VpdFetch plan = known ? VpdFetch{{}, "identification from the udev database, no command sent"}
-                        : plan_vpd_fetches(d, identification_pages());
-  std::vector<std::string> warnings;
-
-  std::unique_ptr<ScsiChannel> channel;
-  auto open_channel = [&]() -> ScsiChannel* {
-    if (channel) return channel.get();
-    std::string open_error;
-    channel = ScsiChannel::open_first(command_nodes(u, dev), open_error);
-    if (!channel) warnings.push_back(open_error);
-    return channel.get();
-  };
-
-  // The kernel's copy of the standard INQUIRY data has its vendor, model and
-  // revision sanitized (other bytes blanked, everything after a NUL too);
-  // scsi_id and sg_inq see the device's own bytes, so ask the device: one
-  // command. The kernel's copy stays for the attach decision, and stands in
-  // when the device cannot be asked.
-  const std::vector<uint8_t> kernel_inquiry = d.inquiry;
-  if (auto* ch = known ? nullptr : open_channel()) {
-    CommandResult r = ch->inquiry(36);
-    if (r.ok() && r.data.size() >= 5)
-      d.inquiry = std::move(r.data);
-    else
-      warnings.push_back("INQUIRY: " + (r.ok() ? std::string("answer too short") : r.error) +
-                         ": using the kernel's sanitized copy");
+  if (decision.attach && decision.acts) {
+    if (!decision.attach->kept.empty())
+      log_change({LogPriority::kNotice, facts.name, "keep", decision.attach->kept});
+    const bool owns = read_sysfs_text("/sys/bus/scsi/drivers_autoprobe").value_or("1") == "0";
+    // A bind runs the driver's probe (sd's own commands) before it returns:
+    // timed apart from the identification.
+    identified = Clock::now();
+    apply_attach(*decision.attach, dev, *facts.address, owns, applied);
+    applied.carried_out = true;
+    applied.ms = ms_between(*identified, Clock::now());
   }
-  if (d.inquiry.empty()) {
-    run.exit_code = kExitNoData;
-    run.log = "no INQUIRY data (kernel attribute missing";
-    for (const auto& w : warnings) run.log += "; " + w;
-    run.log += ")";
-    return run;
-  }
-  // A page the device rejects is kept as an empty answer; one that could not
-  // be read at all stays unknown.
-  auto fetch = [&](uint8_t page) {
-    auto* ch = open_channel();
-    if (!ch) return;
-    CommandResult r = ch->vpd_page(page);
-    VpdRead outcome = classify_vpd_read(r.ok(), !r.data.empty(), r.category);
-    if (outcome == VpdRead::kUnreadable)
-      warnings.push_back("VPD page " + vpd_attribute_name(page).substr(6) + ": " + r.error);
-    record_vpd_read(d, page, outcome, std::move(r.data));
-  };
-  for (uint8_t page : plan.pages) fetch(page);
-
-  Identity id = known ? Identity{*known, {}, {}} : identify_device(d);
-  // scsi_id also reads pages that page 0 does not list (0x80 with 0x83). On
-  // a device the kernel read VPD from, ask those too; a device the kernel
-  // spared (no page 0) gets nothing, and its ID_SERIAL is left to scsi_id.
-  if (!known && !id.missing_pages.empty() && d.page(0x00)) {
-    for (uint8_t page : id.missing_pages) fetch(page);
-    id = identify_device(d);
-  }
-  for (auto& w : id.warnings) warnings.push_back(std::move(w));
-  BlistFlags quirk_flags = 0;
-  if (auto inq = parse_standard_inquiry(d.inquiry)) {
-    QuirkDecision q = lookup_quirks(u, inq->vendor, inq->model, inq->revision, dev);
-    quirk_flags = q.flags;
-    set_property(id.properties, "SCSI_PROBE_QUIRKS", format_blist_flags(q.flags));
-    set_property(id.properties, "SCSI_PROBE_QUIRKS_SOURCE", quirk_source_name(q.source));
-    for (auto& n : q.notes) warnings.push_back(std::move(n));
-  }
-  // What attaches: the kernel's default, quirks and the administrator's policy.
-  std::string attach_line;
-  if (auto addr = parse_scsi_address(name)) {
-    LunAddress lun{*addr, target_identity(u, addr->host, addr->channel, addr->target)};
-    const auto* kernel_pg83 = kernel_pages.count(0x83) ? d.page(0x83) : nullptr;
-    std::optional<DeviceIdPage> pg83;
-    if (kernel_pg83) pg83 = parse_device_id_page(*kernel_pg83);
-    // LUN 0 was instantiated to reach its target, whatever the policy:
-    // a listing that leaves it out keeps it, attached.
-    const bool to_identify = created_here && addr->lun != 0;
-    DeviceVerdict verdict =
-        decide_device(policy, lun, lun_identity(id.properties, pg83 ? &*pg83 : nullptr), to_identify);
-    SysfsAttachFacts facts = SysfsAttachFacts::read(dev);
-    AttachInput ai = facts.input(kernel_inquiry, quirk_flags, verdict.request);
-    if (auto a = decide_attach(ai)) {
-      // Decisions are carried out on add and change (a policy edit applied by
-      // `udevadm trigger`), not on the bind and unbind events they cause.
-      bool act = action == "add" || action == "change";
-      // LUN 0 and the well-known LUN are the target scan's to remove.
-      const bool removes = a->bind == BindAction::kRemove && addr->lun != 0 && addr->lun != kReportLunsWellKnownLun;
-      if (act && (removes || a->bind == BindAction::kUnbind)) {
-        UseVerdict use = device_use(u, dev);
-        if (use.in_use) {
-          a = spare_device_in_use(std::move(*a), ai.bound_driver, use.reason);
-          warnings.push_back(a->kept);
-          log_change({LogPriority::kNotice, name, "keep", a->kept});
-        }
-      }
-      for (auto& p : attach_properties(*a)) set_property(id.properties, p.key, p.value);
-      bool owns = read_sysfs_text("/sys/bus/scsi/drivers_autoprobe").value_or("1") == "0";
-      std::string acted = ", not acted on";
-      AttachEffects effects;
-      if (act) {
-        // A bind runs the driver's probe (sd's own commands) before it
-        // returns: timed apart from the identification.
-        identified = Clock::now();
-        for (auto& problem : apply_attach(*a, dev, *addr, owns, effects))
-          warnings.push_back(std::move(problem));
-        acted = " in " + std::to_string(ms_between(*identified, Clock::now())) + " ms";
-      }
-      AttachOutcome outcome = attach_outcome(*a, effects);
-      run.attached = outcome.attached;
-      if (!outcome.attached) acted += ", FAILED: the kernel's driver matching follows";
-      for (auto& p : outcome.properties) set_property(id.properties, p.key, p.value);
-      attach_line = ", attach " + std::string(upper_driver_name(a->driver)) + " (" +
-                    std::string(bind_action_name(a->bind)) + acted + "), handler " +
-                    std::string(device_handler_name(a->handler.handler)) + ": " + a->reason;
-    }
-  }
-  int commands = channel ? channel->commands_sent() : 0;
-  set_property(id.properties, "SCSI_PROBE_COMMANDS", std::to_string(commands));
-  std::string warning_text;
-  for (const auto& w : warnings) warning_text += (warning_text.empty() ? "" : "; ") + w;
-  if (!warning_text.empty()) set_property(id.properties, "SCSI_PROBE_WARNING", warning_text);
-  if (known) {
-    // The identification stays as the database has it (the rules import it).
-    Properties decision;
-    for (auto& p : id.properties)
-      if (p.key.starts_with("SCSI_PROBE_")) decision.push_back(p);
-    run.properties = format_udev_properties(decision);
-  } else {
-    run.properties = format_udev_properties(id.properties);
-  }
-
-  const std::string* serial = find_property(id.properties, "ID_SERIAL");
-  const long long identify_ms = ms_between(start, identified.value_or(Clock::now()));
-  run.log = (serial ? *serial : "(no ID_SERIAL)") + ", " + std::to_string(commands) + " SCSI command(s), " +
-            std::to_string(identify_ms) + " ms, VPD: " + plan.reason + attach_line;
-  if (!warning_text.empty()) run.log += "; " + warning_text;
-  return run;
+  return report_device_run(facts, decision, applied, ms_between(start, identified.value_or(Clock::now())));
 }
 
 }  // namespace
@@ -319,16 +152,17 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   // device decides again from what the kernel and the database hold: the
   // kernel re-reads INQUIRY data itself when it changes (and says so).
   Properties known;
-  if (inv.action == "change" && std::getenv("SYNTH_UUID") && !std::getenv("SDEV_UA"))
+  if (inv.action == "change" && std::getenv("SYNTH_UUID") && !std::getenv("SDEV_UA") &&
+      has_scsi_probe_record(dev.get()))
     known = database_identity(dev.get());
   // This run's answer supersedes what a scan run handed over.
   if (known.empty())
     if (auto addr = parse_scsi_address(name)) unlink(handoff_path(*addr).c_str());
-  DeviceRun run = identify_device_run(u.get(), dev.get(), inv.action, load_policy(err), false,
-                                      known.empty() ? nullptr : &known);
+  DeviceRunReport run = identify_device_run(u.get(), dev.get(), inv.action, load_policy(err), false,
+                                            known.empty() ? nullptr : &known);
   out << run.properties;
   err << "scsi-probe device " << name << ": " << run.log << "\n";
-  return run.exit_code;
+  return run.no_data ? kExitNoData : kExitOk;
 }
 
 namespace {
@@ -384,12 +218,12 @@ void identify_created(udev* u, const std::vector<ScsiAddress>& created,
     // Gone again: the well-known LUN after use, LUN 0 left out by the policy.
     UdevDevicePtr dev = scsi_device_at(u, created[i]);
     if (!dev) continue;
-    DeviceRun run = identify_device_run(u, dev.get(), "add", policy, true);
+    DeviceRunReport run = identify_device_run(u, dev.get(), "add", policy, true);
     // Only a device whose attach was carried out: any other goes through
     // its own add event (and the fallback there), here and, should /run
     // survive a switch_root, again in the real root.
     std::string handed = run.attached ? "not handed over" : "not handed over: not attached";
-    if (run.exit_code == kExitOk && run.attached) {
+    if (!run.no_data && run.attached) {
       int rc = write_handoff(created[i], run.properties);
       handed = rc ? "not handed over: " + handoff_path(created[i]) + ": " + std::strerror(rc)
                   : "handed to its add event";

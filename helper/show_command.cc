@@ -10,7 +10,7 @@
 #include "scsi_address.h"
 #include "show_tree.h"
 #include "sysfs.h"
-#include "sysfs_attach.h"
+#include "device_gather.h"
 #include "sysfs_scan.h"
 
 namespace scsi_probe {

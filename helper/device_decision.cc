@@ -1,0 +1,237 @@
+#include "device_decision.h"
+
+#include "identify.h"
+#include "report_luns.h"
+#include "vpd_device_id.h"
+
+namespace scsi_probe {
+
+AttachInput SysfsAttachFacts::input(std::span<const uint8_t> kernel_inquiry, BlistFlags quirk_flags,
+                                    const AttachRequest& request) const {
+  AttachInput ai;
+  ai.inquiry = kernel_inquiry;
+  if (type) ai.sysfs_type = static_cast<uint8_t>(*type);
+  if (blacklist) ai.kernel_flags = parse_sysfs_blacklist(*blacklist).flags;
+  ai.quirk_flags = quirk_flags;
+  if (vpd_pg83) ai.kernel_vpd_pg83 = std::span<const uint8_t>(*vpd_pg83);
+  if (dh_state) ai.dh_state = *dh_state;
+  if (bound_driver) ai.bound_driver = *bound_driver;
+  ai.request = request;
+  return ai;
+}
+
+namespace {
+
+// The policy's verdict and the attach decision, for a device with an address.
+void decide_attach_of(const DeviceFacts& f, const Policy& policy, DeviceDecision& d) {
+  d.lun = LunAddress{*f.address, f.target};
+  // The policy matches WWNs in the kernel's own page 0x83 only.
+  std::optional<DeviceIdPage> pg83;
+  if (f.sysfs.vpd_pg83) pg83 = parse_device_id_page(*f.sysfs.vpd_pg83);
+  d.identity = lun_identity(d.properties, pg83 ? &*pg83 : nullptr);
+  // LUN 0 was instantiated to reach its target, whatever the policy: a
+  // listing that leaves it out keeps it, attached.
+  const bool to_identify = f.created_here && f.address->lun != 0;
+  DeviceVerdict verdict = decide_device(policy, *d.lun, d.identity, to_identify);
+  const BlistFlags quirk_flags = f.quirks ? f.quirks->flags : 0;
+  d.attach = decide_attach(f.sysfs.input(f.kernel_inquiry, quirk_flags, verdict.request));
+  if (!d.attach) return;
+  // Decisions are carried out on add and change (a policy edit applied by
+  // `udevadm trigger`), not on the bind and unbind events they cause.
+  d.acts = f.action == "add" || f.action == "change";
+  // LUN 0 and the well-known LUN carry the target's REPORT LUNS: the target
+  // scan removes them after use.
+  const bool removes = d.attach->bind == BindAction::kRemove && f.address->lun != 0 &&
+                       f.address->lun != kReportLunsWellKnownLun;
+  const bool away = d.acts ? removes || d.attach->bind == BindAction::kUnbind
+                           : f.explain && takes_device_away(*d.attach);
+  if (!away) return;
+  if (!f.use) {
+    d.needs_use = true;
+  } else if (d.acts && f.use->in_use) {
+    // Nothing ever deletes or unbinds a device in use.
+    d.attach = spare_device_in_use(std::move(*d.attach), f.sysfs.bound_driver, f.use->reason);
+    d.warnings.push_back(d.attach->kept);
+  }
+}
+
+}  // namespace
+
+DeviceDecision decide_device_run(const DeviceFacts& f, const Policy& policy) {
+  DeviceDecision d;
+  d.warnings = f.warnings;
+  if (f.data.inquiry.empty()) {
+    d.no_data = true;
+    return d;
+  }
+  Identity id = f.known ? Identity{*f.known, {}, {}} : identify_device(f.data);
+  d.properties = std::move(id.properties);
+  for (auto& w : id.warnings) d.warnings.push_back(std::move(w));
+  d.inquiry = parse_standard_inquiry(f.data.inquiry);
+  if (f.quirks) {
+    set_property(d.properties, "SCSI_PROBE_QUIRKS", format_blist_flags(f.quirks->flags));
+    set_property(d.properties, "SCSI_PROBE_QUIRKS_SOURCE", quirk_source_name(f.quirks->source));
+    for (const auto& n : f.quirks->notes) d.warnings.push_back(n);
+  }
+  if (f.address) decide_attach_of(f, policy, d);
+  return d;
+}
+
+namespace {
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string s;
+  for (const auto& p : parts) s += (s.empty() ? "" : "; ") + p;
+  return s;
+}
+
+// ", attach sd (bind in 12 ms), handler none: REASON", with how it went.
+std::string attach_summary(const AttachDecision& a, const AttachApplied& applied, bool attached) {
+  std::string acted = applied.carried_out ? " in " + std::to_string(applied.ms) + " ms" : ", not acted on";
+  if (!attached) acted += ", FAILED: the kernel's driver matching follows";
+  return ", attach " + std::string(upper_driver_name(a.driver)) + " (" + std::string(bind_action_name(a.bind)) +
+         acted + "), handler " + std::string(device_handler_name(a.handler.handler)) + ": " + a.reason;
+}
+
+}  // namespace
+
+DeviceRunReport report_device_run(const DeviceFacts& f, const DeviceDecision& d, const AttachApplied& applied,
+                                  long long identify_ms) {
+  DeviceRunReport r;
+  if (d.no_data) {
+    r.no_data = true;
+    r.log = "no INQUIRY data (kernel attribute missing";
+    for (const auto& w : d.warnings) r.log += "; " + w;
+    r.log += ")";
+    return r;
+  }
+  Properties props = d.properties;
+  std::vector<std::string> warnings = d.warnings;
+  std::string attach_line;
+  if (d.attach) {
+    // SCSI_PROBE_ATTACH only when the decided driver is bound: else the
+    // rules run the kernel's driver matching.
+    AttachOutcome outcome = attach_outcome(*d.attach, applied.effects);
+    r.attached = outcome.attached;
+    for (auto& p : outcome.properties) set_property(props, p.key, p.value);
+    for (const auto& p : applied.problems) warnings.push_back(p);
+    attach_line = attach_summary(*d.attach, applied, outcome.attached);
+  }
+  set_property(props, "SCSI_PROBE_COMMANDS", std::to_string(f.commands));
+  const std::string warning_text = join(warnings);
+  if (!warning_text.empty()) set_property(props, "SCSI_PROBE_WARNING", warning_text);
+  const std::string* serial = find_property(props, "ID_SERIAL");
+  r.log = (serial ? *serial : "(no ID_SERIAL)") + ", " + std::to_string(f.commands) + " SCSI command(s), " +
+          std::to_string(identify_ms) + " ms, VPD: " + f.vpd_plan + attach_line;
+  if (!warning_text.empty()) r.log += "; " + warning_text;
+  if (f.known) {
+    // The identification stays as the database has it (the rules import it).
+    Properties decision;
+    for (auto& p : props)
+      if (p.key.starts_with("SCSI_PROBE_")) decision.push_back(p);
+    props = std::move(decision);
+  }
+  r.properties = format_udev_properties(props);
+  return r;
+}
+
+namespace {
+
+// One step of `explain`: "\nN. title\n", then "   line\n" per line.
+struct Explanation {
+  std::string text;
+  int step = 0;
+  void head(const std::string& title) {
+    text += '\n';
+    text += std::to_string(++step);
+    text += ". ";
+    text += title;
+    text += '\n';
+  }
+  void say(const std::string& line) {
+    text += "   ";
+    text += line;
+    text += '\n';
+  }
+};
+
+std::string record_value(const ExplainFacts& m, std::string_view key) {
+  const std::string* v = find_property(m.record, key);
+  return v ? *v : "";
+}
+
+std::string or_none(const std::string& s, const char* none = "(none)") { return s.empty() ? none : s; }
+
+void explain_found_and_identified(const ExplainFacts& m, Explanation& e) {
+  e.head("found");
+  e.say("scsi_mod.scan=" + m.scan_mode);
+  e.say(m.target_scan.empty() ? "its target has no scsi-probe record: the kernel scanned it"
+                              : "target scan: " + m.target_scan);
+  e.head("identified");
+  e.say("ID_SERIAL=" + or_none(record_value(m, "ID_SERIAL")) +
+        ", ID_WWN_WITH_EXTENSION=" + or_none(record_value(m, "ID_WWN_WITH_EXTENSION")));
+  e.say("SCSI commands sent: " + or_none(record_value(m, "SCSI_PROBE_COMMANDS"), "(no scsi-probe record)"));
+  if (record_value(m, "SCSI_PROBE_ID_LEFT_TO_SCSI_ID") == "1")
+    e.say("VPD-derived keys left to scsi_id: the kernel read no VPD page from this device");
+  if (!record_value(m, "SCSI_PROBE_WARNING").empty()) e.say("warning: " + record_value(m, "SCSI_PROBE_WARNING"));
+}
+
+void explain_quirks(const DeviceFacts& f, const ExplainFacts& m, const StandardInquiry& inq, Explanation& e) {
+  e.head("quirks");
+  e.say("hwdb key: " + quirk_hwdb_key(inq.vendor, inq.model, inq.revision));
+  if (m.hwdb.empty()) e.say("no hwdb record matches");
+  for (const auto& p : m.hwdb) e.say("hwdb: " + p.key + "=" + p.value);
+  e.say("kernel applied at creation (sysfs blacklist): " + or_none(f.sysfs.blacklist.value_or("")));
+  const QuirkDecision q = f.quirks.value_or(QuirkDecision{});
+  e.say("in force: " + (q.flags ? format_blist_flags(q.flags) : std::string("(none)")) + " (from " +
+        std::string(quirk_source_name(q.source)) + ")");
+  for (const auto& n : q.notes) e.say("note: " + n);
+}
+
+void explain_policy(const DeviceDecision& d, const Policy& policy, Explanation& e) {
+  e.head("policy");
+  if (policy.sources.empty() && policy.ignored.empty()) e.say("no policy: the kernel's default for every LUN");
+  for (const auto& s : policy.sources) e.say("in force: " + s);
+  for (const auto& s : policy.ignored) e.say("ignored as a whole for errors: " + s);
+  for (const auto& err : policy.errors) e.say("error: " + err.format());
+  for (const auto& r : matching_rules(policy, *d.lun, &d.identity)) e.say("matches: " + r);
+  InstantiateDecision inst = decide_instantiate(policy, *d.lun);
+  e.say(std::string("instantiate: ") + (inst.instantiate ? "yes" : "no") + " (" + inst.reason + ")");
+}
+
+void explain_attach(const DeviceFacts& f, const ExplainFacts& m, const DeviceDecision& d, const Policy& policy,
+                    Explanation& e) {
+  e.head("attach");
+  if (const auto& a = d.attach) {
+    e.say("kernel default: " + std::string(upper_driver_name(a->kernel.driver)) + " (" + a->kernel.reason + ")");
+    e.say("decision: " + std::string(upper_driver_name(a->driver)) + ", " + std::string(bind_action_name(a->bind)) +
+          " (" + a->reason + ")");
+    e.say("handler: " + std::string(device_handler_name(a->handler.handler)) + " (" + a->handler.reason + ")");
+    // The helper never deletes or unbinds a device in use.
+    if (takes_device_away(*a))
+      e.say(std::string(bind_action_name(a->bind)) + " only if not in use: now " +
+            (f.use ? f.use->reason : std::string("unknown")));
+  }
+  if (!record_value(m, "SCSI_PROBE_KEPT").empty())
+    e.say("held back by the last run: " + record_value(m, "SCSI_PROBE_KEPT"));
+  e.say("when its target stops reporting it: " + decide_unreported(policy, *d.lun).reason +
+        " (removed only if confirmed gone twice and not in use)");
+  e.say("bound now: " + f.sysfs.bound_driver.value_or("none"));
+}
+
+}  // namespace
+
+std::string format_explanation(const DeviceFacts& f, const ExplainFacts& m, const DeviceDecision& d,
+                               const Policy& policy) {
+  Explanation e;
+  e.text = f.name + ": " + m.vendor + " " + m.model + " (type " + m.type + ")\n";
+  explain_found_and_identified(m, e);
+  if (d.inquiry) explain_quirks(f, m, *d.inquiry, e);
+  if (d.lun) {
+    explain_policy(d, policy, e);
+    explain_attach(f, m, d, policy, e);
+  }
+  return e.text;
+}
+
+}  // namespace scsi_probe
