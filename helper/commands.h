@@ -26,6 +26,7 @@ enum ExitCode : int {
   kExitCheckLimits = 5,   // check: manual is safe, with limits (hot-added devices need a rescan)
   kExitCheckNotSafe = 6,  // check: manual would lose devices present at boot
   kExitBadPolicy = 7,     // policy check: a policy source has errors (it is ignored whole)
+  kExitInUse = 8,         // remove: the device is in use and was kept
 };
 
 struct Invocation {
@@ -41,6 +42,8 @@ int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& 
 int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err);
 // `inspect_initramfs`: list the running kernel's initramfs (lsinitramfs).
 int run_check(bool inspect_initramfs, std::ostream& out, std::ostream& err);
+// Deletes one scsi_device unless it is in use (`force`: even then).
+int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostream& err);
 // `files`: check these instead of the scsi-probe.d folders and the kernel
 // command line.
 int run_policy_check(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);

@@ -62,6 +62,14 @@ int main(int argc, char** argv) {
                   "do not inspect the running kernel's initramfs (the initramfs hooks, which are "
                   "building a new one)");
 
+  auto* remove = app.add_subcommand(
+      "remove", "delete one SCSI device, unless it is in use (mounted, swapped on, held by dm, md "
+                "or multipath, open): the kernel's delete attribute, with the helper's checks");
+  remove->add_option("device", inv.object, "the scsi_device: syspath, devpath, /dev node or H:C:T:L")
+      ->required();
+  bool force = false;
+  remove->add_flag("--force", force, "remove it even when it is in use (logged)");
+
   auto* policy = app.add_subcommand("policy", "the LUN policy (scsi-probe.d(5))");
   policy->require_subcommand(1);
   auto* policy_check = policy->add_subcommand(
@@ -92,6 +100,7 @@ int main(int argc, char** argv) {
     if (*show) rc = run_show(inv, json, std::cout, err);
     if (*explain) rc = run_explain(inv, std::cout, err);
     if (*check) rc = run_check(!no_initramfs, std::cout, err);
+    if (*remove) rc = run_remove(inv, force, std::cout, err);
     if (*policy_check) rc = run_policy_check(policy_files, std::cout, err);
   } catch (const std::exception& e) {
     err << "scsi-probe: internal error: " << e.what() << "\n";

@@ -1,0 +1,50 @@
+// `scsi-probe remove DEVICE [--force]`: deletes one scsi_device, as writing
+// 1 to its `delete` attribute does, but only after the checks the helper
+// itself makes before any removal (device_use.h): a device that is mounted,
+// swapped on, held by dm/md/multipath or open is kept unless --force says
+// otherwise. Every removal, and every refusal, is logged.
+#include <cstring>
+#include <ostream>
+
+#include "commands.h"
+#include "device_use_facts.h"
+#include "sysfs_scan.h"
+#include "system_log.h"
+
+namespace scsi_probe {
+
+int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostream& err) {
+  UdevPtr u(udev_new());
+  if (!u) return kExitInternal;
+  std::string error;
+  UdevDevicePtr dev = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice, error);
+  if (!dev) {
+    err << "scsi-probe remove: " << error << "\n";
+    return kExitNoDevice;
+  }
+  const auto a = parse_scsi_address(udev_device_get_sysname(dev.get()));
+  UdevDevicePtr host = a ? find_scsi_object(u.get(), "host" + std::to_string(a->host), ScsiObjectKind::kHost, error)
+                         : nullptr;
+  if (!host) {
+    err << "scsi-probe remove: " << inv.object << ": " << (a ? error : "not a scsi_device") << "\n";
+    return kExitNoDevice;
+  }
+  const std::string name = format_scsi_address(*a);
+  const UseVerdict use = device_use(u.get(), dev.get());
+  if (use.in_use && !force) {
+    out << name << ": kept, " << use.reason << " (--force removes it anyway)\n";
+    log_change({LogPriority::kNotice, name, "keep", "scsi-probe remove: " + use.reason});
+    return kExitInUse;
+  }
+  std::string why = "scsi-probe remove";
+  if (use.in_use) why += " --force, although " + use.reason;
+  SysfsScsiHost hs(u.get(), host.get());
+  if (int rc = hs.delete_device(*a, why)) {
+    err << "scsi-probe remove: " << name << ": delete: " << std::strerror(rc) << "\n";
+    return kExitInternal;
+  }
+  out << name << ": removed" << (use.in_use ? " (forced: " + use.reason + ")" : "") << "\n";
+  return kExitOk;
+}
+
+}  // namespace scsi_probe
