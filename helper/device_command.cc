@@ -46,9 +46,9 @@ void apply_attach(const AttachDecision& a, udev_device* dev, const ScsiAddress& 
   std::vector<std::string>& problems = applied.problems;
   std::string name = format_scsi_address(addr);
   auto load = [&](std::string_view module) {
-    std::string error;
-    if (load_module(module, error) != 0) problems.push_back(error);
-    return error;
+    Status loaded = load_module(module);
+    if (!loaded) problems.push_back(loaded.error().message);
+    return loaded ? std::string() : loaded.error().message;
   };
   // Each change is logged with the decision's reason; a failed one as a
   // warning, so that the fallback that follows has its cause beside it.

@@ -1,4 +1,5 @@
 #include "device_use_facts.h"
+#include "result.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -27,13 +28,10 @@ std::vector<std::string> folder_entries(const std::string& folder) {
   return names;
 }
 
-// The whole file, or nullopt with `error` set ("PATH: reason").
-std::optional<std::string> slurp(const std::string& path, std::string& error) {
+// The whole file, or "PATH: reason" with the errno.
+Result<std::string> slurp(const std::string& path) {
   std::ifstream in(path);
-  if (!in) {
-    error = path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
+  if (!in) return Error{path + ": " + std::strerror(errno), errno};
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -80,13 +78,12 @@ DeviceUseFacts gather_device_use(udev* u, udev_device* scsi_device) {
     }
   }
 
-  std::string error;
-  if (auto text = slurp("/proc/self/mountinfo", error))
+  if (auto text = slurp("/proc/self/mountinfo"))
     f.mounts = parse_mountinfo(*text);
   else
-    f.unknown.push_back(error);
+    f.unknown.push_back(text.error().message);
   // No /proc/swaps: a kernel without swap.
-  if (auto text = slurp("/proc/swaps", error)) {
+  if (auto text = slurp("/proc/swaps")) {
     for (auto& s : parse_swaps(*text)) {
       struct stat st;
       if (stat(s.where.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) continue;
@@ -94,8 +91,8 @@ DeviceUseFacts gather_device_use(udev* u, udev_device* scsi_device) {
       s.minor = minor(st.st_rdev);
       f.swaps.push_back(std::move(s));
     }
-  } else if (errno != ENOENT) {
-    f.unknown.push_back(error);
+  } else if (text.error().code != ENOENT) {
+    f.unknown.push_back(text.error().message);
   }
 
   // Like fuser: every open file of every other process, by device number.
@@ -115,7 +112,7 @@ DeviceUseFacts gather_device_use(udev* u, udev_device* scsi_device) {
       if (!S_ISBLK(st.st_mode) && !S_ISCHR(st.st_mode)) continue;
       for (const auto& n : nodes) {
         if (n.number != st.st_rdev || n.block != S_ISBLK(st.st_mode) || !seen.insert(n.path).second) continue;
-        std::string comm = slurp("/proc/" + pid + "/comm", error).value_or("?");
+        std::string comm = slurp("/proc/" + pid + "/comm").value_or("?");
         while (!comm.empty() && comm.back() == '\n') comm.pop_back();
         f.openers.push_back({std::stoi(pid), comm, n.path});
       }

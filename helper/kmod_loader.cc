@@ -38,7 +38,7 @@ bool bind(void* lib, const char* symbol, F& f) {
   return f != nullptr;
 }
 
-const Kmod* open_kmod(std::string& error) {
+Result<const Kmod*> open_kmod() {
   static Kmod api;
   static const bool ok = [] {
     void* lib = dlopen("libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
@@ -53,8 +53,7 @@ const Kmod* open_kmod(std::string& error) {
   }();
   if (!ok) {
     const char* why = dlerror();
-    error = std::string("libkmod.so.2: ") + (why ? why : "cannot be loaded");
-    return nullptr;
+    return Error{std::string("libkmod.so.2: ") + (why ? why : "cannot be loaded"), ENOSYS};
   }
   return &api;
 }
@@ -82,49 +81,35 @@ void wait_for_init(const std::string& name) {
 
 }  // namespace
 
-int load_module(std::string_view name, std::string& error) {
+Status load_module(std::string_view name) {
   std::string n(name);
   if (module_present(n)) {
     wait_for_init(n);
-    return 0;
+    return done();
   }
-  const Kmod* k = open_kmod(error);
-  if (!k) return -ENOSYS;
+  const Result<const Kmod*> api = open_kmod();
+  if (!api) return api.error();
+  const Kmod* k = *api;
   auto ctx_deleter = [k](kmod_ctx* c) { k->unref(c); };
   std::unique_ptr<kmod_ctx, decltype(ctx_deleter)> ctx(k->new_ctx(nullptr, nullptr), ctx_deleter);
-  if (!ctx) {
-    error = "libkmod: cannot create a context";
-    return -ENOMEM;
-  }
+  if (!ctx) return Error{"libkmod: cannot create a context", ENOMEM};
   k->load_resources(ctx.get());
   kmod_list* raw = nullptr;
   int rc = k->lookup(ctx.get(), n.c_str(), &raw);
   auto list_deleter = [k](kmod_list* l) { k->unref_list(l); };
   std::unique_ptr<kmod_list, decltype(list_deleter)> list(raw, list_deleter);
-  if (rc < 0) {
-    error = "module " + n + ": lookup failed: " + std::strerror(-rc);
-    return rc;
-  }
-  if (!list) {
-    error = "module " + n + ": not found";
-    return -ENOENT;
-  }
+  if (rc < 0) return Error{"module " + n + ": lookup failed: " + std::strerror(-rc), -rc};
+  if (!list) return Error{"module " + n + ": not found", ENOENT};
   for (kmod_list* it = list.get(); it; it = k->list_next(list.get(), it)) {
     kmod_module* mod = k->get_module(it);
     rc = k->probe_insert(mod, KMOD_PROBE_APPLY_BLACKLIST, nullptr, nullptr, nullptr, nullptr);
     k->unref_module(mod);
-    if (rc < 0 && rc != -EEXIST) {
-      error = "module " + n + ": " + std::strerror(-rc);
-      return rc;
-    }
-    if (rc > 0) {
-      error = "module " + n + ": blacklisted";
-      return -EPERM;
-    }
+    if (rc < 0 && rc != -EEXIST) return Error{"module " + n + ": " + std::strerror(-rc), -rc};
+    if (rc > 0) return Error{"module " + n + ": blacklisted", EPERM};
   }
   wait_for_init(n);
   log_change({LogPriority::kNotice, n, "load module", "for a driver or device handler scsi-probe attaches"});
-  return 0;
+  return done();
 }
 
 }  // namespace scsi_probe

@@ -5,10 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "result.h"
+
 namespace scsi_probe {
 
 // Loads `name` (a module name or alias) and its dependencies; already loaded
-// or built in is success. Returns 0 or a negative errno, with a message.
-int load_module(std::string_view name, std::string& error);
+// or built in is success.
+Status load_module(std::string_view name);
 
 }  // namespace scsi_probe

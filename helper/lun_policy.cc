@@ -7,6 +7,7 @@
 #include <span>
 
 #include "kernel_cmdline.h"
+#include "result.h"
 #include "text.h"
 
 namespace scsi_probe {
@@ -53,29 +54,14 @@ std::optional<uint64_t> parse_number(std::string_view s) {
   return v;
 }
 
-// A parse step: the value, or the message of what is wrong.
-template <typename T>
-struct Parsed {
-  std::optional<T> value;
-  std::string error;
-};
-
-Parsed<NumberSet> parse_number_set(std::string_view text, std::string_view what, uint64_t max) {
-  Parsed<NumberSet> r;
+Result<NumberSet> parse_number_set(std::string_view text, std::string_view what, uint64_t max) {
   if (text == "*") {
-    r.value = NumberSet{};
-    return r;
+    return NumberSet{};
   }
-  if (text.empty()) {
-    r.error = "empty " + std::string(what);
-    return r;
-  }
+  if (text.empty()) return Error{"empty " + std::string(what)};
   NumberSet set;
   for (auto item : split(text, ',')) {
-    if (item == "*") {
-      r.error = "'*' cannot be part of a list in " + std::string(what) + " '" + std::string(text) + "'";
-      return r;
-    }
+    if (item == "*") return Error{"'*' cannot be part of a list in " + std::string(what) + " '" + std::string(text) + "'"};
     std::string_view lo_text = item, hi_text = item;
     // A '-' after the first character separates a range.
     if (auto dash = item.find('-', 1); dash != std::string_view::npos) {
@@ -85,22 +71,14 @@ Parsed<NumberSet> parse_number_set(std::string_view text, std::string_view what,
     auto lo = parse_number(lo_text);
     auto hi = parse_number(hi_text);
     if (!lo || !hi) {
-      r.error = "bad " + std::string(what) + " '" + std::string(item) +
-                "' (expected a number, a range N-M, a list of them, or '*')";
-      return r;
+      return Error{"bad " + std::string(what) + " '" + std::string(item) +
+                "' (expected a number, a range N-M, a list of them, or '*')"};
     }
-    if (*lo > max || *hi > max) {
-      r.error = std::string(what) + " '" + std::string(item) + "' is larger than " + std::to_string(max);
-      return r;
-    }
-    if (*lo > *hi) {
-      r.error = "range '" + std::string(item) + "' in " + std::string(what) + " is reversed";
-      return r;
-    }
+    if (*lo > max || *hi > max) return Error{std::string(what) + " '" + std::string(item) + "' is larger than " + std::to_string(max)};
+    if (*lo > *hi) return Error{"range '" + std::string(item) + "' in " + std::string(what) + " is reversed"};
     set.ranges.emplace_back(*lo, *hi);
   }
-  r.value = set;
-  return r;
+  return set;
 }
 
 // FC WWPNs and SAS addresses: 0x and up to 16 hex digits (as sysfs prints
@@ -128,8 +106,7 @@ std::optional<uint64_t> parse_port_address(std::string_view s) {
   return v;
 }
 
-Parsed<std::string> parse_wwn(std::string_view s) {
-  Parsed<std::string> r;
+Result<std::string> parse_wwn(std::string_view s) {
   struct Form {
     std::string_view prefix;
     std::vector<std::size_t> lengths;  // hex digits
@@ -144,49 +121,29 @@ Parsed<std::string> parse_wwn(std::string_view s) {
     if (!starts_with_ci(s, f.prefix)) continue;
     std::string_view hex = s.substr(f.prefix.size());
     if (!all_hex(hex) ||
-        std::find(f.lengths.begin(), f.lengths.end(), hex.size()) == f.lengths.end()) {
-      r.error = "bad wwn '" + std::string(s) + "': " + std::string(f.what);
-      return r;
-    }
-    r.value = lowercase(s);
-    return r;
+        std::find(f.lengths.begin(), f.lengths.end(), hex.size()) == f.lengths.end()) return Error{"bad wwn '" + std::string(s) + "': " + std::string(f.what)};
+    return lowercase(s);
   }
-  r.error = "bad wwn '" + std::string(s) + "' (expected naa.HEX, eui.HEX or 0xHEX)";
-  return r;
+  return Error{"bad wwn '" + std::string(s) + "' (expected naa.HEX, eui.HEX or 0xHEX)"};
 }
 
-Parsed<std::string> parse_iscsi_name(std::string_view s) {
-  Parsed<std::string> r;
-  if (!starts_with_ci(s, "iqn.") && !starts_with_ci(s, "eui.") && !starts_with_ci(s, "naa.")) {
-    r.error = "bad iSCSI target name '" + std::string(s) + "' (expected iqn., eui. or naa.)";
-    return r;
-  }
-  if (s.size() > kMaxIscsiNameLength) {
-    r.error = "iSCSI target name longer than " + std::to_string(kMaxIscsiNameLength) + " bytes";
-    return r;
-  }
-  r.value = lowercase(s);  // iSCSI names compare case-insensitively (RFC 3722)
-  return r;
+Result<std::string> parse_iscsi_name(std::string_view s) {
+  if (!starts_with_ci(s, "iqn.") && !starts_with_ci(s, "eui.") && !starts_with_ci(s, "naa.")) return Error{"bad iSCSI target name '" + std::string(s) + "' (expected iqn., eui. or naa.)"};
+  if (s.size() > kMaxIscsiNameLength) return Error{"iSCSI target name longer than " + std::to_string(kMaxIscsiNameLength) + " bytes"};
+  return lowercase(s);  // iSCSI names compare case-insensitively (RFC 3722)
 }
 
-// The actions at tokens[i...]; false with `error` set on the first bad one.
-bool parse_actions(const std::vector<std::string_view>& tokens, std::size_t i, Rule& rule,
-                   std::string& error) {
-  if (i == tokens.size()) {
-    error = "no action (expected instantiate, skip, attach, no-attach, handler=NAME or unreported=keep|remove)";
-    return false;
-  }
+// The actions at tokens[i...] into `rule`; the first bad one's error.
+Status parse_actions(const std::vector<std::string_view>& tokens, std::size_t i, Rule& rule) {
+  if (i == tokens.size()) return Error{"no action (expected instantiate, skip, attach, no-attach, handler=NAME or unreported=keep|remove)"};
   for (; i < tokens.size(); ++i) {
     std::string_view t = tokens[i];
-    auto set = [&](auto& slot, auto value, std::string_view aspect) {
-      if (slot.has_value()) {
-        error = "a second " + std::string(aspect) + " action '" + std::string(t) + "'";
-        return false;
-      }
+    auto set = [&](auto& slot, auto value, std::string_view aspect) -> Status {
+      if (slot.has_value()) return Error{"a second " + std::string(aspect) + " action '" + std::string(t) + "'"};
       slot = value;
-      return true;
+      return done();
     };
-    bool ok = true;
+    Status ok = done();
     if (t == "instantiate") {
       ok = set(rule.instantiate, true, "instantiate/skip");
     } else if (t == "skip") {
@@ -197,62 +154,44 @@ bool parse_actions(const std::vector<std::string_view>& tokens, std::size_t i, R
       ok = set(rule.attach, false, "attach/no-attach");
     } else if (t.substr(0, 8) == "handler=") {
       std::string_view name = t.substr(8);
-      if (rule.says_handler()) {
-        error = "a second handler action '" + std::string(t) + "'";
-        return false;
-      }
+      if (rule.says_handler()) return Error{"a second handler action '" + std::string(t) + "'"};
       if (name == "auto") {
         rule.handler_auto = true;
       } else if (auto h = device_handler_by_name(name)) {
         rule.handler = *h;
       } else {
-        error = "unknown handler '" + std::string(name) +
-                "' (expected auto, none, alua, emc, hp_sw or rdac)";
-        return false;
+        return Error{"unknown handler '" + std::string(name) +
+                "' (expected auto, none, alua, emc, hp_sw or rdac)"};
       }
     } else if (t == "unreported=keep" || t == "unreported=remove") {
       ok = set(rule.remove_unreported, t == "unreported=remove", "unreported=");
-    } else if (t.substr(0, 11) == "unreported=") {
-      error = "unknown value '" + std::string(t.substr(11)) + "' for unreported= (expected keep or remove)";
-      return false;
-    } else if (t == "lun") {
-      error = "'lun' belongs right after an fc, sas or iscsi address";
-      return false;
-    } else {
-      error = "unknown action '" + std::string(t) +
-              "' (expected instantiate, skip, attach, no-attach, handler=NAME or unreported=keep|remove)";
-      return false;
+    } else if (t.substr(0, 11) == "unreported=") return Error{"unknown value '" + std::string(t.substr(11)) + "' for unreported= (expected keep or remove)"}; else if (t == "lun") return Error{"'lun' belongs right after an fc, sas or iscsi address"}; else {
+      return Error{"unknown action '" + std::string(t) +
+              "' (expected instantiate, skip, attach, no-attach, handler=NAME or unreported=keep|remove)"};
     }
-    if (!ok) return false;
+    if (!ok) return ok;
   }
-  return true;
+  return done();
 }
 
 constexpr uint64_t kMaxId = std::numeric_limits<unsigned>::max();
 constexpr uint64_t kMaxLun = std::numeric_limits<uint64_t>::max();
 
-// One rule from the tokens of a line; nullopt with `error` set when bad.
-std::optional<Rule> parse_rule(const std::vector<std::string_view>& tokens, std::string& error) {
+// One rule from the tokens of a line, or what is wrong with it.
+Result<Rule> parse_rule(const std::vector<std::string_view>& tokens) {
   Rule rule;
   std::string_view kind = tokens[0];
-  if (kind != "hctl" && kind != "fc" && kind != "sas" && kind != "iscsi" && kind != "wwn") {
-    error = "unknown rule '" + std::string(kind) + "' (expected hctl, fc, sas, iscsi or wwn)";
-    return std::nullopt;
-  }
+  if (kind != "hctl" && kind != "fc" && kind != "sas" && kind != "iscsi" && kind != "wwn") return Error{"unknown rule '" + std::string(kind) + "' (expected hctl, fc, sas, iscsi or wwn)"};
   if (tokens.size() < 2) {
-    error = "'" + std::string(kind) + "' needs " +
-            (kind == "hctl" ? "H:C:T:L" : kind == "wwn" ? "a WWN" : "an address");
-    return std::nullopt;
+    return Error{"'" + std::string(kind) + "' needs " +
+            (kind == "hctl" ? "H:C:T:L" : kind == "wwn" ? "a WWN" : "an address")};
   }
   std::size_t next = 2;
   std::string_view arg = tokens[1];
   if (kind == "hctl") {
     rule.kind = MatchKind::kHctl;
     auto fields = split(arg, ':');
-    if (fields.size() != 4) {
-      error = "'" + std::string(arg) + "' is not H:C:T:L";
-      return std::nullopt;
-    }
+    if (fields.size() != 4) return Error{"'" + std::string(arg) + "' is not H:C:T:L"};
     struct Field {
       NumberSet* set;
       std::string_view what;
@@ -264,59 +203,40 @@ std::optional<Rule> parse_rule(const std::vector<std::string_view>& tokens, std:
                      {&rule.luns, "LUN", kMaxLun}};
     for (std::size_t f = 0; f < 4; ++f) {
       auto p = parse_number_set(fields[f], parts[f].what, parts[f].max);
-      if (!p.value) {
-        error = p.error;
-        return std::nullopt;
-      }
-      *parts[f].set = *p.value;
+      if (!p) return p.error();
+      *parts[f].set = *p;
     }
   } else if (kind == "fc" || kind == "sas") {
     rule.kind = kind == "fc" ? MatchKind::kFc : MatchKind::kSas;
     auto port = parse_port_address(arg);
     if (!port) {
-      error = std::string(kind == "fc" ? "bad FC port name '" : "bad SAS address '") +
-              std::string(arg) + "' (expected 0x and 16 hex digits, or 8 bytes as xx:xx:...)";
-      return std::nullopt;
+      return Error{std::string(kind == "fc" ? "bad FC port name '" : "bad SAS address '") +
+              std::string(arg) + "' (expected 0x and 16 hex digits, or 8 bytes as xx:xx:...)"};
     }
     rule.port = *port;
   } else if (kind == "iscsi") {
     rule.kind = MatchKind::kIscsi;
     auto name = parse_iscsi_name(arg);
-    if (!name.value) {
-      error = name.error;
-      return std::nullopt;
-    }
-    rule.name = *name.value;
+    if (!name) return name.error();
+    rule.name = *name;
   } else if (kind == "wwn") {
     rule.kind = MatchKind::kWwn;
     auto wwn = parse_wwn(arg);
-    if (!wwn.value) {
-      error = wwn.error;
-      return std::nullopt;
-    }
-    rule.name = *wwn.value;
+    if (!wwn) return wwn.error();
+    rule.name = *wwn;
   }
   bool transport = rule.kind == MatchKind::kFc || rule.kind == MatchKind::kSas ||
                    rule.kind == MatchKind::kIscsi;
   if (transport && next < tokens.size() && tokens[next] == "lun") {
-    if (next + 1 == tokens.size()) {
-      error = "'lun' needs LUNs (numbers, ranges N-M, lists, or '*')";
-      return std::nullopt;
-    }
+    if (next + 1 == tokens.size()) return Error{"'lun' needs LUNs (numbers, ranges N-M, lists, or '*')"};
     auto luns = parse_number_set(tokens[next + 1], "LUN", kMaxLun);
-    if (!luns.value) {
-      error = luns.error;
-      return std::nullopt;
-    }
-    rule.luns = *luns.value;
+    if (!luns) return luns.error();
+    rule.luns = *luns;
     next += 2;
   }
-  if (!parse_actions(tokens, next, rule, error)) return std::nullopt;
+  if (Status actions = parse_actions(tokens, next, rule); !actions) return actions.error();
   // A LUN the target no longer reports cannot be identified any more.
-  if (rule.kind == MatchKind::kWwn && rule.remove_unreported) {
-    error = "unreported= needs an address (hctl, fc, sas or iscsi), not a wwn rule";
-    return std::nullopt;
-  }
+  if (rule.kind == MatchKind::kWwn && rule.remove_unreported) return Error{"unreported= needs an address (hctl, fc, sas or iscsi), not a wwn rule"};
   return rule;
 }
 
@@ -340,10 +260,9 @@ void parse_line(std::string_view source, std::size_t line_number, std::string_vi
   }
   std::vector<std::string_view> tokens = split_words(line);
   if (tokens.empty()) return;
-  std::string message;
-  auto rule = parse_rule(tokens, message);
+  auto rule = parse_rule(tokens);
   if (!rule) {
-    error(message);
+    error(rule.error().message);
     return;
   }
   rule->source = source;
