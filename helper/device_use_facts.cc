@@ -1,5 +1,4 @@
 #include "device_use_facts.h"
-#include "result.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,6 +12,8 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+
+#include "result.h"
 
 namespace scsi_probe {
 
