@@ -27,6 +27,7 @@ enum ExitCode : int {
   kExitCheckNotSafe = 6,  // check: manual would lose devices present at boot
   kExitBadPolicy = 7,     // policy check: a policy source has errors (it is ignored whole)
   kExitInUse = 8,         // remove: the device is in use and was kept
+  kExitRescanFailed = 9,  // rescan: a helper run failed, or the events were not handled in time
 };
 
 struct Invocation {
@@ -42,6 +43,9 @@ int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& 
 int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err);
 // `inspect_initramfs`: list the running kernel's initramfs (lsinitramfs).
 int run_check(bool inspect_initramfs, std::ostream& out, std::ostream& err);
+// Raises the change event of a host, target or device (or of every host)
+// and waits up to `timeout` for udev to handle it and what it started.
+int run_rescan(const Invocation& inv, bool all, std::chrono::seconds timeout, std::ostream& out, std::ostream& err);
 // Deletes one scsi_device unless it is in use (`force`: even then).
 int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostream& err);
 // `files`: check these instead of the scsi-probe.d folders and the kernel

@@ -62,6 +62,16 @@ int main(int argc, char** argv) {
                   "do not inspect the running kernel's initramfs (the initramfs hooks, which are "
                   "building a new one)");
 
+  auto* rescan = app.add_subcommand(
+      "rescan", "rescan a host, a target or a device (or every host) as udev's rules do on a change "
+                "event, wait until it is done, and say what was added, removed or resized");
+  rescan->add_option("object", inv.object,
+                     "hostN, targetH:C:T or H:C:T, or a device (H:C:T:L, node, syspath); none: every host");
+  bool rescan_all = false;
+  rescan->add_flag("--all", rescan_all, "every host (the default without an object)");
+  unsigned rescan_timeout = 300;
+  rescan->add_option("--timeout", rescan_timeout, "seconds to wait for udev (default 300)");
+
   auto* remove = app.add_subcommand(
       "remove", "delete one SCSI device, unless it is in use (mounted, swapped on, held by dm, md "
                 "or multipath, open): the kernel's delete attribute, with the helper's checks");
@@ -100,6 +110,7 @@ int main(int argc, char** argv) {
     if (*show) rc = run_show(inv, json, std::cout, err);
     if (*explain) rc = run_explain(inv, std::cout, err);
     if (*check) rc = run_check(!no_initramfs, std::cout, err);
+    if (*rescan) rc = run_rescan(inv, rescan_all, std::chrono::seconds(rescan_timeout), std::cout, err);
     if (*remove) rc = run_remove(inv, force, std::cout, err);
     if (*policy_check) rc = run_policy_check(policy_files, std::cout, err);
   } catch (const std::exception& e) {

@@ -30,13 +30,14 @@ _scsi_probe() {
     done
     local words="" objects=""
     case $verb in
-        "") words="device host target show explain check policy remove --help --version" ;;
+        "") words="device host target show explain check policy rescan remove --help --version" ;;
         device) words="--action --verbose -v --help"; objects=device ;;
         host) words="--action --verbose -v --help"; objects=host ;;
         target) words="--action --verbose -v --help"; objects=target ;;
         show) words="--json --help"; objects=device ;;
         explain) words="--help"; objects=device ;;
         remove) words="--force --help"; objects=device ;;
+        rescan) words="--all --timeout --help"; objects=device ;;
         check) words="--no-initramfs --help" ;;
         policy)
             if [[ -z $sub ]]; then
@@ -48,7 +49,8 @@ _scsi_probe() {
     esac
     if [[ $cur != -* && -n $objects ]]; then
         words="$words $(_scsi_probe_objects "$objects")"
-        [[ $objects == device && $verb == show ]] && words="$words $(_scsi_probe_objects host)"
+        [[ $verb == show || $verb == rescan ]] && words="$words $(_scsi_probe_objects host)"
+        [[ $verb == rescan ]] && words="$words $(_scsi_probe_objects target)"
     fi
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }

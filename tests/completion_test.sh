@@ -26,8 +26,9 @@ expect() {
         fails=$((fails + 1))
     fi
 }
-expect "scsi-probe " "--help --version check device explain host policy remove show target "
-expect "scsi-probe re" "remove "
+expect "scsi-probe " "--help --version check device explain host policy remove rescan show target "
+expect "scsi-probe re" "remove rescan "
+expect "scsi-probe rescan t" "target0:0:10 "
 expect "scsi-probe remove " "--force --help 0:0:0:0 0:0:10:2 "
 expect "scsi-probe remove --force 0:0:1" "0:0:10:2 "
 expect "scsi-probe host " "--action --help --verbose -v host0 host3 "

@@ -1,0 +1,192 @@
+// `scsi-probe rescan [OBJECT | --all]`: the rescan the udev rules run on a
+// change event (the same code path: a change uevent on the host, target or
+// device, handled by udevd and its rules), started and waited for from the
+// command line, with what it changed (rescan_report.h). A device is first
+// re-read by the kernel (its `rescan` attribute: INQUIRY data and capacity).
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ostream>
+#include <set>
+
+#include "commands.h"
+#include "rescan_report.h"
+#include "result.h"
+#include "show_tree.h"
+#include "sysfs.h"
+#include "text.h"
+
+namespace scsi_probe {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Scope {
+  std::vector<UdevDevicePtr> objects;  // what gets the change event
+  bool all = false;
+  std::optional<unsigned> host;
+  std::optional<ScsiTarget> target;
+  std::optional<ScsiAddress> device;
+
+  bool covers(const ScsiAddress& a) const {
+    return all || (host && a.host == *host) || (target && target_of(a) == *target) || (device && a == *device);
+  }
+};
+
+std::string property(udev_device* d, const char* key) {
+  const char* v = udev_device_get_property_value(d, key);
+  return v ? v : "";
+}
+
+Result<Scope> resolve(udev* u, const std::string& arg, bool all) {
+  Scope s;
+  std::string error;
+  if (all || arg.empty()) {
+    s.all = true;
+    UdevEnumeratePtr e(udev_enumerate_new(u));
+    udev_enumerate_add_match_subsystem(e.get(), "scsi");
+    udev_enumerate_add_match_property(e.get(), "DEVTYPE", "scsi_host");
+    udev_enumerate_scan_devices(e.get());
+    udev_list_entry* entry;
+    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
+      if (UdevDevicePtr d{udev_device_new_from_syspath(u, udev_list_entry_get_name(entry))})
+        s.objects.push_back(std::move(d));
+    }
+    return s;
+  }
+  if (auto h = parse_host_name(arg)) {
+    UdevDevicePtr d = find_scsi_object(u, arg, ScsiObjectKind::kHost, error);
+    if (!d) return Error{error, ENODEV};
+    s.host = h;
+    s.objects.push_back(std::move(d));
+    return s;
+  }
+  // "H:C:T" names a target as well as "targetH:C:T".
+  const std::string target_arg = std::count(arg.begin(), arg.end(), ':') == 2 && !arg.starts_with("target")
+                                     ? "target" + arg
+                                     : arg;
+  if (auto t = parse_target_name(target_arg)) {
+    UdevDevicePtr d = find_scsi_object(u, target_arg, ScsiObjectKind::kTarget, error);
+    if (!d) return Error{error, ENODEV};
+    s.target = t;
+    s.objects.push_back(std::move(d));
+    return s;
+  }
+  UdevDevicePtr d = find_scsi_object(u, arg, ScsiObjectKind::kDevice, error);
+  if (!d) return Error{error, ENODEV};
+  s.device = parse_scsi_address(udev_device_get_sysname(d.get()));
+  s.objects.push_back(std::move(d));
+  return s;
+}
+
+std::optional<uint64_t> block_size(udev* u, udev_device* dev) {
+  UdevEnumeratePtr e(udev_enumerate_new(u));
+  udev_enumerate_add_match_parent(e.get(), dev);
+  udev_enumerate_add_match_subsystem(e.get(), "block");
+  udev_enumerate_add_match_property(e.get(), "DEVTYPE", "disk");
+  udev_enumerate_scan_devices(e.get());
+  udev_list_entry* entry = udev_enumerate_get_list_entry(e.get());
+  if (!entry) return std::nullopt;
+  UdevDevicePtr disk(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
+  auto sectors = disk ? read_int_attribute(disk.get(), "size") : std::nullopt;
+  if (!sectors || *sectors < 0) return std::nullopt;
+  return static_cast<uint64_t>(*sectors) * 512;  // `size` counts 512-byte sectors
+}
+
+DeviceSet snapshot(udev* u, const Scope& scope) {
+  DeviceSet set;
+  UdevEnumeratePtr e(udev_enumerate_new(u));
+  udev_enumerate_add_match_subsystem(e.get(), "scsi");
+  udev_enumerate_add_match_property(e.get(), "DEVTYPE", "scsi_device");
+  udev_enumerate_scan_devices(e.get());
+  udev_list_entry* entry;
+  udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
+    UdevDevicePtr d(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
+    auto a = d ? parse_scsi_address(udev_device_get_sysname(d.get())) : std::nullopt;
+    if (!a || !scope.covers(*a)) continue;
+    DeviceSnapshot s;
+    s.type = device_type_name(static_cast<int>(read_int_attribute(d.get(), "type").value_or(-1)));
+    s.vendor = std::string(trim(read_text_attribute(d.get(), "vendor").value_or("")));
+    s.model = std::string(trim(read_text_attribute(d.get(), "model").value_or("")));
+    s.size_bytes = block_size(u, d.get());
+    s.kept = property(d.get(), "SCSI_PROBE_KEPT");
+    set[*a] = std::move(s);
+  }
+  return set;
+}
+
+// Waits until udevd has handled the change event of every object and its
+// queue is empty (the events those runs raised: targets, continuations).
+bool wait_settled(udev* u, udev_monitor* mon, std::set<std::string> pending, std::chrono::seconds timeout,
+                  std::ostream& out) {
+  const bool tty = isatty(STDOUT_FILENO);
+  const auto start = Clock::now();
+  std::unique_ptr<udev_queue, decltype(&udev_queue_unref)> queue(udev_queue_new(u), udev_queue_unref);
+  for (;;) {
+    pollfd p{udev_monitor_get_fd(mon), POLLIN, 0};
+    if (poll(&p, 1, 200) > 0)
+      while (UdevDevicePtr d{udev_monitor_receive_device(mon)}) pending.erase(udev_device_get_syspath(d.get()));
+    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start);
+    if (pending.empty() && queue && udev_queue_get_queue_is_empty(queue.get())) break;
+    if (waited > timeout) return false;
+    if (tty) out << "\rwaiting for udev: " << pending.size() << " event(s) of this rescan, " << waited.count() << " s"
+                 << std::flush;
+  }
+  if (tty) out << "\r\033[K";
+  return true;
+}
+
+}  // namespace
+
+int run_rescan(const Invocation& inv, bool all, std::chrono::seconds timeout, std::ostream& out, std::ostream& err) {
+  UdevPtr u(udev_new());
+  if (!u) return kExitInternal;
+  Result<Scope> scope = resolve(u.get(), inv.object, all);
+  if (!scope) {
+    err << "scsi-probe rescan: " << scope.error().message << "\n";
+    return kExitNoDevice;
+  }
+  std::unique_ptr<udev_monitor, decltype(&udev_monitor_unref)> mon(udev_monitor_new_from_netlink(u.get(), "udev"),
+                                                                   udev_monitor_unref);
+  if (!mon || udev_monitor_filter_add_match_subsystem_devtype(mon.get(), "scsi", nullptr) < 0 ||
+      udev_monitor_enable_receiving(mon.get()) < 0) {
+    err << "scsi-probe rescan: cannot listen to udev events: " << std::strerror(errno) << "\n";
+    return kExitInternal;
+  }
+  const DeviceSet before = snapshot(u.get(), *scope);
+  std::set<std::string> pending;
+  for (const UdevDevicePtr& o : scope->objects) {
+    const std::string name = udev_device_get_sysname(o.get());
+    if (scope->device) {
+      if (int rc = write_sysfs(o.get(), "rescan", "1"))
+        err << "scsi-probe rescan: " << name << ": rescan: " << std::strerror(rc) << "\n";
+    }
+    if (int rc = write_sysfs(o.get(), "uevent", "change"))
+      err << "scsi-probe rescan: " << name << ": change event: " << std::strerror(rc) << "\n";
+    else
+      pending.insert(udev_device_get_syspath(o.get()));
+  }
+  const bool settled = wait_settled(u.get(), mon.get(), pending, timeout, out);
+  const DeviceSet after = snapshot(u.get(), *scope);
+
+  std::vector<ScanRecord> records;
+  for (const UdevDevicePtr& o : scope->objects) {
+    if (scope->device) continue;
+    // A fresh look: the database entry the rescan's event left.
+    UdevDevicePtr now(udev_device_new_from_syspath(u.get(), udev_device_get_syspath(o.get())));
+    if (!now) continue;
+    const bool host = scope->all || scope->host;
+    const std::string key = host ? "SCSI_PROBE_HOST" : "SCSI_PROBE_TARGET";
+    records.push_back({host ? std::string(udev_device_get_sysname(now.get())) : format_scsi_target(*scope->target),
+                       !property(now.get(), key.c_str()).empty(), property(now.get(), "SCSI_PROBE_REASON")});
+  }
+  const RescanReport r = report_rescan(before, after, records, settled);
+  for (const std::string& line : r.lines) out << line << "\n";
+  return r.failed ? kExitRescanFailed : kExitOk;
+}
+
+}  // namespace scsi_probe

@@ -1,0 +1,45 @@
+#include "rescan_report.h"
+
+#include <gtest/gtest.h>
+
+namespace scsi_probe {
+namespace {
+
+DeviceSnapshot disk(uint64_t size, std::string kept = {}) {
+  return {"disk", "Linux", "scsi_debug", size, std::move(kept)};
+}
+
+TEST(RescanReport, AddedRemovedResizedAndLeftAlone) {
+  DeviceSet before{{{0, 0, 0, 0}, disk(8 << 20)}, {{0, 0, 0, 1}, disk(8 << 20)}, {{0, 0, 0, 2}, disk(8 << 20)}};
+  DeviceSet after{{{0, 0, 0, 0}, disk(8 << 20)}, {{0, 0, 0, 2}, disk(16 << 20)}, {{0, 0, 0, 3}, disk(8 << 20)}};
+  RescanReport r = report_rescan(before, after, {{"0:0:0", true, "REPORT LUNS via LUN 0: 3 LUN(s)"}}, true);
+  EXPECT_FALSE(r.failed);
+  EXPECT_EQ(r.lines, (std::vector<std::string>{
+                         "resized  0:0:0:2  8.0 MiB -> 16.0 MiB",
+                         "added    0:0:0:3  disk Linux scsi_debug, 8.0 MiB",
+                         "removed  0:0:0:1  disk Linux scsi_debug, 8.0 MiB",
+                         "scanned  0:0:0  REPORT LUNS via LUN 0: 3 LUN(s)",
+                         "1 added, 1 removed, 1 resized, 1 left alone",
+                     }));
+}
+
+TEST(RescanReport, KeptDevicesAndFailures) {
+  DeviceSet both{{{1, 0, 2, 0}, disk(1 << 30, "in use: mounted at /srv")}};
+  RescanReport r = report_rescan(both, both, {{"host1", false, ""}}, false);
+  EXPECT_TRUE(r.failed);
+  ASSERT_EQ(r.lines.size(), 4u);
+  EXPECT_EQ(r.lines[0], "kept     1:0:2:0  in use: mounted at /srv");
+  EXPECT_EQ(r.lines[1].rfind("failed   host1", 0), 0u);
+  EXPECT_EQ(r.lines[2].rfind("timeout", 0), 0u);
+  EXPECT_EQ(r.lines[3], "0 added, 0 removed, 0 resized, 1 left alone");
+}
+
+TEST(RescanReport, FormatsSizes) {
+  EXPECT_EQ(format_size(0), "0 B");
+  EXPECT_EQ(format_size(512), "512 B");
+  EXPECT_EQ(format_size(1536), "1.5 KiB");
+  EXPECT_EQ(format_size(uint64_t{3} << 40), "3.0 TiB");
+}
+
+}  // namespace
+}  // namespace scsi_probe
