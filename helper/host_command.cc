@@ -9,12 +9,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <ostream>
 #include <thread>
 
 #include "commands.h"
 #include "host_class.h"
 #include "host_walk.h"
+#include "policy_files.h"
+#include "rescan_lock.h"
 #include "report_luns.h"
 #include "scan_plan.h"
 #include "sysfs_host.h"
@@ -127,11 +130,25 @@ class SysfsWalkShell : public HostWalkShell {
     if (!sent) return std::nullopt;
     return HandOff{*sent, watchdog_->send_error()};
   }
+  // Each known target's rescan lock is held over the kernel's scan, and
+  // the scan recorded in it once complete, as a target run records its own.
+  void kernel_rescan_starts(const std::set<ScsiTarget>& known) override {
+    for (const ScsiTarget& t : known) {
+      locks_.push_back(std::make_unique<TargetRescanLock>(t));
+      locks_.back()->gate();  // reads the sequence number the record gives
+    }
+  }
+  void kernel_rescan_ends(bool complete) override {
+    if (complete)
+      for (auto& lock : locks_) lock->record();
+    locks_.clear();
+  }
 
  private:
   udev* u_;
   Clock::time_point start_;
   std::optional<WriteWatchdog> watchdog_;
+  std::vector<std::unique_ptr<TargetRescanLock>> locks_;
 };
 
 // Under manual scanning the helper also owns attachment: the kernel binds
@@ -153,7 +170,8 @@ void set_drivers_autoprobe(ScanMode mode, const std::string& name, std::ostream&
 // What the walk is given: the adapter's ID, the known targets, a
 // continuation's cursor, the budget, a transport's remote ports.
 HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost,
-                         const HostStrategy& strategy, ScanTrigger trigger, std::chrono::seconds budget) {
+                         const std::string& transport, const HostStrategy& strategy, ScanTrigger trigger,
+                         std::chrono::seconds budget, std::string& kernel_rescan_reason, std::ostream& err) {
   HostWalkSetup s;
   s.host = hs.number();
   long long this_id = shost ? read_int_attribute(shost, "this_id").value_or(-1) : -1;
@@ -173,6 +191,14 @@ HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_dev
       }
   } else {
     s.resume_at = walk_cursor(hs.number());
+    KernelRescanFacts k{hs.number(), transport, s.rescan, s.resume_at.has_value(), false};
+    for (const ScsiTarget& t : s.known) {
+      const std::vector<uint64_t> luns = hs.target_luns(t);
+      if (luns.empty() || luns.front() != 0) k.target_without_lun0 = true;
+    }
+    KernelRescanChoice c = choose_kernel_rescan(k.rescan ? load_policy(err) : Policy{}, k);
+    s.kernel_rescan = c.yes;
+    if (s.rescan) kernel_rescan_reason = c.reason;
   }
   return s;
 }
@@ -188,10 +214,15 @@ void report_walk(const HostWalkResult& w, const SysfsScsiHost& hs, const std::st
   out << "SCSI_PROBE_TARGETS_FOUND=" << w.targets_found << "\n"
       << "SCSI_PROBE_KERNEL_SCANS=" << w.kernel_scans << "\n"
       << "SCSI_PROBE_REASON=" << reason << (notes.empty() ? "" : "; " + notes) << "\n";
-  err << "scsi-probe host " << name << " (" << (proc_name.empty() ? "?" : proc_name) << "): "
-      << w.targets_found << " new target(s) (" << w.wlun_targets << " through the well-known LUN), "
-      << w.kernel_scans << " kernel target scan(s), " << w.rescanned
-      << " known target(s) left to their change events, " << hs.scan_writes() << " scan write(s), "
+  err << "scsi-probe host " << name << " (" << (proc_name.empty() ? "?" : proc_name) << "): ";
+  if (w.kernel_host_scan)
+    err << w.targets_found << " new target(s), " << w.rescanned
+        << " known target(s) rescanned by the kernel's scan of the host, ";
+  else
+    err << w.targets_found << " new target(s) (" << w.wlun_targets << " through the well-known LUN), "
+        << w.kernel_scans << " kernel target scan(s), " << w.rescanned
+        << " known target(s) left to their change events, ";
+  err << hs.scan_writes() << " scan write(s), "
       << ms.count() << " ms" << (w.continue_at ? ", continuing in a later run" : "")
       << (continued_from ? ", continued from " + format_walk_cursor(*continued_from) : std::string())
       << (notes.empty() ? "" : "; " + notes) << "\n";
@@ -204,7 +235,8 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
              std::ostream& err) {
   const auto start = Clock::now();
   const auto budget = walk_budget(udev_event_timeout(read_sysfs_text("/proc/cmdline").value_or("")));
-  HostWalk walk(walk_setup(u, hs, host, shost, strategy, trigger, budget));
+  std::string rescan_reason;
+  HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, rescan_reason, err));
   const bool ports = walk.setup().port_targets.has_value();
   HostWalkResult w;
   {
@@ -212,6 +244,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
     w = walk_host(hs, walk, shell);
   }
   if (ports) w.notes.insert(w.notes.begin(), transport + " transport: targets come from its remote-port events");
+  if (!rescan_reason.empty()) w.notes.insert(w.notes.begin(), rescan_reason);
   if (w.continue_at) {
     int rc = send_synthetic_change(host, {{kSynthAction, action},
                                           {kSynthChannel, std::to_string(w.continue_at->channel)},

@@ -15,8 +15,7 @@ std::string where(const ScsiTarget& t) { return std::to_string(t.channel) + ":" 
 
 }  // namespace
 
-TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused,
-                               bool skip_well_known_lun) {
+TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused) {
   int rc = hs.scan_lun(t.lun(0));
   if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
   if (host_gone_error(rc))
@@ -25,7 +24,6 @@ TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_ref
   if (rc) return {TargetProbe::kFailed, false, "scan " + where(t) + ": " + std::strerror(rc)};
   if (hs.device_exists(t.lun(0))) return {TargetProbe::kLun0, true, {}};
   if (!hs.present()) return {TargetProbe::kHostGone, false, "host removed at " + where(t) + ": walk stopped"};
-  if (skip_well_known_lun) return {TargetProbe::kNothing, false, {}};
   // Nothing at LUN 0; a target may still be there without it.
   std::string note;
   if (!wlun_refused) {
@@ -41,6 +39,33 @@ TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_ref
   rc = hs.kernel_scan_target(t);
   if (rc) return {TargetProbe::kFailed, false, "kernel scan of " + where(t) + ": " + std::strerror(rc)};
   return {TargetProbe::kKernelScan, !hs.target_luns(t).empty(), note};
+}
+
+KernelRescanChoice choose_kernel_rescan(const Policy& policy, const KernelRescanFacts& f) {
+  if (!f.rescan) return {false, "an add event: the host is walked"};
+  if (f.continuation) return {false, "a continuation: the walk goes on"};
+  if (f.target_without_lun0)
+    return {false, "a target of this host has no LUN 0: a new one like it needs the well-known LUN"};
+  for (const Rule& r : policy.rules) {
+    if (!r.instantiate && !r.remove_unreported) continue;
+    bool may_match = true;
+    switch (r.kind) {
+      case MatchKind::kHctl:
+        may_match = r.host.contains(f.host);
+        break;
+      case MatchKind::kFc:
+      case MatchKind::kSas:
+      case MatchKind::kIscsi:
+        may_match = f.transport == (r.kind == MatchKind::kFc    ? "fc"
+                                    : r.kind == MatchKind::kSas ? "sas"
+                                                                : "iscsi");
+        break;
+      case MatchKind::kWwn:
+        break;  // any LUN of any host may have that name
+    }
+    if (may_match) return {false, "the LUN policy may leave out or remove LUNs of this host (" + r.where() + ")"};
+  }
+  return {true, "a rescan by the kernel's scan of the host (\"- - -\"): the LUN policy restricts nothing here"};
 }
 
 HostWalk::HostWalk(HostWalkSetup setup) : s_(std::move(setup)) {
@@ -121,6 +146,11 @@ HostWalkStep HostWalk::next_on_channel(std::chrono::milliseconds elapsed) {
 
 HostWalkStep HostWalk::next(std::chrono::milliseconds elapsed) {
   if (stopped_) return stop(r_.stop_reason);
+  if (s_.kernel_rescan && !s_.port_targets && s_.rescan) {
+    if (r_.kernel_host_scan) return stop("the kernel's scan of the host is done");
+    last_ = HostWalkStep{HostWalkStep::Kind::kKernelScanHost, {s_.host, 0, 0}, {}, {}};
+    return *last_;
+  }
   HostWalkStep st = s_.port_targets ? next_port() : next_on_channel(elapsed);
   last_ = st;
   return st;
@@ -150,6 +180,25 @@ void HostWalk::probed(const TargetProbeResult& p) {
   }
 }
 
+void HostWalk::kernel_host_scanned(int error, const std::vector<ScsiTarget>& targets) {
+  r_.kernel_host_scan = true;
+  if (host_gone_error(error)) {
+    r_.host_gone = true;
+    r_.notes.push_back(std::string("host gone (scan: ") + std::strerror(error) + ")");
+    stopped_ = true;
+    r_.stop_reason = "the host is gone";
+    return;
+  }
+  if (error) {
+    r_.notes.push_back(std::string("the kernel's scan of the host: ") + std::strerror(error));
+    return;
+  }
+  // The kernel rescanned every known target (REPORT LUNS through LUN 0).
+  r_.rescanned = static_cast<int>(s_.known.size());
+  for (const ScsiTarget& t : targets)
+    if (!s_.known.count(t)) ++r_.targets_found;
+}
+
 void HostWalk::change_event_sent(int error) {
   if (!error) {
     ++r_.rescanned;
@@ -170,16 +219,23 @@ void HostWalk::handed_on(const ScsiTarget& resume_at, int error) {
 }
 
 HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell) {
-  const bool skip_wlun = walk.setup().rescan && walk.setup().lun0_answers_suffice;
   for (;;) {
     const HostWalkStep st = walk.next(shell.elapsed());
     switch (st.kind) {
       case HostWalkStep::Kind::kProbe: {
         shell.writes_start(st.resume_if_hung);
-        const TargetProbeResult p = probe_target(hs, st.target, walk.wlun_refused(), skip_wlun);
+        const TargetProbeResult p = probe_target(hs, st.target, walk.wlun_refused());
         const auto hand_off = shell.writes_end();
         walk.probed(p);
         if (hand_off) walk.handed_on(hand_off->resume_at, hand_off->error);
+        break;
+      }
+      case HostWalkStep::Kind::kKernelScanHost: {
+        shell.kernel_rescan_starts(walk.setup().known);
+        const int rc = hs.kernel_scan_host();
+        const bool complete = rc == 0 && hs.present();
+        shell.kernel_rescan_ends(complete);
+        walk.kernel_host_scanned(rc ? rc : complete ? 0 : ENODEV, hs.targets());
         break;
       }
       case HostWalkStep::Kind::kLeaveToChangeEvent:

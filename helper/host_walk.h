@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "lun_policy.h"
 #include "scsi_address.h"
 #include "scsi_host.h"
 
@@ -38,11 +39,31 @@ struct TargetProbeResult {
 // Probes one target ID through the host's `scan` attribute, as
 // __scsi_scan_target() would from LUN 0. `wlun_refused` carries the host's
 // refusal of the well-known LUN from one ID to the next (set here when first
-// seen). `skip_well_known_lun`: LUN 0 answering nothing ends the probe (a
-// rescan of a host that showed no target without LUN 0, RESCANS in
-// scsi-probe(8)).
-TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused,
-                               bool skip_well_known_lun = false);
+// seen).
+TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused);
+
+// Whether a rescan of a parallel host may be the kernel's own scan of the
+// host ("- - -"), which probes every ID in the kernel at a fraction of the
+// cost of one write per ID (RESCANS in scsi-probe(8)). It may where it finds
+// what the walk would: no rule of the LUN policy can leave out or remove a
+// LUN of this host (the kernel would instantiate every LUN of a new target,
+// and remove nothing), and no target of the host lacks LUN 0 (one reached
+// through the well-known LUN: a new one like it answers nothing at LUN 0,
+// and the kernel's scan passes it by).
+struct KernelRescanChoice {
+  bool yes = false;
+  std::string reason;
+};
+
+struct KernelRescanFacts {
+  unsigned host = 0;
+  std::string transport;  // "spi", "" (transport_keyword's names)
+  bool rescan = false;
+  bool continuation = false;    // a walk cut by its budget goes on: walk it
+  bool target_without_lun0 = false;
+};
+
+KernelRescanChoice choose_kernel_rescan(const Policy& policy, const KernelRescanFacts& f);
 
 // What a walk is given.
 struct HostWalkSetup {
@@ -58,15 +79,16 @@ struct HostWalkSetup {
   // A transport host: its remote ports name the targets (nullopt: a
   // parallel host, walked by channel and ID). Only a rescan probes them.
   std::optional<std::vector<ScsiTarget>> port_targets;
-  // A rescan of a host with targets that answer at LUN 0 only: an ID whose
-  // LUN 0 answers nothing gets no well-known-LUN write.
-  bool lun0_answers_suffice = false;
+  // A rescan by the kernel's scan of the host (choose_kernel_rescan): one
+  // "- - -" write instead of the walk.
+  bool kernel_rescan = false;
 };
 
 struct HostWalkStep {
   enum class Kind {
     kProbe,                // probe_target(target)
     kLeaveToChangeEvent,   // a known target: send it a change event
+    kKernelScanHost,       // "- - -": the kernel rescans every known target and ID
     kContinueLater,        // budget spent: a continuation goes on at target
     kStop,                 // done; `reason` says why
   };
@@ -84,6 +106,7 @@ struct HostWalkResult {
   int kernel_scans = 0;
   int rescanned = 0;  // known targets left to their change events
   int probes = 0;
+  bool kernel_host_scan = false;  // the rescan was the kernel's "- - -"
   std::optional<ScsiTarget> continue_at;  // budget spent: go on from here
   std::optional<ScsiTarget> handed_on;    // a hanging write: the watchdog went on from here
   bool host_gone = false;
@@ -99,6 +122,9 @@ class HostWalk {
   HostWalkStep next(std::chrono::milliseconds elapsed);
   // What the last kProbe found.
   void probed(const TargetProbeResult& p);
+  // What became of the kKernelScanHost: 0 or errno, and the targets the
+  // host has afterwards.
+  void kernel_host_scanned(int error, const std::vector<ScsiTarget>& targets);
   // What became of the last kLeaveToChangeEvent: 0 or errno.
   void change_event_sent(int error);
   // The watchdog handed the rest on from `resume_at` while the last probe's
@@ -144,6 +170,11 @@ class HostWalkShell {
     int error = 0;
   };
   virtual std::optional<HandOff> writes_end() = 0;
+  // Around the kernel's scan of the host, which rescans these known
+  // targets: their own rescans of the same trigger are answered by it
+  // (rescan_gate.h). `complete`: the write succeeded.
+  virtual void kernel_rescan_starts(const std::set<ScsiTarget>& known) = 0;
+  virtual void kernel_rescan_ends(bool complete) = 0;
 };
 
 // Runs the walk to its end.

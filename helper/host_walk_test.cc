@@ -35,6 +35,8 @@ struct FakeShell : HostWalkShell {
     if (!hung) return std::nullopt;
     return HandOff{armed.back(), 0};
   }
+  void kernel_rescan_starts(const std::set<ScsiTarget>& known) override { rescans_started = known; }
+  void kernel_rescan_ends(bool complete) override { rescans_complete = complete; }
 
   milliseconds now{0};
   std::string hang_at;  // the write that hangs past the budget
@@ -42,6 +44,8 @@ struct FakeShell : HostWalkShell {
   int change_error = 0;
   std::vector<ScsiTarget> changed;
   std::vector<ScsiTarget> armed;
+  std::optional<std::set<ScsiTarget>> rescans_started;
+  std::optional<bool> rescans_complete;
 };
 
 // A host that admits the well-known LUN (max_lun past 49409, as SAS and
@@ -313,19 +317,72 @@ TEST(HostWalk, TransportHostsProbeThePortsTargetsOnARescan) {
   EXPECT_EQ(shell.changed, (std::vector<ScsiTarget>{{5, 0, 12}}));
 }
 
-TEST(HostWalk, ARescanOfAHostWhoseTargetsAllHaveLun0SkipsTheWellKnownLun) {
-  FakeScsiHost h = wide_host();
-  h.max_id = 3;
-  h.bus[{0, 0}].luns = {0};
-  h.bus[{0, 2}].luns = {0};
-  h.add_device({0, 0, 0, 0});
+TEST(HostWalk, AKernelRescanIsOneWriteThatRescansKnownTargetsAndFindsNewOnes) {
+  FakeScsiHost h = wide_host(2);
+  h.max_id = 255;
+  h.bus[{0, 0}].luns = {0, 1, 2};  // LUN 2 mapped since
+  h.bus[{0, 9}].luns = {0};        // a new target
+  h.add_device({2, 0, 0, 0});
+  h.add_device({2, 0, 0, 1});
   FakeShell shell(h);
   HostWalkSetup s = setup_for(h);
   s.rescan = true;
-  s.lun0_answers_suffice = true;
+  s.kernel_rescan = true;
   HostWalkResult r = walk(h, shell, s);
-  EXPECT_EQ(h.writes(), (Strings{"0 1 0", "0 2 0", "0 3 0", "1 0 0"}));
+  EXPECT_EQ(h.writes(), (Strings{"- - -"}));
+  EXPECT_TRUE(r.kernel_host_scan);
   EXPECT_EQ(r.targets_found, 1);
+  EXPECT_EQ(r.rescanned, 1);
+  EXPECT_TRUE(shell.changed.empty());  // the kernel rescanned them: no change events
+  EXPECT_EQ(shell.rescans_started, (std::set<ScsiTarget>{{2, 0, 0}}));
+  EXPECT_EQ(shell.rescans_complete, true);
+  EXPECT_EQ(h.devices(), (std::vector<ScsiAddress>{{2, 0, 0, 0}, {2, 0, 0, 1}, {2, 0, 0, 2}, {2, 0, 9, 0}}));
+}
+
+TEST(HostWalk, AKernelRescanOfAHostBeingRemovedIsNotComplete) {
+  FakeScsiHost h = wide_host();
+  h.bus[{0, 0}].luns = {0};
+  h.add_device({0, 0, 0, 0});
+  h.removed_after_writes = 0;
+  FakeShell shell(h);
+  HostWalkSetup s = setup_for(h);
+  s.rescan = true;
+  s.kernel_rescan = true;
+  HostWalkResult r = walk(h, shell, s);
+  EXPECT_TRUE(r.host_gone);
+  EXPECT_EQ(shell.rescans_complete, false);
+  EXPECT_EQ(r.rescanned, 0);
+}
+
+TEST(ChooseKernelRescan, OnlyARescanWithNothingThePolicyOrTheWalkAloneWouldDoDifferently) {
+  KernelRescanFacts f;
+  f.host = 2;
+  f.rescan = true;
+  EXPECT_TRUE(choose_kernel_rescan(Policy{}, f).yes);
+  f.rescan = false;
+  EXPECT_FALSE(choose_kernel_rescan(Policy{}, f).yes);
+  f.rescan = true;
+  f.continuation = true;
+  EXPECT_FALSE(choose_kernel_rescan(Policy{}, f).yes);
+  f.continuation = false;
+  f.target_without_lun0 = true;
+  EXPECT_FALSE(choose_kernel_rescan(Policy{}, f).yes);
+  f.target_without_lun0 = false;
+
+  auto policy = [](const std::string& text) { return build_policy({{"/etc/scsi-probe.d/p.conf", text}}, ""); };
+  // Rules that cannot leave out or remove a LUN of host 2.
+  EXPECT_TRUE(choose_kernel_rescan(policy("hctl 0:*:*:* skip\nhctl 1:0:0:0 instantiate\n"), f).yes);
+  EXPECT_TRUE(choose_kernel_rescan(policy("hctl *:*:*:* no-attach\nwwn naa.5000c500a1b2c3d4 no-attach\n"), f).yes);
+  EXPECT_TRUE(choose_kernel_rescan(policy("fc 0x500A09818D3A7F00 skip\n"), f).yes);
+  // Rules that can.
+  KernelRescanChoice c = choose_kernel_rescan(policy("hctl 2:0:0:1 skip\n"), f);
+  EXPECT_FALSE(c.yes);
+  EXPECT_EQ(c.reason, "the LUN policy may leave out or remove LUNs of this host (/etc/scsi-probe.d/p.conf:1)");
+  EXPECT_FALSE(choose_kernel_rescan(policy("hctl *:0:0:0-3 instantiate\n"), f).yes);
+  EXPECT_FALSE(choose_kernel_rescan(policy("hctl 2:*:*:* unreported=remove\n"), f).yes);
+  EXPECT_FALSE(choose_kernel_rescan(policy("wwn naa.5000c500a1b2c3d4 skip\n"), f).yes);
+  f.transport = "fc";
+  EXPECT_FALSE(choose_kernel_rescan(policy("fc 0x500A09818D3A7F00 skip\n"), f).yes);
 }
 
 TEST(ProbeTarget, PastTheLimitsIsEinval) {
