@@ -132,10 +132,14 @@ class SysfsWalkShell : public HostWalkShell {
   }
   // Each known target's rescan lock is held over the kernel's scan, and
   // the scan recorded in it once complete, as a target run records its own.
+  // A lock another run holds is not waited for: that target's own runs
+  // then rescan it (one rescan too many, never one missed).
   void kernel_rescan_starts(const std::set<ScsiTarget>& known) override {
     for (const ScsiTarget& t : known) {
-      locks_.push_back(std::make_unique<TargetRescanLock>(t));
-      locks_.back()->gate();  // reads the sequence number the record gives
+      auto lock = std::make_unique<TargetRescanLock>(t, std::chrono::milliseconds(0));
+      if (!lock->locked()) continue;
+      lock->gate();  // reads the sequence number the record gives
+      locks_.push_back(std::move(lock));
     }
   }
   void kernel_rescan_ends(bool complete) override {
