@@ -158,7 +158,6 @@ HostWalkStep HostWalk::next(std::chrono::milliseconds elapsed) {
 
 void HostWalk::probed(const TargetProbeResult& p) {
   const bool parallel = !s_.port_targets;
-  ++r_.probes;
   if (p.how == TargetProbe::kPastLimits && parallel) {
     // Past max_id (or, for ID 0, past max_channel).
     end_channel();

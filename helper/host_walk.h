@@ -104,8 +104,7 @@ struct HostWalkResult {
   int targets_found = 0;
   int wlun_targets = 0;
   int kernel_scans = 0;
-  int rescanned = 0;  // known targets left to their change events
-  int probes = 0;
+  int rescanned = 0;  // known targets left to their change events, or rescanned by "- - -"
   bool kernel_host_scan = false;  // the rescan was the kernel's "- - -"
   std::optional<ScsiTarget> continue_at;  // budget spent: go on from here
   std::optional<ScsiTarget> handed_on;    // a hanging write: the watchdog went on from here
