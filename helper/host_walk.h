@@ -116,6 +116,9 @@ struct HostWalkResult {
 class HostWalk {
  public:
   explicit HostWalk(HostWalkSetup setup);
+  // It keeps an iterator into its own setup.
+  HostWalk(const HostWalk&) = delete;
+  HostWalk& operator=(const HostWalk&) = delete;
 
   // The next action, `elapsed` into the walk.
   HostWalkStep next(std::chrono::milliseconds elapsed);
