@@ -7,22 +7,24 @@
 // and the LUNs of every known target.
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <ostream>
-#include <set>
 #include <thread>
 
 #include "commands.h"
 #include "host_class.h"
+#include "host_walk.h"
+#include "policy_files.h"
+#include "rescan_lock.h"
 #include "report_luns.h"
+#include "scan_plan.h"
 #include "sysfs_host.h"
+#include "sysfs_scan.h"
 #include "system_log.h"
-#include "target_scan.h"
 #include "walk_budget.h"
+#include "write_watchdog.h"
 
 namespace scsi_probe {
 
@@ -87,100 +89,177 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
   return kExitOk;
 }
 
+constexpr const char* kDriversAutoprobe = "/sys/bus/scsi/drivers_autoprobe";
+
 // Where a walk cut by its time budget goes on: the channel and target ID its
 // synthetic change event carries.
-std::optional<std::pair<unsigned, unsigned>> walk_cursor() {
+std::optional<ScsiTarget> walk_cursor(unsigned host) {
   const char* c = synthetic_argument(kSynthChannel);
   const char* t = synthetic_argument(kSynthId);
   if (!c || !t) return std::nullopt;
   auto a = parse_scsi_address(std::string("0:") + c + ":" + t + ":0");
   if (!a) return std::nullopt;
-  return std::make_pair(a->channel, a->target);
+  return ScsiTarget{host, a->channel, a->target};
 }
 
-struct WalkResult {
-  int targets_found = 0;
-  int wlun_targets = 0;
-  int kernel_scans = 0;
-  int rescanned = 0;
-  std::optional<std::pair<unsigned, unsigned>> continue_at;
-  std::vector<std::string> notes;
-
-  void count(const TargetProbeResult& p) {
-    if (!p.note.empty()) notes.push_back(p.note);
-    if (p.how == TargetProbe::kKernelScan) ++kernel_scans;
-    if (p.how == TargetProbe::kWellKnownLun) ++wlun_targets;
-    if (p.found) ++targets_found;
-  }
-};
-
-// Hands the rest of a walk to a continuation event when one scan write
-// outlasts the walk's budget: a write stuck in the kernel's error handling
-// cannot be interrupted, and udevd kills the whole event at its timeout,
-// after which this run could send nothing. The run itself then stops after
-// that write.
-class WriteWatchdog {
+// The walk's surroundings on a machine: the steady clock, change events
+// through sysfs, and a watchdog thread for writes that hang (parallel
+// hosts only: a transport host's rescan has no cursor to go on from).
+class SysfsWalkShell : public HostWalkShell {
  public:
-  WriteWatchdog(udev_device* host, std::string action, Clock::time_point deadline)
-      : host_(host), action_(std::move(action)), deadline_(deadline), thread_([this] { watch(); }) {}
-  ~WriteWatchdog() {
-    {
-      std::lock_guard lock(mutex_);
-      done_ = true;
+  SysfsWalkShell(udev* u, udev_device* host, const std::string& action, Clock::time_point start,
+                 std::chrono::seconds budget, bool watch_writes)
+      : u_(u), start_(start) {
+    if (watch_writes) watchdog_.emplace(host, action, start + budget);
+  }
+  std::chrono::milliseconds elapsed() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
+  }
+  int send_target_change(const ScsiTarget& t) override {
+    UdevDevicePtr target(
+        udev_device_new_from_subsystem_sysname(u_, "scsi", ("target" + format_scsi_target(t)).c_str()));
+    return target ? send_synthetic_change(target.get(), {}) : ENODEV;
+  }
+  void writes_start(const ScsiTarget& resume_at) override {
+    if (watchdog_) watchdog_->arm(resume_at);
+  }
+  std::optional<HandOff> writes_end() override {
+    if (!watchdog_) return std::nullopt;
+    watchdog_->disarm();
+    auto sent = watchdog_->sent();
+    if (!sent) return std::nullopt;
+    return HandOff{*sent, watchdog_->send_error()};
+  }
+  // Each known target's rescan lock is held over the kernel's scan, and
+  // the scan recorded in it once complete, as a target run records its own.
+  // A lock another run holds is not waited for: that target's own runs
+  // then rescan it (one rescan too many, never one missed).
+  void kernel_rescan_starts(const std::set<ScsiTarget>& known) override {
+    for (const ScsiTarget& t : known) {
+      auto lock = std::make_unique<TargetRescanLock>(t, std::chrono::milliseconds(0));
+      if (!lock->locked()) continue;
+      lock->gate();  // reads the sequence number the record gives
+      locks_.push_back(std::move(lock));
     }
-    wake_.notify_all();
-    thread_.join();
   }
-  // A write starts: where the walk goes on should it hang.
-  void arm(std::pair<unsigned, unsigned> resume_at) {
-    {
-      std::lock_guard lock(mutex_);
-      armed_ = resume_at;
-    }
-    wake_.notify_all();
-  }
-  void disarm() {
-    std::lock_guard lock(mutex_);
-    armed_.reset();
-  }
-  // The continuation it sent (the walk must stop), and its result.
-  std::optional<std::pair<unsigned, unsigned>> sent() {
-    std::lock_guard lock(mutex_);
-    return sent_;
-  }
-  int send_error() {
-    std::lock_guard lock(mutex_);
-    return send_error_;
+  void kernel_rescan_ends(bool complete) override {
+    if (complete)
+      for (auto& lock : locks_) lock->record();
+    locks_.clear();
   }
 
  private:
-  void watch() {
-    std::unique_lock lock(mutex_);
-    wake_.wait_until(lock, deadline_, [this] { return done_; });
-    // Past the deadline the walk arms no more writes, but one may have been
-    // armed just as it passed.
-    wake_.wait(lock, [this] { return done_ || armed_; });
-    if (done_) return;
-    sent_ = armed_;
-    send_error_ = send_synthetic_change(host_, {{kSynthAction, action_},
-                                                {kSynthChannel, std::to_string(sent_->first)},
-                                                {kSynthId, std::to_string(sent_->second)}});
-  }
-
-  udev_device* host_;
-  const std::string action_;
-  const Clock::time_point deadline_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool done_ = false;
-  std::optional<std::pair<unsigned, unsigned>> armed_, sent_;
-  int send_error_ = 0;
-  std::thread thread_;
+  udev* u_;
+  Clock::time_point start_;
+  std::optional<WriteWatchdog> watchdog_;
+  std::vector<std::unique_ptr<TargetRescanLock>> locks_;
 };
-constexpr const char* kDriversAutoprobe = "/sys/bus/scsi/drivers_autoprobe";
-// Drivers without a transport class have max_id in the hundreds; a host
-// that accepts more IDs than this is walked no further.
-constexpr unsigned kMaxIdsPerChannel = 65536;
+
+// Under manual scanning the helper also owns attachment: the kernel binds
+// no upper-level driver by itself, `scsi-probe device` does (scsi-probe(8)).
+// Under sync and async the kernel binds again, as it does by default.
+void set_drivers_autoprobe(ScanMode mode, const std::string& name, std::ostream& err) {
+  if (mode == ScanMode::kNone) return;
+  const char* want = mode == ScanMode::kManual ? "0" : "1";
+  auto now = read_sysfs_text(kDriversAutoprobe);
+  if (!now || *now == want) return;
+  if (int rc = write_sysfs(nullptr, kDriversAutoprobe, want))
+    err << "scsi-probe host " << name << ": " << kDriversAutoprobe << ": " << std::strerror(rc) << "\n";
+  else
+    log_change({LogPriority::kNotice, kDriversAutoprobe, std::string("set to ") + want,
+                mode == ScanMode::kManual ? "scan=manual: scsi-probe binds upper-level drivers"
+                                          : "the kernel scans: it binds upper-level drivers again"});
+}
+
+// What the walk is given: the adapter's ID, the known targets, a
+// continuation's cursor, the budget, a transport's remote ports.
+HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost,
+                         const std::string& transport, const HostStrategy& strategy, ScanTrigger trigger,
+                         std::chrono::seconds budget, std::string& kernel_rescan_reason, std::ostream& err) {
+  HostWalkSetup s;
+  s.host = hs.number();
+  long long this_id = shost ? read_int_attribute(shost, "this_id").value_or(-1) : -1;
+  if (this_id >= 0) s.this_id = static_cast<unsigned>(this_id);
+  s.rescan = trigger == ScanTrigger::kRescan;
+  for (const ScsiTarget& t : hs.targets()) s.known.insert(t);
+  s.budget = budget;
+  if (strategy.action == HostAction::kTransportPorts) {
+    // The transport's own events name the targets. A rescan also probes the
+    // ports that have a target but no LUNs yet: FC ports whose roles came
+    // after their add event, or that came back from Blocked, raise no event.
+    s.port_targets.emplace();
+    if (s.rescan)
+      for (const auto& port : host_remote_ports(u, host)) {
+        PortTarget pt = decide_port_target(read_remote_port(port.get()));
+        if (pt.probe) s.port_targets->push_back({hs.number(), pt.channel, pt.id});
+      }
+  } else {
+    s.resume_at = walk_cursor(hs.number());
+    KernelRescanFacts k{hs.number(), transport, s.rescan, s.resume_at.has_value(), false};
+    for (const ScsiTarget& t : s.known) {
+      const std::vector<uint64_t> luns = hs.target_luns(t);
+      if (luns.empty() || luns.front() != 0) k.target_without_lun0 = true;
+    }
+    KernelRescanChoice c = choose_kernel_rescan(k.rescan ? load_policy(err) : Policy{}, k);
+    s.kernel_rescan = c.yes;
+    if (s.rescan) kernel_rescan_reason = c.reason;
+  }
+  return s;
+}
+
+// Prints the walk's properties and summary line.
+void report_walk(const HostWalkResult& w, const SysfsScsiHost& hs, const std::string& name,
+                 const std::string& proc_name, const std::string& reason,
+                 const std::optional<ScsiTarget>& continued_from, std::chrono::milliseconds ms,
+                 std::ostream& out, std::ostream& err) {
+  std::string notes;
+  for (const auto& n : w.notes) notes += (notes.empty() ? "" : "; ") + n;
+  if (w.continue_at) out << kContinueProperty << "=" << format_walk_cursor(*w.continue_at) << "\n";
+  out << "SCSI_PROBE_TARGETS_FOUND=" << w.targets_found << "\n"
+      << "SCSI_PROBE_KERNEL_SCANS=" << w.kernel_scans << "\n"
+      << "SCSI_PROBE_REASON=" << reason << (notes.empty() ? "" : "; " + notes) << "\n";
+  err << "scsi-probe host " << name << " (" << (proc_name.empty() ? "?" : proc_name) << "): ";
+  if (w.kernel_host_scan)
+    err << w.targets_found << " new target(s), " << w.rescanned
+        << " known target(s) rescanned by the kernel's scan of the host, ";
+  else
+    err << w.targets_found << " new target(s) (" << w.wlun_targets << " through the well-known LUN), "
+        << w.kernel_scans << " kernel target scan(s), " << w.rescanned
+        << " known target(s) left to their change events, ";
+  err << hs.scan_writes() << " scan write(s), "
+      << ms.count() << " ms" << (w.continue_at ? ", continuing in a later run" : "")
+      << (continued_from ? ", continued from " + format_walk_cursor(*continued_from) : std::string())
+      << (notes.empty() ? "" : "; " + notes) << "\n";
+}
+
+// The walk of a parallel host, or the rescan of a transport host's ports.
+int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, const std::string& name,
+             const std::string& proc_name, const std::string& transport, const HostStrategy& strategy,
+             const std::string& action, ScanTrigger trigger, const Decision& d, std::ostream& out,
+             std::ostream& err) {
+  const auto start = Clock::now();
+  const auto budget = walk_budget(udev_event_timeout(read_sysfs_text("/proc/cmdline").value_or("")));
+  std::string rescan_reason;
+  HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, rescan_reason, err));
+  const bool ports = walk.setup().port_targets.has_value();
+  HostWalkResult w;
+  {
+    SysfsWalkShell shell(u, host, action, start, budget, !ports);
+    w = walk_host(hs, walk, shell);
+  }
+  if (ports) w.notes.insert(w.notes.begin(), transport + " transport: targets come from its remote-port events");
+  if (!rescan_reason.empty()) w.notes.insert(w.notes.begin(), rescan_reason);
+  if (w.continue_at) {
+    int rc = send_synthetic_change(host, {{kSynthAction, action},
+                                          {kSynthChannel, std::to_string(w.continue_at->channel)},
+                                          {kSynthId, std::to_string(w.continue_at->id)}});
+    if (rc) err << "scsi-probe host " << name << ": cannot continue: " << std::strerror(rc) << "\n";
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  report_walk(w, hs, name, proc_name, d.reason, walk.setup().resume_at, ms, out, err);
+  identify_created(u, hs.created(), start, err);
+  return kExitOk;
+}
 
 }  // namespace
 
@@ -210,22 +289,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
     if (inv.verbose) err << "scsi-probe host " << name << ": " << d.reason << "\n";
     return kExitOk;
   }
-  // Under manual scanning the helper also owns attachment: the kernel binds
-  // no upper-level driver by itself, `scsi-probe device` does (scsi-probe(8)).
-  // Under sync and async the kernel binds again, as it does by default.
-  if (mode != ScanMode::kNone) {
-    const char* want = mode == ScanMode::kManual ? "0" : "1";
-    auto now = read_sysfs_text(kDriversAutoprobe);
-    if (now && *now != want) {
-      if (int rc = write_sysfs(nullptr, kDriversAutoprobe, want))
-        err << "scsi-probe host " << name << ": " << kDriversAutoprobe << ": " << std::strerror(rc)
-            << "\n";
-      else
-        log_change({LogPriority::kNotice, kDriversAutoprobe, std::string("set to ") + want,
-                    mode == ScanMode::kManual ? "scan=manual: scsi-probe binds upper-level drivers"
-                                              : "the kernel scans: it binds upper-level drivers again"});
-    }
-  }
+  set_drivers_autoprobe(mode, name, err);
   // What kind of host this is decides how it is scanned, if at all.
   const HostFacts facts = read_host_facts(hs);
   const HostClass cls = classify_host(facts);
@@ -237,128 +301,8 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
       err << "scsi-probe host " << name << ": under scsi_mod.scan=manual " << loss.what << "\n";
   if (strategy.action != HostAction::kWalk && strategy.action != HostAction::kTransportPorts)
     return run_host_class(u.get(), hs, shost.get(), name, proc_name, cls, strategy, out, err);
-
-  const auto start = Clock::now();
-  const auto event_timeout =
-      udev_event_timeout(read_sysfs_text("/proc/cmdline").value_or(""));
-  const auto walk_budget_s = walk_budget(event_timeout);
-  WalkResult w;
-  std::string transport = facts.transport;
-  bool transport_names_targets = strategy.action == HostAction::kTransportPorts;
-  std::set<std::pair<unsigned, unsigned>> known;
-  for (const ScsiTarget& t : hs.targets()) known.insert({t.channel, t.id});
-
-  bool host_gone = false;  // a scan write found the host removed: stop
-  // A known target is rescanned by its own change event: `udevadm trigger`
-  // raises one anyway (coalesced with this one: rescan_gate.h), and a
-  // trigger of the host alone gets one here. Targets are then rescanned in
-  // parallel, each under its own lock and time bound.
-  auto rescan_target = [&](unsigned c, unsigned t) {
-    const ScsiTarget ref{hs.number(), c, t};
-    UdevDevicePtr target(
-        udev_device_new_from_subsystem_sysname(u.get(), "scsi", ("target" + format_scsi_target(ref)).c_str()));
-    int rc = target ? send_synthetic_change(target.get(), {}) : ENODEV;
-    if (rc)
-      w.notes.push_back("target " + format_scsi_target(ref) + ": no change event: " + std::strerror(rc));
-    else
-      ++w.rescanned;
-  };
-
-  if (transport_names_targets) {
-    // The transport's own events name the targets. A rescan also probes the
-    // ports that have a target but no LUNs yet: FC ports whose roles came
-    // after their add event, or that came back from Blocked, raise no event.
-    w.notes.push_back(transport + " transport: targets come from its remote-port events");
-    if (trigger == ScanTrigger::kRescan) {
-      bool wlun_refused = false;
-      for (const auto& port : host_remote_ports(u.get(), host.get())) {
-        PortTarget pt = decide_port_target(read_remote_port(port.get()));
-        if (pt.probe && !known.count({pt.channel, pt.id}))
-          w.count(probe_target(hs, {hs.number(), pt.channel, pt.id}, wlun_refused));
-      }
-      for (auto [c, t] : known) {
-        rescan_target(c, t);
-        if (host_gone) break;
-      }
-    }
-  } else {
-    long long this_id = shost ? read_int_attribute(shost.get(), "this_id").value_or(-1) : -1;
-    auto from = walk_cursor().value_or(std::make_pair(0u, 0u));
-    bool wlun_refused = false;
-    WriteWatchdog watchdog(host.get(), action, start + walk_budget_s);
-    bool handed_on = false;  // the watchdog sent the continuation
-    for (unsigned c = from.first;; ++c) {
-      bool channel_exists = false;
-      for (unsigned t = c == from.first ? from.second : 0;; ++t) {
-        if (static_cast<long long>(t) == this_id) continue;
-        if (t >= kMaxIdsPerChannel) {
-          w.notes.push_back("stopped at ID " + std::to_string(t) + " of channel " + std::to_string(c));
-          break;
-        }
-        if (Clock::now() - start > walk_budget_s) {
-          w.continue_at = std::make_pair(c, t);
-          break;
-        }
-        if (known.count({c, t})) {
-          channel_exists = true;
-          if (trigger == ScanTrigger::kRescan) rescan_target(c, t);
-          if (host_gone) break;
-          continue;
-        }
-        // Should the write hang, the continuation probes this ID again once
-        // the write is over (it waits for the host's scan lock), unless it
-        // is the continuation of such a hang already: then the next ID.
-        watchdog.arm(from == std::make_pair(c, t) && walk_cursor() ? std::make_pair(c, t + 1)
-                                                                   : std::make_pair(c, t));
-        TargetProbeResult p = probe_target(hs, {hs.number(), c, t}, wlun_refused);
-        watchdog.disarm();
-        if (auto sent = watchdog.sent()) {
-          w.count(p);
-          w.notes.push_back("a scan write at " + std::to_string(c) + ":" + std::to_string(t) +
-                            " outlasted the walk's budget: the rest handed on from " +
-                            std::to_string(sent->first) + ":" + std::to_string(sent->second) +
-                            (watchdog.send_error() ? std::string(" FAILED: ") + std::strerror(watchdog.send_error())
-                                                   : std::string(" while it hung")));
-          handed_on = true;
-          break;
-        }
-        if (p.how == TargetProbe::kPastLimits) break;  // past max_id (or, for ID 0, past max_channel)
-        if (p.how == TargetProbe::kHostGone) {
-          w.count(p);
-          host_gone = true;
-          break;
-        }
-        channel_exists = true;
-        w.count(p);
-      }
-      if (w.continue_at || !channel_exists || host_gone || handed_on) break;
-    }
-  }
-
-  if (w.continue_at) {
-    int rc = send_synthetic_change(host.get(), {{kSynthAction, action},
-                                                {kSynthChannel, std::to_string(w.continue_at->first)},
-                                                {kSynthId, std::to_string(w.continue_at->second)}});
-    if (rc) err << "scsi-probe host " << name << ": cannot continue: " << std::strerror(rc) << "\n";
-    out << "SCSI_PROBE_CONTINUE=" << w.continue_at->first << ":" << w.continue_at->second << "\n";
-  }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-  std::string notes;
-  for (const auto& n : w.notes) notes += (notes.empty() ? "" : "; ") + n;
-  out << "SCSI_PROBE_TARGETS_FOUND=" << w.targets_found << "\n"
-      << "SCSI_PROBE_KERNEL_SCANS=" << w.kernel_scans << "\n"
-      << "SCSI_PROBE_REASON=" << d.reason << (notes.empty() ? "" : "; " + notes) << "\n";
-  err << "scsi-probe host " << name << " (" << (proc_name.empty() ? "?" : proc_name) << "): "
-      << w.targets_found << " new target(s) (" << w.wlun_targets << " through the well-known LUN), "
-      << w.kernel_scans << " kernel target scan(s), " << w.rescanned
-      << " known target(s) left to their change events, " << hs.scan_writes() << " scan write(s), "
-      << ms.count() << " ms" << (w.continue_at ? ", continuing in a later run" : "")
-      << (walk_cursor() ? ", continued from " + std::to_string(walk_cursor()->first) + ":" +
-                              std::to_string(walk_cursor()->second)
-                        : std::string())
-      << (notes.empty() ? "" : "; " + notes) << "\n";
-  identify_created(u.get(), hs.created(), start, err);
-  return kExitOk;
+  return run_walk(u.get(), hs, host.get(), shost.get(), name, proc_name, facts.transport, strategy, action,
+                  trigger, d, out, err);
 }
 
 }  // namespace scsi_probe

@@ -23,14 +23,14 @@ std::optional<uint64_t> environment_seqnum() {
 
 }  // namespace
 
-TargetRescanLock::TargetRescanLock(const ScsiTarget& t) {
+TargetRescanLock::TargetRescanLock(const ScsiTarget& t, std::chrono::milliseconds wait) {
   const std::string dir(kRescanLockDir);
   for (const std::string& d : {dir.substr(0, dir.rfind('/')), dir})
     if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) return;
   const std::string path = dir + "/" + format_scsi_target(t);
   fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd_ < 0) return;
-  const auto until = std::chrono::steady_clock::now() + kRescanLockWait;
+  const auto until = std::chrono::steady_clock::now() + wait;
   while (!(locked_ = flock(fd_, LOCK_EX | LOCK_NB) == 0)) {
     if (errno != EWOULDBLOCK && errno != EINTR) return;
     if (std::chrono::steady_clock::now() >= until) return;

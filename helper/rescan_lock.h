@@ -18,7 +18,8 @@ inline constexpr std::chrono::seconds kRescanLockWait{30};
 
 class TargetRescanLock {
  public:
-  explicit TargetRescanLock(const ScsiTarget& t);
+  // Waits at most `wait` for the lock (zero: one try).
+  explicit TargetRescanLock(const ScsiTarget& t, std::chrono::milliseconds wait = kRescanLockWait);
   ~TargetRescanLock();
   TargetRescanLock(const TargetRescanLock&) = delete;
   TargetRescanLock& operator=(const TargetRescanLock&) = delete;

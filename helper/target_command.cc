@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "host_class.h"
+#include "host_walk.h"
 #include "rescan_lock.h"
 #include "sysfs_host.h"
 #include "target_scan.h"

@@ -367,32 +367,6 @@ TargetScanResult TargetScan::run(ScanTrigger trigger, std::size_t cursor) {
 
 }  // namespace
 
-TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused) {
-  const std::string where = std::to_string(t.channel) + ":" + std::to_string(t.id);
-  int rc = hs.scan_lun(t.lun(0));
-  if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
-  if (host_gone_error(rc))
-    return {TargetProbe::kHostGone, false, "host gone at " + where + " (scan: " + std::strerror(rc) + "): walk stopped"};
-  if (rc) return {TargetProbe::kFailed, false, "scan " + where + ": " + std::strerror(rc)};
-  if (hs.device_exists(t.lun(0))) return {TargetProbe::kLun0, true, {}};
-  if (!hs.present()) return {TargetProbe::kHostGone, false, "host removed at " + where + ": walk stopped"};
-  // Nothing at LUN 0; a target may still be there without it.
-  std::string note;
-  if (!wlun_refused) {
-    rc = hs.scan_lun(t.lun(kReportLunsWellKnownLun));
-    if (rc != EINVAL) {
-      bool found = hs.device_exists(t.lun(kReportLunsWellKnownLun));
-      return {found ? TargetProbe::kWellKnownLun : TargetProbe::kNothing, found, {}};
-    }
-    wlun_refused = true;
-    note = "the host refuses the well-known LUN 49409: targets without LUN 0 need the kernel's scan "
-           "of that target";
-  }
-  rc = hs.kernel_scan_target(t);
-  if (rc) return {TargetProbe::kFailed, false, "kernel scan of " + where + ": " + std::strerror(rc)};
-  return {TargetProbe::kKernelScan, !hs.target_luns(t).empty(), note};
-}
-
 TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
                              std::size_t cursor, bool verbose, std::ostream& err) {
   return TargetScan(u, host, t, verbose, err).run(trigger, cursor);

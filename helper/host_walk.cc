@@ -1,0 +1,252 @@
+#include "host_walk.h"
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "report_luns.h"
+#include "scan_plan.h"
+
+namespace scsi_probe {
+
+namespace {
+
+std::string where(const ScsiTarget& t) { return std::to_string(t.channel) + ":" + std::to_string(t.id); }
+
+}  // namespace
+
+TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused) {
+  int rc = hs.scan_lun(t.lun(0));
+  if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
+  if (host_gone_error(rc))
+    return {TargetProbe::kHostGone, false,
+            "host gone at " + where(t) + " (scan: " + std::strerror(rc) + "): walk stopped"};
+  if (rc) return {TargetProbe::kFailed, false, "scan " + where(t) + ": " + std::strerror(rc)};
+  if (hs.device_exists(t.lun(0))) return {TargetProbe::kLun0, true, {}};
+  if (!hs.present()) return {TargetProbe::kHostGone, false, "host removed at " + where(t) + ": walk stopped"};
+  // Nothing at LUN 0; a target may still be there without it.
+  std::string note;
+  if (!wlun_refused) {
+    rc = hs.scan_lun(t.lun(kReportLunsWellKnownLun));
+    if (rc != EINVAL) {
+      bool found = hs.device_exists(t.lun(kReportLunsWellKnownLun));
+      return {found ? TargetProbe::kWellKnownLun : TargetProbe::kNothing, found, {}};
+    }
+    wlun_refused = true;
+    note = "the host refuses the well-known LUN 49409: targets without LUN 0 need the kernel's scan "
+           "of that target";
+  }
+  rc = hs.kernel_scan_target(t);
+  if (rc) return {TargetProbe::kFailed, false, "kernel scan of " + where(t) + ": " + std::strerror(rc)};
+  return {TargetProbe::kKernelScan, !hs.target_luns(t).empty(), note};
+}
+
+KernelRescanChoice choose_kernel_rescan(const Policy& policy, const KernelRescanFacts& f) {
+  if (!f.rescan) return {false, "an add event: the host is walked"};
+  if (f.continuation) return {false, "a continuation: the walk goes on"};
+  if (f.target_without_lun0)
+    return {false, "a target of this host has no LUN 0: a new one like it needs the well-known LUN"};
+  for (const Rule& r : policy.rules) {
+    if (!r.instantiate && !r.remove_unreported) continue;
+    bool may_match = true;
+    switch (r.kind) {
+      case MatchKind::kHctl:
+        may_match = r.host.contains(f.host);
+        break;
+      case MatchKind::kFc:
+      case MatchKind::kSas:
+      case MatchKind::kIscsi:
+        may_match = f.transport == (r.kind == MatchKind::kFc    ? "fc"
+                                    : r.kind == MatchKind::kSas ? "sas"
+                                                                : "iscsi");
+        break;
+      case MatchKind::kWwn:
+        break;  // any LUN of any host may have that name
+    }
+    if (may_match) return {false, "the LUN policy may leave out or remove LUNs of this host (" + r.where() + ")"};
+  }
+  return {true, "a rescan by the kernel's scan of the host (\"- - -\"): the LUN policy restricts nothing here"};
+}
+
+HostWalk::HostWalk(HostWalkSetup setup) : s_(std::move(setup)) {
+  at_ = s_.resume_at.value_or(ScsiTarget{s_.host, 0, 0});
+  at_.host = s_.host;
+  // A continuation inside a channel: the run before had IDs of it accepted.
+  channel_exists_ = at_.id > 0;
+  known_ = s_.known.begin();
+}
+
+HostWalkStep HostWalk::stop(std::string reason) {
+  stopped_ = true;
+  if (r_.stop_reason.empty()) r_.stop_reason = std::move(reason);
+  HostWalkStep st;
+  st.kind = HostWalkStep::Kind::kStop;
+  st.reason = r_.stop_reason;
+  return st;
+}
+
+void HostWalk::end_channel() {
+  if (!channel_exists_) {
+    // scsi_scan_host_selected: EINVAL at the first ID of a channel is past
+    // max_channel.
+    stopped_ = true;
+    r_.stop_reason = "past the host's last channel";
+    return;
+  }
+  ++at_.channel;
+  at_.id = 0;
+  channel_exists_ = false;
+}
+
+HostWalkStep HostWalk::next_port() {
+  if (!s_.rescan) return stop("an add event: the transport's remote-port events name the targets");
+  const std::vector<ScsiTarget>& ports = *s_.port_targets;
+  while (port_ < ports.size()) {
+    const ScsiTarget t = ports[port_++];
+    if (s_.known.count(t)) continue;
+    return {HostWalkStep::Kind::kProbe, t, t, {}};
+  }
+  if (known_ != s_.known.end()) return {HostWalkStep::Kind::kLeaveToChangeEvent, *known_++, {}, {}};
+  return stop("every remote port with a target and every known target done");
+}
+
+HostWalkStep HostWalk::next_on_channel(std::chrono::milliseconds elapsed) {
+  for (;;) {
+    if (stopped_) return stop(r_.stop_reason);
+    if (s_.this_id && at_.id == *s_.this_id) {
+      ++at_.id;
+      continue;
+    }
+    if (at_.id >= kMaxIdsPerChannel) {
+      r_.notes.push_back("stopped at ID " + std::to_string(at_.id) + " of channel " + std::to_string(at_.channel));
+      end_channel();
+      continue;
+    }
+    if (elapsed > s_.budget) {
+      r_.continue_at = at_;
+      stopped_ = true;
+      r_.stop_reason = "the walk's budget is spent";
+      return {HostWalkStep::Kind::kContinueLater, at_, {}, r_.stop_reason};
+    }
+    const ScsiTarget t = at_;
+    if (s_.known.count(t)) {
+      channel_exists_ = true;
+      ++at_.id;
+      if (s_.rescan) return {HostWalkStep::Kind::kLeaveToChangeEvent, t, {}, {}};
+      continue;
+    }
+    // Should the write hang, the continuation probes this ID again once the
+    // write is over (it waits for the host's scan lock), unless it is the
+    // continuation of such a hang already: then the next ID.
+    ScsiTarget if_hung = t;
+    if (s_.resume_at && s_.resume_at->channel == t.channel && s_.resume_at->id == t.id) ++if_hung.id;
+    return {HostWalkStep::Kind::kProbe, t, if_hung, {}};
+  }
+}
+
+HostWalkStep HostWalk::next(std::chrono::milliseconds elapsed) {
+  if (stopped_) return stop(r_.stop_reason);
+  if (s_.kernel_rescan && !s_.port_targets && s_.rescan) {
+    if (r_.kernel_host_scan) return stop("the kernel's scan of the host is done");
+    last_ = HostWalkStep{HostWalkStep::Kind::kKernelScanHost, {s_.host, 0, 0}, {}, {}};
+    return *last_;
+  }
+  HostWalkStep st = s_.port_targets ? next_port() : next_on_channel(elapsed);
+  last_ = st;
+  return st;
+}
+
+void HostWalk::probed(const TargetProbeResult& p) {
+  const bool parallel = !s_.port_targets;
+  if (p.how == TargetProbe::kPastLimits && parallel) {
+    // Past max_id (or, for ID 0, past max_channel).
+    end_channel();
+    return;
+  }
+  if (!p.note.empty()) r_.notes.push_back(p.note);
+  if (p.how == TargetProbe::kKernelScan) ++r_.kernel_scans;
+  if (p.how == TargetProbe::kWellKnownLun) ++r_.wlun_targets;
+  if (p.found) ++r_.targets_found;
+  if (p.how == TargetProbe::kHostGone) {
+    r_.host_gone = true;
+    stopped_ = true;
+    r_.stop_reason = "the host is gone";
+    return;
+  }
+  if (parallel) {
+    channel_exists_ = true;
+    ++at_.id;
+  }
+}
+
+void HostWalk::kernel_host_scanned(int error, const std::vector<ScsiTarget>& targets) {
+  r_.kernel_host_scan = true;
+  if (host_gone_error(error)) {
+    r_.host_gone = true;
+    r_.notes.push_back(std::string("host gone (scan: ") + std::strerror(error) + ")");
+    stopped_ = true;
+    r_.stop_reason = "the host is gone";
+    return;
+  }
+  if (error) {
+    r_.notes.push_back(std::string("the kernel's scan of the host: ") + std::strerror(error));
+    return;
+  }
+  // The kernel rescanned every known target (REPORT LUNS through LUN 0).
+  r_.rescanned = static_cast<int>(s_.known.size());
+  for (const ScsiTarget& t : targets)
+    if (!s_.known.count(t)) ++r_.targets_found;
+}
+
+void HostWalk::change_event_sent(int error) {
+  if (!error) {
+    ++r_.rescanned;
+    return;
+  }
+  const ScsiTarget t = last_ ? last_->target : ScsiTarget{};
+  r_.notes.push_back("target " + format_scsi_target(t) + ": no change event: " + std::strerror(error));
+}
+
+void HostWalk::handed_on(const ScsiTarget& resume_at, int error) {
+  const ScsiTarget t = last_ ? last_->target : ScsiTarget{};
+  r_.notes.push_back("a scan write at " + where(t) + " outlasted the walk's budget: the rest handed on from " +
+                     where(resume_at) +
+                     (error ? std::string(" FAILED: ") + std::strerror(error) : std::string(" while it hung")));
+  r_.handed_on = resume_at;
+  stopped_ = true;
+  r_.stop_reason = "a write hung: the rest handed on";
+}
+
+HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell) {
+  for (;;) {
+    const HostWalkStep st = walk.next(shell.elapsed());
+    switch (st.kind) {
+      case HostWalkStep::Kind::kProbe: {
+        shell.writes_start(st.resume_if_hung);
+        const TargetProbeResult p = probe_target(hs, st.target, walk.wlun_refused());
+        const auto hand_off = shell.writes_end();
+        walk.probed(p);
+        if (hand_off) walk.handed_on(hand_off->resume_at, hand_off->error);
+        break;
+      }
+      case HostWalkStep::Kind::kKernelScanHost: {
+        shell.kernel_rescan_starts(walk.setup().known);
+        const int rc = hs.kernel_scan_host();
+        const bool complete = rc == 0 && hs.present();
+        shell.kernel_rescan_ends(complete);
+        walk.kernel_host_scanned(rc ? rc : complete ? 0 : ENODEV, hs.targets());
+        break;
+      }
+      case HostWalkStep::Kind::kLeaveToChangeEvent:
+        walk.change_event_sent(shell.send_target_change(st.target));
+        break;
+      case HostWalkStep::Kind::kContinueLater:
+      case HostWalkStep::Kind::kStop:
+        return walk.result();
+    }
+  }
+}
+
+std::string format_walk_cursor(const ScsiTarget& t) { return where(t); }
+
+}  // namespace scsi_probe

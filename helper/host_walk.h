@@ -1,0 +1,188 @@
+// The host walk: which channel and target IDs of a parallel host to probe,
+// the user-space analog of the kernel's scsi_scan_host_selected() and
+// scsi_scan_channel(). A HostWalk decides the next action from what it was
+// told of the previous one; walk_host() carries the actions out through a
+// ScsiHost (scsi_host.h) and a HostWalkShell (clock, change events, the
+// watchdog of a hanging write), so that a simulated host drives it in unit
+// tests as sysfs does on a machine.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lun_policy.h"
+#include "scsi_address.h"
+#include "scsi_host.h"
+
+namespace scsi_probe {
+
+// Drivers without a transport class have max_id in the hundreds; a host
+// that accepts more IDs than this is walked no further on that channel.
+inline constexpr unsigned kMaxIdsPerChannel = 65536;
+
+// How one target ID was probed: LUN 0 instantiated; else the REPORT LUNS
+// well-known LUN; where the host refuses that LUN, the kernel's scan of that
+// one target ("C T -"). kPastLimits: EINVAL, the ID (or, for ID 0, the
+// channel) is beyond the host's limits.
+enum class TargetProbe { kLun0, kWellKnownLun, kKernelScan, kNothing, kPastLimits, kFailed, kHostGone };
+
+struct TargetProbeResult {
+  TargetProbe how = TargetProbe::kNothing;
+  bool found = false;  // a target exists at the ID afterwards
+  std::string note;    // for the log, when something is worth saying
+};
+
+// Probes one target ID through the host's `scan` attribute, as
+// __scsi_scan_target() would from LUN 0. `wlun_refused` carries the host's
+// refusal of the well-known LUN from one ID to the next (set here when first
+// seen).
+TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused);
+
+// Whether a rescan of a parallel host may be the kernel's own scan of the
+// host ("- - -"), which probes every ID in the kernel at a fraction of the
+// cost of one write per ID (RESCANS in scsi-probe(8)). It may where it finds
+// what the walk would: no rule of the LUN policy can leave out or remove a
+// LUN of this host (the kernel would instantiate every LUN of a new target,
+// and remove nothing), and no target of the host lacks LUN 0 (one reached
+// through the well-known LUN: a new one like it answers nothing at LUN 0,
+// and the kernel's scan passes it by).
+struct KernelRescanChoice {
+  bool yes = false;
+  std::string reason;
+};
+
+struct KernelRescanFacts {
+  unsigned host = 0;
+  std::string transport;  // "spi", "" (transport_keyword's names)
+  bool rescan = false;
+  bool continuation = false;    // a walk cut by its budget goes on: walk it
+  bool target_without_lun0 = false;
+};
+
+KernelRescanChoice choose_kernel_rescan(const Policy& policy, const KernelRescanFacts& f);
+
+// What a walk is given.
+struct HostWalkSetup {
+  unsigned host = 0;
+  std::optional<unsigned> this_id;  // the adapter's own ID: never probed
+  // A change event: known targets are left to their own change events, and
+  // IDs without a target are probed for new ones.
+  bool rescan = false;
+  std::set<ScsiTarget> known;  // targets with LUNs when the walk starts
+  // Where a continuation starts (channel, id); nullopt: from 0:0.
+  std::optional<ScsiTarget> resume_at;
+  std::chrono::milliseconds budget{60000};
+  // A transport host: its remote ports name the targets (nullopt: a
+  // parallel host, walked by channel and ID). Only a rescan probes them.
+  std::optional<std::vector<ScsiTarget>> port_targets;
+  // A rescan by the kernel's scan of the host (choose_kernel_rescan): one
+  // "- - -" write instead of the walk.
+  bool kernel_rescan = false;
+};
+
+struct HostWalkStep {
+  enum class Kind {
+    kProbe,                // probe_target(target)
+    kLeaveToChangeEvent,   // a known target: send it a change event
+    kKernelScanHost,       // "- - -": the kernel rescans every known target and ID
+    kContinueLater,        // budget spent: a continuation goes on at target
+    kStop,                 // done; `reason` says why
+  };
+  Kind kind = Kind::kStop;
+  ScsiTarget target;
+  // kProbe: where a continuation should go on should this write hang.
+  ScsiTarget resume_if_hung;
+  std::string reason;
+};
+
+// The walk's tally, for SCSI_PROBE_* and the summary line.
+struct HostWalkResult {
+  int targets_found = 0;
+  int wlun_targets = 0;
+  int kernel_scans = 0;
+  int rescanned = 0;  // known targets left to their change events, or rescanned by "- - -"
+  bool kernel_host_scan = false;  // the rescan was the kernel's "- - -"
+  std::optional<ScsiTarget> continue_at;  // budget spent: go on from here
+  std::optional<ScsiTarget> handed_on;    // a hanging write: the watchdog went on from here
+  bool host_gone = false;
+  std::string stop_reason;
+  std::vector<std::string> notes;
+};
+
+class HostWalk {
+ public:
+  explicit HostWalk(HostWalkSetup setup);
+  // It keeps an iterator into its own setup.
+  HostWalk(const HostWalk&) = delete;
+  HostWalk& operator=(const HostWalk&) = delete;
+
+  // The next action, `elapsed` into the walk.
+  HostWalkStep next(std::chrono::milliseconds elapsed);
+  // What the last kProbe found.
+  void probed(const TargetProbeResult& p);
+  // What became of the kKernelScanHost: 0 or errno, and the targets the
+  // host has afterwards.
+  void kernel_host_scanned(int error, const std::vector<ScsiTarget>& targets);
+  // What became of the last kLeaveToChangeEvent: 0 or errno.
+  void change_event_sent(int error);
+  // The watchdog handed the rest on from `resume_at` while the last probe's
+  // write hung (`error`: its send failed); the walk stops.
+  void handed_on(const ScsiTarget& resume_at, int error);
+
+  const HostWalkResult& result() const { return r_; }
+  const HostWalkSetup& setup() const { return s_; }
+  // The host's refusal of the well-known LUN, carried from probe to probe.
+  bool& wlun_refused() { return wlun_refused_; }
+
+ private:
+  HostWalkStep next_on_channel(std::chrono::milliseconds elapsed);
+  HostWalkStep next_port();
+  HostWalkStep stop(std::string reason);
+  void end_channel();
+
+  HostWalkSetup s_;
+  HostWalkResult r_;
+  ScsiTarget at_;
+  bool channel_exists_ = false;
+  bool stopped_ = false;
+  bool wlun_refused_ = false;
+  std::size_t port_ = 0;                      // next port target
+  std::set<ScsiTarget>::const_iterator known_;  // transport: next known target
+  std::optional<HostWalkStep> last_;
+};
+
+// What a walk needs besides the host: its clock, the change events of
+// known targets, and the watchdog of a write that hangs.
+class HostWalkShell {
+ public:
+  virtual ~HostWalkShell() = default;
+  virtual std::chrono::milliseconds elapsed() const = 0;
+  // A change event to a known target, whose own run rescans it; 0 or errno.
+  virtual int send_target_change(const ScsiTarget& t) = 0;
+  // A probe's writes start: where the walk goes on should they hang.
+  virtual void writes_start(const ScsiTarget& resume_at) = 0;
+  // They ended: the target the watchdog handed on from meanwhile, if it
+  // did, and the errno of that send.
+  struct HandOff {
+    ScsiTarget resume_at;
+    int error = 0;
+  };
+  virtual std::optional<HandOff> writes_end() = 0;
+  // Around the kernel's scan of the host, which rescans these known
+  // targets: their own rescans of the same trigger are answered by it
+  // (rescan_gate.h). `complete`: the write succeeded.
+  virtual void kernel_rescan_starts(const std::set<ScsiTarget>& known) = 0;
+  virtual void kernel_rescan_ends(bool complete) = 0;
+};
+
+// Runs the walk to its end.
+HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell);
+
+// The host run's SCSI_PROBE_* value of a continuation cursor, "C:T".
+std::string format_walk_cursor(const ScsiTarget& t);
+
+}  // namespace scsi_probe

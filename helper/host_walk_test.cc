@@ -1,0 +1,397 @@
+#include "host_walk.h"
+
+#include <cerrno>
+
+#include <gtest/gtest.h>
+
+#include "fake_scsi_host.h"
+#include "report_luns.h"
+
+namespace scsi_probe {
+namespace {
+
+using std::chrono::milliseconds;
+using Strings = std::vector<std::string>;
+
+// The shell of a test: a clock each scan write advances, the change events
+// it was asked for, and a watchdog that hands on when told to.
+struct FakeShell : HostWalkShell {
+  explicit FakeShell(FakeScsiHost& h, milliseconds per_write = milliseconds(10)) {
+    h.on_write = [this, per_write](const std::string& w) {
+      now += per_write;
+      if (hang_at == w) hung = true;
+    };
+  }
+  milliseconds elapsed() const override { return now; }
+  int send_target_change(const ScsiTarget& t) override {
+    changed.push_back(t);
+    return change_error;
+  }
+  void writes_start(const ScsiTarget& resume_at) override {
+    armed.push_back(resume_at);
+    hung = false;
+  }
+  std::optional<HandOff> writes_end() override {
+    if (!hung) return std::nullopt;
+    return HandOff{armed.back(), 0};
+  }
+  void kernel_rescan_starts(const std::set<ScsiTarget>& known) override { rescans_started = known; }
+  void kernel_rescan_ends(bool complete) override { rescans_complete = complete; }
+
+  milliseconds now{0};
+  std::string hang_at;  // the write that hangs past the budget
+  bool hung = false;
+  int change_error = 0;
+  std::vector<ScsiTarget> changed;
+  std::vector<ScsiTarget> armed;
+  std::optional<std::set<ScsiTarget>> rescans_started;
+  std::optional<bool> rescans_complete;
+};
+
+// A host that admits the well-known LUN (max_lun past 49409, as SAS and
+// virtio-scsi hosts have).
+FakeScsiHost wide_host(unsigned number = 0) {
+  FakeScsiHost h(number);
+  h.max_lun = 65536;
+  return h;
+}
+
+HostWalkSetup setup_for(const FakeScsiHost& h) {
+  HostWalkSetup s;
+  s.host = h.number();
+  s.this_id = h.this_id;
+  for (const ScsiTarget& t : h.targets()) s.known.insert(t);
+  return s;
+}
+
+HostWalkResult walk(FakeScsiHost& h, FakeShell& shell, HostWalkSetup s) {
+  HostWalk w(std::move(s));
+  return walk_host(h, w, shell);
+}
+
+TEST(HostWalk, WalksEachChannelUpToTheHostsLimits) {
+  FakeScsiHost h = wide_host(1);
+  h.max_channel = 1;
+  h.max_id = 2;
+  h.bus[{0, 1}].luns = {0, 3};
+  h.bus[{1, 0}].luns = {0};
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  // EINVAL at ID 2 ends channel 0; EINVAL at ID 0 of channel 2 is past
+  // max_channel. Each empty ID gets the well-known LUN too.
+  EXPECT_EQ(h.writes(), (Strings{"0 0 0", "0 0 49409", "0 1 0", "0 2 0", "1 0 0", "1 1 0", "1 1 49409",
+                                 "1 2 0", "2 0 0"}));
+  EXPECT_EQ(r.targets_found, 2);
+  EXPECT_EQ(r.stop_reason, "past the host's last channel");
+  EXPECT_FALSE(r.continue_at);
+  EXPECT_EQ(h.devices(), (std::vector<ScsiAddress>{{1, 0, 1, 0}, {1, 1, 0, 0}}));
+  EXPECT_TRUE(r.notes.empty());
+}
+
+TEST(HostWalk, SkipsTheAdaptersOwnId) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 3;
+  h.this_id = 1;
+  h.bus[{0, 2}].luns = {0};
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  EXPECT_EQ(h.writes(), (Strings{"0 0 0", "0 0 49409", "0 2 0", "0 3 0", "1 0 0"}));
+  EXPECT_EQ(r.targets_found, 1);
+}
+
+TEST(HostWalk, ReachesATargetWithoutLun0ThroughTheWellKnownLun) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 1;
+  h.bus[{0, 0}].luns = {1, 2};
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  EXPECT_EQ(r.targets_found, 1);
+  EXPECT_EQ(r.wlun_targets, 1);
+  EXPECT_EQ(r.kernel_scans, 0);
+  // The target's own scan then lists its LUNs through it.
+  EXPECT_EQ(h.devices(), (std::vector<ScsiAddress>{{0, 0, 0, kReportLunsWellKnownLun}}));
+}
+
+TEST(HostWalk, ATargetSilentAtTheWellKnownLunIsNotFound) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 1;
+  h.bus[{0, 0}].luns = {1};
+  h.bus[{0, 0}].well_known_lun = false;
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  EXPECT_EQ(r.targets_found, 0);
+  EXPECT_EQ(r.kernel_scans, 0);
+  EXPECT_EQ(h.writes(), (Strings{"0 0 0", "0 0 49409", "0 1 0", "1 0 0"}));
+}
+
+TEST(HostWalk, WhereTheHostRefusesTheWellKnownLunTheKernelScansTheTarget) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 3;
+  h.max_lun = 8;  // 49409 is past max_lun: EINVAL
+  h.bus[{0, 0}].luns = {0};
+  h.bus[{0, 1}].luns = {2};
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  // The refusal is learnt once: the next empty ID goes to "C T -" at once.
+  EXPECT_EQ(h.writes(), (Strings{"0 0 0", "0 1 0", "0 1 49409", "0 1 -", "0 2 0", "0 2 -", "0 3 0", "1 0 0"}));
+  EXPECT_EQ(r.targets_found, 2);
+  EXPECT_EQ(r.kernel_scans, 2);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("refuses the well-known LUN 49409"), std::string::npos);
+  EXPECT_EQ(h.devices(), (std::vector<ScsiAddress>{{0, 0, 0, 0}, {0, 0, 1, 2}}));
+}
+
+TEST(HostWalk, AKernelTargetScanThatFindsNothingCountsNoTarget) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 1;
+  h.max_lun = 8;
+  h.bus[{0, 0}].luns = {2};
+  h.bus[{0, 0}].kernel_scan_finds_luns = false;
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  EXPECT_EQ(r.targets_found, 0);
+  EXPECT_EQ(r.kernel_scans, 1);
+}
+
+TEST(HostWalk, ABudgetSpentContinuesLaterFromTheNextId) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 16;
+  h.bus[{0, 5}].luns = {0};
+  FakeShell shell(h, milliseconds(100));
+  HostWalkSetup s = setup_for(h);
+  s.budget = milliseconds(550);
+  HostWalkResult r = walk(h, shell, s);
+  // Two writes per empty ID: after three IDs (600 ms) the budget is spent.
+  ASSERT_TRUE(r.continue_at);
+  EXPECT_EQ(*r.continue_at, (ScsiTarget{0, 0, 3}));
+  EXPECT_EQ(format_walk_cursor(*r.continue_at), "0:3");
+  EXPECT_EQ(h.writes().size(), 6u);
+
+  // The continuation goes on from there, with a budget of its own.
+  FakeShell again(h, milliseconds(100));
+  s = setup_for(h);
+  s.resume_at = r.continue_at;
+  s.budget = milliseconds(60000);
+  HostWalkResult r2 = walk(h, again, s);
+  EXPECT_FALSE(r2.continue_at);
+  EXPECT_EQ(h.writes()[6], "0 3 0");
+  EXPECT_EQ(h.writes().back(), "1 0 0");
+  EXPECT_EQ(r2.targets_found, 1);
+}
+
+TEST(HostWalk, AContinuationAtTheEndOfAChannelGoesOnToTheNext) {
+  FakeScsiHost h = wide_host();
+  h.max_channel = 1;
+  h.max_id = 4;
+  h.bus[{1, 0}].luns = {0};
+  FakeShell shell(h);
+  HostWalkSetup s = setup_for(h);
+  s.resume_at = ScsiTarget{0, 0, 4};
+  HostWalkResult r = walk(h, shell, s);
+  EXPECT_EQ(h.writes(), (Strings{"0 4 0", "1 0 0", "1 1 0", "1 1 49409", "1 2 0", "1 2 49409", "1 3 0",
+                                 "1 3 49409", "1 4 0", "2 0 0"}));
+  EXPECT_EQ(r.targets_found, 1);
+}
+
+TEST(HostWalk, AHangingWriteHandsTheRestOnAndStops) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 8;
+  h.bus[{0, 4}].luns = {0};
+  FakeShell shell(h);
+  shell.hang_at = "0 2 0";
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  ASSERT_TRUE(r.handed_on);
+  EXPECT_EQ(*r.handed_on, (ScsiTarget{0, 0, 2}));  // probed again once the write is over
+  EXPECT_EQ(h.writes().back(), "0 2 49409");        // the probe itself ends
+  EXPECT_FALSE(r.continue_at);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.notes[0], "a scan write at 0:2 outlasted the walk's budget: the rest handed on from 0:2 while it hung");
+
+  // The continuation of a hang that hangs again at the same ID skips it.
+  FakeScsiHost h2 = wide_host();
+  h2.max_id = 8;
+  FakeShell shell2(h2);
+  shell2.hang_at = "0 2 0";
+  HostWalkSetup s = setup_for(h2);
+  s.resume_at = ScsiTarget{0, 0, 2};
+  HostWalkResult r2 = walk(h2, shell2, s);
+  ASSERT_TRUE(r2.handed_on);
+  EXPECT_EQ(*r2.handed_on, (ScsiTarget{0, 0, 3}));
+  EXPECT_EQ(h2.writes().front(), "0 2 0");
+}
+
+TEST(HostWalk, StopsWhenTheHostIsGone) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 8;
+  h.failing_writes["0 3 0"] = ENODEV;
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  EXPECT_TRUE(r.host_gone);
+  EXPECT_EQ(h.writes().back(), "0 3 0");
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.notes[0], "host gone at 0:3 (scan: No such device): walk stopped");
+}
+
+TEST(HostWalk, StopsWhenTheHostIsBeingRemoved) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 8;
+  h.removed_after_writes = 4;  // its writes then succeed and do nothing
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  EXPECT_TRUE(r.host_gone);
+  EXPECT_EQ(h.writes().size(), 5u);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.notes[0], "host removed at 0:2: walk stopped");
+}
+
+TEST(HostWalk, AFailedWriteIsNotedAndTheWalkGoesOn) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 2;
+  h.failing_writes["0 0 0"] = EIO;
+  h.bus[{0, 1}].luns = {0};
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  EXPECT_EQ(r.targets_found, 1);
+  EXPECT_EQ(r.notes, (Strings{"scan 0:0: Input/output error"}));
+}
+
+TEST(HostWalk, OnARescanKnownTargetsGetTheirOwnChangeEvents) {
+  FakeScsiHost h = wide_host(3);
+  h.max_id = 4;
+  h.bus[{0, 1}].luns = {0, 1};
+  h.bus[{0, 2}].luns = {0};
+  h.add_device({3, 0, 1, 0});
+  FakeShell shell(h);
+  HostWalkSetup s = setup_for(h);
+  s.rescan = true;
+  HostWalkResult r = walk(h, shell, s);
+  EXPECT_EQ(shell.changed, (std::vector<ScsiTarget>{{3, 0, 1}}));
+  EXPECT_EQ(r.rescanned, 1);
+  EXPECT_EQ(r.targets_found, 1);  // the new one at ID 2
+  for (const std::string& w : h.writes()) EXPECT_NE(w.substr(0, 4), "0 1 ");
+
+  // An add event leaves them alone; a failed event is noted.
+  FakeShell add(h);
+  s = setup_for(h);
+  walk(h, add, s);
+  EXPECT_TRUE(add.changed.empty());
+  FakeShell failing(h);
+  failing.change_error = ENODEV;
+  s.rescan = true;
+  HostWalkResult r3 = walk(h, failing, s);
+  EXPECT_EQ(r3.rescanned, 0);
+  EXPECT_EQ(r3.notes, (Strings{"target 3:0:1: no change event: No such device",
+                               "target 3:0:2: no change event: No such device"}));
+}
+
+TEST(HostWalk, StopsAtTheLastIdItWalks) {
+  FakeScsiHost h = wide_host();
+  h.max_id = kMaxIdsPerChannel + 10;
+  h.max_lun = 8;
+  FakeShell shell(h, milliseconds(0));
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  EXPECT_EQ(r.notes.back(), "stopped at ID 65536 of channel 0");
+  EXPECT_EQ(h.writes().back(), "1 0 0");
+}
+
+TEST(HostWalk, TransportHostsProbeThePortsTargetsOnARescan) {
+  FakeScsiHost h = wide_host(5);
+  h.max_id = 1000;
+  h.bus[{0, 7}].luns = {0};
+  h.bus[{0, 9}].luns = {1};
+  h.bus[{0, 12}].luns = {0};
+  h.add_device({5, 0, 12, 0});
+  HostWalkSetup s = setup_for(h);
+  s.port_targets = std::vector<ScsiTarget>{{5, 0, 7}, {5, 0, 9}, {5, 0, 12}};
+  FakeShell add(h);
+  HostWalkResult r = walk(h, add, s);
+  EXPECT_TRUE(h.writes().empty());  // an add: the ports' own events
+  EXPECT_EQ(r.targets_found, 0);
+
+  s.rescan = true;
+  FakeShell shell(h);
+  r = walk(h, shell, s);
+  EXPECT_EQ(h.writes(), (Strings{"0 7 0", "0 9 0", "0 9 49409"}));
+  EXPECT_EQ(r.targets_found, 2);
+  EXPECT_EQ(r.wlun_targets, 1);
+  EXPECT_EQ(shell.changed, (std::vector<ScsiTarget>{{5, 0, 12}}));
+}
+
+TEST(HostWalk, AKernelRescanIsOneWriteThatRescansKnownTargetsAndFindsNewOnes) {
+  FakeScsiHost h = wide_host(2);
+  h.max_id = 255;
+  h.bus[{0, 0}].luns = {0, 1, 2};  // LUN 2 mapped since
+  h.bus[{0, 9}].luns = {0};        // a new target
+  h.add_device({2, 0, 0, 0});
+  h.add_device({2, 0, 0, 1});
+  FakeShell shell(h);
+  HostWalkSetup s = setup_for(h);
+  s.rescan = true;
+  s.kernel_rescan = true;
+  HostWalkResult r = walk(h, shell, s);
+  EXPECT_EQ(h.writes(), (Strings{"- - -"}));
+  EXPECT_TRUE(r.kernel_host_scan);
+  EXPECT_EQ(r.targets_found, 1);
+  EXPECT_EQ(r.rescanned, 1);
+  EXPECT_TRUE(shell.changed.empty());  // the kernel rescanned them: no change events
+  EXPECT_EQ(shell.rescans_started, (std::set<ScsiTarget>{{2, 0, 0}}));
+  EXPECT_EQ(shell.rescans_complete, true);
+  EXPECT_EQ(h.devices(), (std::vector<ScsiAddress>{{2, 0, 0, 0}, {2, 0, 0, 1}, {2, 0, 0, 2}, {2, 0, 9, 0}}));
+}
+
+TEST(HostWalk, AKernelRescanOfAHostBeingRemovedIsNotComplete) {
+  FakeScsiHost h = wide_host();
+  h.bus[{0, 0}].luns = {0};
+  h.add_device({0, 0, 0, 0});
+  h.removed_after_writes = 0;
+  FakeShell shell(h);
+  HostWalkSetup s = setup_for(h);
+  s.rescan = true;
+  s.kernel_rescan = true;
+  HostWalkResult r = walk(h, shell, s);
+  EXPECT_TRUE(r.host_gone);
+  EXPECT_EQ(shell.rescans_complete, false);
+  EXPECT_EQ(r.rescanned, 0);
+}
+
+TEST(ChooseKernelRescan, OnlyARescanWithNothingThePolicyOrTheWalkAloneWouldDoDifferently) {
+  KernelRescanFacts f;
+  f.host = 2;
+  f.rescan = true;
+  EXPECT_TRUE(choose_kernel_rescan(Policy{}, f).yes);
+  f.rescan = false;
+  EXPECT_FALSE(choose_kernel_rescan(Policy{}, f).yes);
+  f.rescan = true;
+  f.continuation = true;
+  EXPECT_FALSE(choose_kernel_rescan(Policy{}, f).yes);
+  f.continuation = false;
+  f.target_without_lun0 = true;
+  EXPECT_FALSE(choose_kernel_rescan(Policy{}, f).yes);
+  f.target_without_lun0 = false;
+
+  auto policy = [](const std::string& text) { return build_policy({{"/etc/scsi-probe.d/p.conf", text}}, ""); };
+  // Rules that cannot leave out or remove a LUN of host 2.
+  EXPECT_TRUE(choose_kernel_rescan(policy("hctl 0:*:*:* skip\nhctl 1:0:0:0 instantiate\n"), f).yes);
+  EXPECT_TRUE(choose_kernel_rescan(policy("hctl *:*:*:* no-attach\nwwn naa.5000c500a1b2c3d4 no-attach\n"), f).yes);
+  EXPECT_TRUE(choose_kernel_rescan(policy("fc 0x500A09818D3A7F00 skip\n"), f).yes);
+  // Rules that can.
+  KernelRescanChoice c = choose_kernel_rescan(policy("hctl 2:0:0:1 skip\n"), f);
+  EXPECT_FALSE(c.yes);
+  EXPECT_EQ(c.reason, "the LUN policy may leave out or remove LUNs of this host (/etc/scsi-probe.d/p.conf:1)");
+  EXPECT_FALSE(choose_kernel_rescan(policy("hctl *:0:0:0-3 instantiate\n"), f).yes);
+  EXPECT_FALSE(choose_kernel_rescan(policy("hctl 2:*:*:* unreported=remove\n"), f).yes);
+  EXPECT_FALSE(choose_kernel_rescan(policy("wwn naa.5000c500a1b2c3d4 skip\n"), f).yes);
+  f.transport = "fc";
+  EXPECT_FALSE(choose_kernel_rescan(policy("fc 0x500A09818D3A7F00 skip\n"), f).yes);
+}
+
+TEST(ProbeTarget, PastTheLimitsIsEinval) {
+  FakeScsiHost h = wide_host();
+  bool refused = false;
+  EXPECT_EQ(probe_target(h, {0, 0, 8}, refused).how, TargetProbe::kPastLimits);
+  EXPECT_EQ(probe_target(h, {0, 1, 0}, refused).how, TargetProbe::kPastLimits);
+  EXPECT_FALSE(refused);
+}
+
+}  // namespace
+}  // namespace scsi_probe
