@@ -18,11 +18,13 @@ namespace {
 // The scan is written as the kernel writes it, one function per stage, each
 // a coroutine that yields the actions it needs and reads their outcomes
 // when resumed. A stage yields another stage's Task to run it to its end
-// before going on; the stepper keeps the stack of running stages. A yielded
-// stage or action with a string in it is built in a statement of its own:
-// GCC 12 destroys temporaries of a co_yield expression twice.
-// An action without a text: trivially destructible, so that it can be
-// yielded as a temporary.
+// before going on; the stepper keeps the stack of running stages.
+//
+// GCC 12 destroys a braced temporary holding a std::string in a co_yield
+// expression twice (a double free, seen under valgrind): an action with a
+// text, and a stage given one, are built in a statement of their own.
+
+// An action without a text: trivially destructible, so yielded as a temporary.
 struct Step {
   LunScanStep step = LunScanStep::kDone;
   uint64_t lun = 0;

@@ -113,12 +113,12 @@ enum class TargetAccess {
 
 struct TargetAccessInput {
   bool lun0_present = false;  // a scsi_device for LUN 0 exists after "C T 0"
-  // The target's LUNs in sysfs, ascending: LUN 0, a well-known LUN an
-  // earlier run left, or any LUN carries REPORT LUNS as well.
-  std::span<const uint64_t> existing;
   bool well_known_lun_tried = false;    // "C T 49409" was written
   bool well_known_lun_present = false;  // ... and its scsi_device appeared
   HostLimits host;
+  // The target's LUNs in sysfs, ascending: LUN 0, a well-known LUN an
+  // earlier run left, or any LUN carries REPORT LUNS as well.
+  std::span<const uint64_t> existing;
 };
 
 struct TargetAccessDecision {
