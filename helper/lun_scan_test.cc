@@ -49,6 +49,32 @@ bool has(const Strings& lines, std::string_view part) {
   return false;
 }
 
+// --- The stepper itself ------------------------------------------------------------
+
+// It acts only through the actions it hands out, one outcome at a time.
+TEST(LunScanStepper, NamesEachActionAndWaitsForItsOutcome) {
+  LunScanSetup setup;
+  setup.target = {0, 0, 0};
+  LunScan scan(setup);
+  LunScanAction a = scan.next();
+  EXPECT_EQ(a.step, LunScanStep::kListLuns);
+  LunScanOutcome o;
+  o.luns = {0};
+  scan.feed(o);
+  a = scan.next();
+  EXPECT_EQ(a.step, LunScanStep::kReadAnsweringLun);
+  EXPECT_EQ(a.lun, 0u);
+  o = {};
+  o.answering = {true, 7, kBlistNolun};
+  scan.feed(o);
+  EXPECT_EQ(scan.next().step, LunScanStep::kDone);
+  EXPECT_EQ(scan.next().step, LunScanStep::kDone);
+  EXPECT_TRUE(has(scan.result().reasons, "BLIST_NOLUN: no LUN past 0"));
+  // A scan dropped half-way frees its stages.
+  LunScan dropped(setup);
+  EXPECT_EQ(dropped.next().step, LunScanStep::kListLuns);
+}
+
 // --- Which LUN carries REPORT LUNS ---------------------------------------------
 
 // sdebug-targets-luns: the host walk wrote "C T 0"; the add event lists the rest.
