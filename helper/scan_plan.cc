@@ -147,20 +147,27 @@ ProbeDecision classify_probe(uint64_t linux_lun, const std::optional<LunInquiry>
 }
 
 TargetAccessDecision choose_target_access(const TargetAccessInput& in) {
-  if (in.lun0_present) return {TargetAccess::kLun0, "LUN 0 present: REPORT LUNS through LUN 0"};
+  const auto has = [&](uint64_t lun) {
+    return std::find(in.existing.begin(), in.existing.end(), lun) != in.existing.end();
+  };
+  if (in.lun0_present || has(0)) return {TargetAccess::kLun0, 0, false, "LUN 0 present: REPORT LUNS through LUN 0"};
+  if (has(kReportLunsWellKnownLun) || (in.well_known_lun_tried && in.well_known_lun_present)) {
+    return {TargetAccess::kWellKnownLun, kReportLunsWellKnownLun, false,
+            "LUN 0 not added: REPORT LUNS through the well-known LUN 49409"};
+  }
+  if (!in.existing.empty()) {
+    return {TargetAccess::kExistingLun, in.existing.front(), false,
+            "LUN 0 not added: REPORT LUNS through LUN " + std::to_string(in.existing.front())};
+  }
   if (in.well_known_lun_tried) {
-    if (in.well_known_lun_present) {
-      return {TargetAccess::kWellKnownLun,
-              "LUN 0 not added: REPORT LUNS through the well-known LUN 49409"};
-    }
-    return {TargetAccess::kKernelTargetScan,
+    return {TargetAccess::kKernelTargetScan, 0, false,
             "LUN 0 not added and no well-known LUN 49409 appeared: kernel scan of this target"};
   }
   if (scan_attribute_admits(kReportLunsWellKnownLun, in.host)) {
-    return {TargetAccess::kWellKnownLun,
+    return {TargetAccess::kWellKnownLun, kReportLunsWellKnownLun, true,
             "LUN 0 not added: try the well-known LUN 49409 (" + max_lun_text(in.host) + ")"};
   }
-  return {TargetAccess::kKernelTargetScan,
+  return {TargetAccess::kKernelTargetScan, 0, false,
           "LUN 0 not added and " + max_lun_text(in.host) +
               " refuses the well-known LUN 49409: kernel scan of this target"};
 }
@@ -235,20 +242,8 @@ std::vector<LunChoice> choose_reported_luns(const ReportedLunsInput& in) {
   return choices;
 }
 
-std::vector<uint64_t> luns_to_instantiate(std::span<const LunChoice> choices) {
-  std::vector<uint64_t> luns;
-  for (const LunChoice& c : choices) {
-    if (c.action == LunAction::kInstantiate) luns.push_back(c.linux_lun);
-  }
-  return luns;
-}
-
 bool delete_well_known_lun_after_use(std::span<const uint64_t> reported) {
   return std::find(reported.begin(), reported.end(), kReportLunsWellKnownLun) == reported.end();
-}
-
-Batch plan_batch(std::size_t total, std::size_t cursor, const BatchLimits& limits) {
-  return plan_batch(std::vector<bool>(total, true), cursor, limits);
 }
 
 Batch plan_batch(const std::vector<bool>& writes, std::size_t cursor, const BatchLimits& limits) {

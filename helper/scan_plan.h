@@ -106,7 +106,8 @@ ProbeDecision classify_probe(uint64_t linux_lun, const std::optional<LunInquiry>
 
 enum class TargetAccess {
   kLun0,              // LUN 0 exists: REPORT LUNS through it
-  kWellKnownLun,      // write "C T 49409", REPORT LUNS through it, delete it after
+  kWellKnownLun,      // (write "C T 49409"), REPORT LUNS through it, delete it after
+  kExistingLun,       // another LUN of the target exists: REPORT LUNS through it
   kKernelTargetScan,  // write "C T -": the kernel scans this one target
 };
 
@@ -115,10 +116,15 @@ struct TargetAccessInput {
   bool well_known_lun_tried = false;    // "C T 49409" was written
   bool well_known_lun_present = false;  // ... and its scsi_device appeared
   HostLimits host;
+  // The target's LUNs in sysfs, ascending: LUN 0, a well-known LUN an
+  // earlier run left, or any LUN carries REPORT LUNS as well.
+  std::span<const uint64_t> existing;
 };
 
 struct TargetAccessDecision {
   TargetAccess access = TargetAccess::kKernelTargetScan;
+  uint64_t via = 0;          // the LUN that carries REPORT LUNS (not kKernelTargetScan)
+  bool instantiate = false;  // write "C T <via>" first, then ask again with what it gave
   std::string reason;
 };
 
@@ -208,9 +214,6 @@ struct ReportedLunsInput {
 // `scan` write cannot tell apart from "not here", so the shell goes on.
 std::vector<LunChoice> choose_reported_luns(const ReportedLunsInput& in);
 
-// The LUNs to write, in order: the kInstantiate entries.
-std::vector<uint64_t> luns_to_instantiate(std::span<const LunChoice> choices);
-
 // Whether the REPORT LUNS well-known LUN that carried the command must be
 // deleted after use: yes, unless the target itself listed it (then the
 // kernel's scan would have kept it).
@@ -238,8 +241,8 @@ struct BatchLimits {
 // The slice [begin, end) of choose_reported_luns() this run goes through
 // (writing its kInstantiate entries). The cursor is an index into that list,
 // which keeps the device's order and every entry whatever exists already, so
-// an index means the same in every run (luns_to_instantiate() would not: it
-// shrinks as LUNs appear). Entries before the cursor were handled by earlier
+// an index means the same in every run (the list of LUNs still to write
+// would not: it shrinks as LUNs appear). Entries before the cursor were handled by earlier
 // runs; LUNs that answered "not here" are not tried again. A run always does
 // at least one entry, so a chain of runs ends after at most `total` runs. A
 // list that changes between runs raises REPORTED LUNS DATA HAS CHANGED, whose
@@ -250,11 +253,9 @@ struct Batch {
   std::optional<std::size_t> next;  // cursor for the next run; nullopt: done
 };
 
-Batch plan_batch(std::size_t total, std::size_t cursor, const BatchLimits& limits);
-// The same where only some entries need a scan write (`writes[i]`): a run
-// covers entries until it has max_luns_per_run writes (entries before
-// `cursor` are not looked at). plan_batch(total, ...) is this with every
-// entry a write.
+// Only some entries need a scan write (`writes[i]`): a run covers entries
+// until it has max_luns_per_run writes (entries before `cursor` are not
+// looked at).
 Batch plan_batch(const std::vector<bool>& writes, std::size_t cursor, const BatchLimits& limits);
 
 // Called by the shell after writing entry `done - 1` of the batch with

@@ -230,6 +230,40 @@ TEST(ChooseTargetAccess, AfterTryingWellKnownLun) {
   EXPECT_EQ(choose_target_access(in).access, TargetAccess::kKernelTargetScan);
 }
 
+// A LUN the target has already carries REPORT LUNS: LUN 0 first, then a
+// well-known LUN an earlier run left, then the first LUN; nothing is written.
+TEST(ChooseTargetAccess, ExistingLunsCarryReportLuns) {
+  TargetAccessInput in;
+  const std::vector<uint64_t> with0 = {0, 3};
+  in.existing = with0;
+  EXPECT_EQ(choose_target_access(in).access, TargetAccess::kLun0);
+  const std::vector<uint64_t> wlun = {3, kReportLunsWellKnownLun};
+  in.existing = wlun;
+  TargetAccessDecision d = choose_target_access(in);
+  EXPECT_EQ(d.access, TargetAccess::kWellKnownLun);
+  EXPECT_EQ(d.via, kReportLunsWellKnownLun);
+  EXPECT_FALSE(d.instantiate);
+  const std::vector<uint64_t> other = {3, 7};
+  in.existing = other;
+  d = choose_target_access(in);
+  EXPECT_EQ(d.access, TargetAccess::kExistingLun);
+  EXPECT_EQ(d.via, 3u);
+  EXPECT_FALSE(d.instantiate);
+  EXPECT_EQ(d.reason, "LUN 0 not added: REPORT LUNS through LUN 3");
+}
+
+TEST(ChooseTargetAccess, WellKnownLunIsWrittenFirst) {
+  TargetAccessInput in;
+  TargetAccessDecision d = choose_target_access(in);
+  EXPECT_TRUE(d.instantiate);
+  EXPECT_EQ(d.via, kReportLunsWellKnownLun);
+  in.well_known_lun_tried = true;
+  in.well_known_lun_present = true;
+  d = choose_target_access(in);
+  EXPECT_FALSE(d.instantiate);
+  EXPECT_EQ(d.via, kReportLunsWellKnownLun);
+}
+
 // --- plan_lun_scan: scsi_report_lun_scan + scsi_sequential_lun_scan -------
 
 TEST(PlanLunScan, Spc3UsesReportLuns) {
@@ -432,6 +466,16 @@ TEST(SequentialWalk, CountsTheWholeRange) {
   EXPECT_EQ(count, 255u);
 }
 
+// The LUNs a list has written, in order: its kInstantiate entries.
+std::vector<uint64_t> instantiate_entries(const std::vector<LunChoice>& choices) {
+  std::vector<uint64_t> luns;
+  for (const LunChoice& c : choices)
+    if (c.action == LunAction::kInstantiate) luns.push_back(c.linux_lun);
+  return luns;
+}
+
+std::vector<bool> every_entry_a_write(std::size_t n) { return std::vector<bool>(n, true); }
+
 // --- choose_reported_luns: scsi_report_lun_scan's loop ----------------------
 
 TEST(ChooseReportedLuns, InstantiatesInListOrder) {
@@ -442,7 +486,7 @@ TEST(ChooseReportedLuns, InstantiatesInListOrder) {
   const auto choices = choose_reported_luns(in);
   ASSERT_EQ(choices.size(), 4u);
   EXPECT_EQ(choices[0].action, LunAction::kAlreadyProbed);
-  EXPECT_EQ(luns_to_instantiate(choices), (std::vector<uint64_t>{3, 1, 16640}));
+  EXPECT_EQ(instantiate_entries(choices), (std::vector<uint64_t>{3, 1, 16640}));
 }
 
 TEST(ChooseReportedLuns, Lun0ListedButNotYetProbed) {
@@ -450,7 +494,7 @@ TEST(ChooseReportedLuns, Lun0ListedButNotYetProbed) {
   ReportedLunsInput in;
   in.reported = reported;
   in.lun0_probed = false;
-  EXPECT_EQ(luns_to_instantiate(choose_reported_luns(in)), (std::vector<uint64_t>{0, 1}));
+  EXPECT_EQ(instantiate_entries(choose_reported_luns(in)), (std::vector<uint64_t>{0, 1}));
 }
 
 TEST(ChooseReportedLuns, SkipsExistingAndDuplicates) {
@@ -464,7 +508,7 @@ TEST(ChooseReportedLuns, SkipsExistingAndDuplicates) {
   EXPECT_EQ(choices[1].action, LunAction::kAlreadyPresent);
   EXPECT_EQ(choices[2].action, LunAction::kDuplicate);
   EXPECT_EQ(choices[4].action, LunAction::kDuplicate);
-  EXPECT_EQ(luns_to_instantiate(choices), (std::vector<uint64_t>{1, 3}));
+  EXPECT_EQ(instantiate_entries(choices), (std::vector<uint64_t>{1, 3}));
 }
 
 // "lun%llu has a LUN larger than allowed by the host adapter": lun > max_lun.
@@ -488,7 +532,7 @@ TEST(ChooseReportedLuns, FcHostInstantiatesMaxLun) {
   ReportedLunsInput in;
   in.reported = reported;
   in.host = host_with_max_lun(256, ScanLunCheck::kUpToMaxLun);
-  EXPECT_EQ(luns_to_instantiate(choose_reported_luns(in)), (std::vector<uint64_t>{256}));
+  EXPECT_EQ(instantiate_entries(choose_reported_luns(in)), (std::vector<uint64_t>{256}));
 }
 
 TEST(ChooseReportedLuns, LunTooLongForTheScanField) {
@@ -504,7 +548,7 @@ TEST(ChooseReportedLuns, ListedWellKnownLunIsProbed) {
   ReportedLunsInput in;
   in.reported = reported;
   in.host = host_with_max_lun(49410);
-  EXPECT_EQ(luns_to_instantiate(choose_reported_luns(in)),
+  EXPECT_EQ(instantiate_entries(choose_reported_luns(in)),
             (std::vector<uint64_t>{1, kReportLunsWellKnownLun}));
   EXPECT_FALSE(delete_well_known_lun_after_use(reported));
   const std::vector<uint64_t> plain = {1, 2};
@@ -521,7 +565,7 @@ TEST(ChooseReportedLuns, SixteenThousandFlatLuns) {
   ReportedLunsInput in;
   in.reported = reported;
   in.host = host_with_max_lun(49410);
-  const auto luns = luns_to_instantiate(choose_reported_luns(in));
+  const auto luns = instantiate_entries(choose_reported_luns(in));
   ASSERT_EQ(luns.size(), 16383u);
   EXPECT_EQ(luns.front(), 1u);
   EXPECT_EQ(luns[254], 255u);
@@ -533,11 +577,11 @@ TEST(ChooseReportedLuns, SixteenThousandFlatLuns) {
 
 TEST(PlanBatch, SlicesAndContinues) {
   const BatchLimits limits{256, milliseconds(30000)};
-  Batch b = plan_batch(16383, 0, limits);
+  Batch b = plan_batch(every_entry_a_write(16383), 0, limits);
   EXPECT_EQ(b.begin, 0u);
   EXPECT_EQ(b.end, 256u);
   EXPECT_EQ(b.next, 256u);
-  b = plan_batch(16383, 16128, limits);
+  b = plan_batch(every_entry_a_write(16383), 16128, limits);
   EXPECT_EQ(b.end, 16383u);
   EXPECT_FALSE(b.next.has_value());
 }
@@ -548,7 +592,7 @@ TEST(PlanBatch, ChainCoversEveryEntryOnce) {
   std::size_t runs = 0;
   std::optional<std::size_t> cursor = 0;
   while (cursor) {
-    const Batch b = plan_batch(16383, *cursor, limits);
+    const Batch b = plan_batch(every_entry_a_write(16383), *cursor, limits);
     EXPECT_EQ(b.begin, covered);
     covered = b.end;
     cursor = b.next;
@@ -559,14 +603,14 @@ TEST(PlanBatch, ChainCoversEveryEntryOnce) {
 }
 
 TEST(PlanBatch, CursorPastTheEndIsDone) {
-  const Batch b = plan_batch(10, 12, BatchLimits{});
+  const Batch b = plan_batch(every_entry_a_write(10), 12, BatchLimits{});
   EXPECT_EQ(b.begin, b.end);
   EXPECT_FALSE(b.next.has_value());
-  EXPECT_FALSE(plan_batch(0, 0, BatchLimits{}).next.has_value());
+  EXPECT_FALSE(plan_batch(every_entry_a_write(0), 0, BatchLimits{}).next.has_value());
 }
 
 TEST(PlanBatch, ZeroLimitStillProgresses) {
-  const Batch b = plan_batch(10, 3, BatchLimits{0, milliseconds(0)});
+  const Batch b = plan_batch(every_entry_a_write(10), 3, BatchLimits{0, milliseconds(0)});
   EXPECT_EQ(b.end, 4u);
   EXPECT_EQ(b.next, 4u);
 }
@@ -592,7 +636,7 @@ TEST(PlanBatch, CountsWritesNotEntries) {
 
 TEST(StopForTime, HandsTheRestToTheNextRun) {
   const BatchLimits limits{256, milliseconds(1000)};
-  const Batch b = plan_batch(1000, 256, limits);
+  const Batch b = plan_batch(every_entry_a_write(1000), 256, limits);
   EXPECT_FALSE(stop_for_time(b, 300, milliseconds(999), limits).has_value());
   EXPECT_EQ(stop_for_time(b, 300, milliseconds(1000), limits), 300u);
   // At least one entry per run, and nothing to hand over once the slice is done.

@@ -129,6 +129,15 @@ int run_target_by_host_class(udev* u, SysfsScsiHost& hs, const ScsiTarget& t, Sc
   return kExitOk;
 }
 
+// The rest of a list cut by the run's budget goes to a later run: a
+// synthetic change event on the target carries the cursor.
+void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostream& out, std::ostream& err) {
+  UdevDevicePtr target(udev_device_new_from_subsystem_sysname(u, "scsi", ("target" + format_scsi_target(t)).c_str()));
+  int rc = target ? send_synthetic_change(target.get(), {{kSynthContinue, format_continue_cursor(cursor)}}) : ENODEV;
+  out << kContinueProperty << "=" << cursor << "\n";
+  if (rc) err << "scsi-probe target " << format_scsi_target(t) << ": cannot continue: " << std::strerror(rc) << "\n";
+}
+
 }  // namespace
 
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
@@ -182,16 +191,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   lock.reset();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   print_scan_result(*t, r, out);
-  if (r.continue_at) {
-    // The rest goes to a later run: a synthetic change event on the target.
-    UdevDevicePtr target(udev_device_new_from_subsystem_sysname(
-        u.get(), "scsi", ("target" + format_scsi_target(*t)).c_str()));
-    int rc = target ? send_synthetic_change(target.get(),
-                                            {{kSynthContinue, format_continue_cursor(*r.continue_at)}})
-                    : ENODEV;
-    out << kContinueProperty << "=" << *r.continue_at << "\n";
-    if (rc) err << "scsi-probe target " << format_scsi_target(*t) << ": cannot continue: " << std::strerror(rc) << "\n";
-  }
+  if (r.continue_at) continue_later(u.get(), *t, *r.continue_at, out, err);
   err << "scsi-probe target " << format_scsi_target(*t) << ": " << r.added << " LUN(s) added, " << r.removed
       << " removed, " << hs.scan_writes() << " scan write(s), " << r.commands << " SCSI command(s), "
       << ms.count() << " ms" << (r.kernel_fallback ? ", kernel scan of this target" : "")
