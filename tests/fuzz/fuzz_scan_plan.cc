@@ -84,10 +84,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
 
   TargetAccessInput access_in{static_cast<bool>(target_flags & 2),
                               static_cast<bool>(target_flags & 4),
-                              static_cast<bool>(target_flags & 8), host};
+                              static_cast<bool>(target_flags & 8), host, existing};
   const TargetAccessDecision access = choose_target_access(access_in);
   FUZZ_CHECK(!access.reason.empty());
   if (access_in.lun0_present) FUZZ_CHECK(access.access == TargetAccess::kLun0);
+  // REPORT LUNS goes through a LUN that is there, or one written first.
+  if (access.access != TargetAccess::kKernelTargetScan && !access.instantiate)
+    FUZZ_CHECK((access.via == 0 && access_in.lun0_present) ||
+               std::find(existing.begin(), existing.end(), access.via) != existing.end() ||
+               (access.via == 0xc101 && access_in.well_known_lun_present));
 
   // The sequential walk is bounded and ascending.
   const LunScanPlan plan = plan_lun_scan(scan_in);
@@ -119,18 +124,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     FUZZ_CHECK(!(l == 0 && lun0_probed));
     FUZZ_CHECK(!host.max_lun || l <= *host.max_lun);
   }
-  FUZZ_CHECK(luns_to_instantiate(choices).size() == written.size());
+  FUZZ_CHECK(static_cast<std::size_t>(std::count_if(choices.begin(), choices.end(), [](const LunChoice& c) {
+               return c.action == LunAction::kInstantiate;
+             })) == written.size());
   FUZZ_CHECK(delete_well_known_lun_after_use(reported) ==
              (std::find(reported.begin(), reported.end(), 0xc101) == reported.end()));
 
   // Bounded runs: a chain from any cursor ends, each run does at least one
   // entry and at most the limit, and a time stop lands inside the batch.
   const std::size_t total = choices.size();
-  const Batch first = plan_batch(total, cursor, limits);
+  const std::vector<bool> every_entry_writes(total, true);
+  const Batch first = plan_batch(every_entry_writes, cursor, limits);
   FUZZ_CHECK(first.begin <= first.end && first.end <= std::max(total, cursor));
   std::size_t runs = 0;
   for (std::optional<std::size_t> at = total ? std::optional<std::size_t>(0) : std::nullopt; at;) {
-    const Batch b = plan_batch(total, *at, limits);
+    const Batch b = plan_batch(every_entry_writes, *at, limits);
     FUZZ_CHECK(b.begin == *at && b.end > b.begin && b.end <= total);
     FUZZ_CHECK(b.end - b.begin <= std::max<std::size_t>(1, limits.max_luns_per_run));
     FUZZ_CHECK(b.next == (b.end < total ? std::optional<std::size_t>(b.end) : std::nullopt));
