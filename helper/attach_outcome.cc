@@ -17,10 +17,7 @@ AttachOutcome attach_outcome(const AttachDecision& d, const AttachEffects& e) {
   if (why.empty()) why = "no error reported, but the device is not bound";
   if (e.bound_driver_after) why += " (bound to " + *e.bound_driver_after + ")";
   o.failure = "attach " + std::string(driver) + " failed: " + why;
-  Properties kept;
-  for (auto& p : o.properties)
-    if (p.key != "SCSI_PROBE_ATTACH") kept.push_back(std::move(p));
-  o.properties = std::move(kept);
+  set_property(o.properties, "SCSI_PROBE_ATTACH", "");
   const std::string* reason = find_property(o.properties, "SCSI_PROBE_REASON");
   set_property(o.properties, "SCSI_PROBE_REASON",
                (reason ? *reason + "; " : std::string()) + o.failure + ": left to the kernel's driver matching");

@@ -26,7 +26,10 @@ struct AttachEffects {
 };
 
 struct AttachOutcome {
-  // attach_properties(), without SCSI_PROBE_ATTACH when the bind failed.
+  // attach_properties(), with SCSI_PROBE_ATTACH empty when the bind
+  // failed. The shell sets these over the keys of the decision it set
+  // before acting, so the empty value is what withdraws the decided driver:
+  // format_udev_properties() prints no empty value.
   Properties properties;
   // The decided driver is bound (or the kernel binds it); false: the
   // kernel's driver matching must run.

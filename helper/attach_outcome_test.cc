@@ -14,7 +14,18 @@ AttachDecision bind_sd() {
   return d;
 }
 
-bool has(const Properties& p, std::string_view key) { return find_property(p, key) != nullptr; }
+bool has(const Properties& p, std::string_view key) {
+  const std::string* v = find_property(p, key);
+  return v && !v->empty();
+}
+
+// As the device run does: the decision's keys first (attach_properties),
+// then the outcome's over them; what udev reads of the result.
+std::string printed(const AttachDecision& d, const AttachOutcome& o) {
+  Properties p = attach_properties(d);
+  for (const auto& q : o.properties) set_property(p, q.key, q.value);
+  return format_udev_properties(p);
+}
 
 TEST(AttachOutcome, BoundAsDecidedKeepsAttach) {
   AttachEffects e;
@@ -36,6 +47,12 @@ TEST(AttachOutcome, FailedModuleLoadDropsAttachSoTheFallbackRuns) {
   AttachOutcome o = attach_outcome(bind_sd(), e);
   EXPECT_FALSE(o.attached);
   EXPECT_FALSE(has(o.properties, "SCSI_PROBE_ATTACH"));
+  // Set over the decision's keys, the outcome withdraws the decided driver
+  // (a guest run printed SCSI_PROBE_ATTACH=ch after "module ch: blacklisted",
+  // and no fallback ran, while the outcome merely left the key out).
+  const std::string out = printed(bind_sd(), o);
+  EXPECT_EQ(out.find("SCSI_PROBE_ATTACH"), std::string::npos) << out;
+  EXPECT_NE(out.find("SCSI_PROBE_HANDLER="), std::string::npos) << out;
   EXPECT_TRUE(has(o.properties, "SCSI_PROBE_HANDLER"));
   EXPECT_NE(o.failure.find("sd_mod: not found"), std::string::npos) << o.failure;
   EXPECT_NE(find_property(o.properties, "SCSI_PROBE_REASON")->find("left to the kernel's driver matching"),

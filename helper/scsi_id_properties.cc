@@ -29,6 +29,7 @@ class Reply {
       : data_(data.first(std::min(data.size(), kScsiIdInquiryLength))) {}
 
   uint8_t operator[](std::size_t i) const { return i < data_.size() ? data_[i] : 0; }
+  std::size_t size() const { return data_.size(); }
 
   std::string bytes(std::size_t from, std::size_t count) const {
     std::string out;
@@ -164,9 +165,12 @@ class ScsiIdModel {
       serial_short_ = serial_;
       return true;
     }
+    // scsi_id walks up to the claimed length, up to 64 KiB past its 254-byte
+    // buffer. Past the data every byte reads 0, and a designator of code
+    // set 0 matches no entry: the walk stops there with the same result.
     const std::size_t last = ((std::size_t{page[2]} << 8) | page[3]) + 3;
     for (const SearchEntry& entry : kSearchList)
-      for (std::size_t at = 4; at <= last; at += std::size_t{page[at + 3]} + 4)
+      for (std::size_t at = 4; at <= last && at < page.size(); at += std::size_t{page[at + 3]} + 4)
         if (take_designator(page, at, entry)) return true;
     return false;
   }

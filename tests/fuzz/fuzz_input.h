@@ -9,6 +9,7 @@
 // seeds from fixture files with printf and cat.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "device_data.h"
 #include "properties.h"
 #include "udev_import_model.h"
 #include "udev_string.h"
@@ -60,6 +62,26 @@ inline std::vector<uint64_t> luns(std::span<const uint8_t> bytes) {
   std::vector<uint64_t> out;
   for (std::size_t i = 0; i < bytes.size() / 8; i++) out.push_back(in.u64());
   return out;
+}
+
+// One device's cached identification data, the layout of the identify and
+// udev_import targets: which pages the cache holds (u8: bit 0 page 0x00,
+// bit 1 0x80, bit 2 0x83), scsi_level (u8), the kernel's flags (u64), then
+// fields: INQUIRY data, page 0x00, page 0x80, page 0x83 (a page's field is
+// read whether or not the cache holds it, so the layout stays fixed).
+inline scsi_probe::DeviceData device_data(Input& in) {
+  const uint8_t present = in.u8();
+  scsi_probe::DeviceData d;
+  d.scsi_level = in.u8();
+  d.kernel_flags = in.u64();
+  const auto inquiry = in.field();
+  d.inquiry.assign(inquiry.begin(), inquiry.end());
+  constexpr std::array<uint8_t, 3> kCodes{0x00, 0x80, 0x83};
+  for (std::size_t i = 0; i < kCodes.size(); i++) {
+    const auto page = in.field();
+    if (present >> i & 1) d.vpd[kCodes[i]].assign(page.begin(), page.end());
+  }
+  return d;
 }
 
 inline std::string_view text(std::span<const uint8_t> bytes) {

@@ -3,12 +3,8 @@
 // (identify_device: scsi_id's ID_*, sg_inq's SCSI_*) to the text the helper
 // prints for IMPORT{program} and writes into the handoff file for
 // IMPORT{file}, read back by a model of udev 252's own parsing
-// (udev_import_model.h). Input: as the identify target: which pages the
-// cache holds (u8: bit 0 page 0x00, bit 1 0x80, bit 2 0x83), scsi_level
-// (u8), the kernel's flags (u64), then fields: INQUIRY data, page 0x00,
-// page 0x80, page 0x83.
-#include <array>
-
+// (udev_import_model.h). Input: fuzz::device_data() (fuzz_input.h), as the
+// identify target.
 #include "device_data.h"
 #include "fuzz_input.h"
 #include "identify.h"
@@ -43,17 +39,7 @@ std::string as_udev_reads(std::string_view v) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   fuzz::Input in(data, size);
-  const uint8_t present = in.u8();
-  DeviceData d;
-  d.scsi_level = in.u8();
-  d.kernel_flags = in.u64();
-  const auto inquiry = in.field();
-  d.inquiry.assign(inquiry.begin(), inquiry.end());
-  constexpr std::array<uint8_t, 3> kCodes{0x00, 0x80, 0x83};
-  for (std::size_t i = 0; i < kCodes.size(); i++) {
-    const auto page = in.field();
-    if (present >> i & 1) d.vpd[kCodes[i]].assign(page.begin(), page.end());
-  }
+  const DeviceData d = fuzz::device_data(in);
 
   Identity id = identify_device(d);
   Properties props = id.properties;
