@@ -46,16 +46,15 @@ struct Node {
 
 }  // namespace
 
-DeviceUseFacts gather_device_use(udev* u, udev_device* scsi_device) {
-  DeviceUseFacts f;
-  std::vector<Node> nodes;
-  std::string whole_disk;
+// The device's nodes (sg, bsg, block and partitions), its block nodes with
+// their holders into `f`; the whole disk's node, if any. False when the
+// nodes cannot be listed.
+bool gather_nodes(udev* u, udev_device* scsi_device, DeviceUseFacts& f, std::vector<Node>& nodes,
+                  std::string& whole_disk) {
   UdevEnumeratePtr e(udev_enumerate_new(u));
   if (!e || udev_enumerate_add_match_parent(e.get(), scsi_device) < 0 ||
-      udev_enumerate_scan_devices(e.get()) < 0) {
-    f.unknown.push_back("the device's nodes cannot be listed");
-    return f;
-  }
+      udev_enumerate_scan_devices(e.get()) < 0)
+    return false;
   udev_list_entry* entry;
   udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
     UdevDevicePtr d(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
@@ -78,7 +77,10 @@ DeviceUseFacts gather_device_use(udev* u, udev_device* scsi_device) {
       f.blocks.push_back(std::move(b));
     }
   }
+  return true;
+}
 
+void gather_mounts_and_swaps(DeviceUseFacts& f) {
   if (auto text = slurp("/proc/self/mountinfo"))
     f.mounts = parse_mountinfo(*text);
   else
@@ -95,8 +97,10 @@ DeviceUseFacts gather_device_use(udev* u, udev_device* scsi_device) {
   } else if (text.error().code != ENOENT) {
     f.unknown.push_back(text.error().message);
   }
+}
 
-  // Like fuser: every open file of every other process, by device number.
+// Like fuser: every open file of every other process, by device number.
+void gather_openers(const std::vector<Node>& nodes, DeviceUseFacts& f) {
   const std::string self = std::to_string(getpid());
   for (const auto& pid : folder_entries("/proc")) {
     if (pid.find_first_not_of("0123456789") != std::string::npos || pid == self) continue;
@@ -119,7 +123,20 @@ DeviceUseFacts gather_device_use(udev* u, udev_device* scsi_device) {
       }
     }
   }
+}
 
+}  // namespace
+
+DeviceUseFacts gather_device_use(udev* u, udev_device* scsi_device) {
+  DeviceUseFacts f;
+  std::vector<Node> nodes;
+  std::string whole_disk;
+  if (!gather_nodes(u, scsi_device, f, nodes, whole_disk)) {
+    f.unknown.push_back("the device's nodes cannot be listed");
+    return f;
+  }
+  gather_mounts_and_swaps(f);
+  gather_openers(nodes, f);
   // The kernel's own claim (mount, swap, dm, md, an O_EXCL opener), which
   // also covers mounts in other mount namespaces; tried only when nothing
   // above shows a use, and read-only.
