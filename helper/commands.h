@@ -39,8 +39,15 @@ struct Invocation {
 int run_device(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_host(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err);
-int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& err);
-int run_explain(const Invocation& inv, std::ostream& out, std::ostream& err);
+// How show and explain print: text, or JSON as systemd's --json=short
+// (one line) or --json=pretty (indented).
+struct OutputFormat {
+  bool json = false;
+  bool pretty = false;
+};
+
+int run_show(const Invocation& inv, const OutputFormat& format, std::ostream& out, std::ostream& err);
+int run_explain(const Invocation& inv, const OutputFormat& format, std::ostream& out, std::ostream& err);
 // `inspect_initramfs`: list the running kernel's initramfs (lsinitramfs).
 int run_check(bool inspect_initramfs, std::ostream& out, std::ostream& err);
 // Raises the change event of a host, target or device (or of every host)

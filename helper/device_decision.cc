@@ -137,24 +137,6 @@ DeviceRunReport report_device_run(const DeviceFacts& f, const DeviceDecision& d,
 
 namespace {
 
-// One step of `explain`: "\nN. title\n", then "   line\n" per line.
-struct Explanation {
-  std::string text;
-  int step = 0;
-  void head(const std::string& title) {
-    text += '\n';
-    text += std::to_string(++step);
-    text += ". ";
-    text += title;
-    text += '\n';
-  }
-  void say(const std::string& line) {
-    text += "   ";
-    text += line;
-    text += '\n';
-  }
-};
-
 std::string record_value(const ExplainFacts& m, std::string_view key) {
   const std::string* v = find_property(m.record, key);
   return v ? *v : "";
@@ -163,75 +145,85 @@ std::string record_value(const ExplainFacts& m, std::string_view key) {
 std::string or_none(const std::string& s, const char* none = "(none)") { return s.empty() ? none : s; }
 
 void explain_found_and_identified(const ExplainFacts& m, Explanation& e) {
-  e.head("found");
-  e.say("scsi_mod.scan=" + m.scan_mode);
-  e.say(m.target_scan.empty() ? "its target has no scsi-probe record: the kernel scanned it"
+  ExplanationStep* st = &e.step("found");
+  st->lines.push_back("scsi_mod.scan=" + m.scan_mode);
+  st->lines.push_back(m.target_scan.empty() ? "its target has no scsi-probe record: the kernel scanned it"
                               : "target scan: " + m.target_scan);
-  e.head("identified");
-  e.say("ID_SERIAL=" + or_none(record_value(m, "ID_SERIAL")) +
+  st = &e.step("identified");
+  st->lines.push_back("ID_SERIAL=" + or_none(record_value(m, "ID_SERIAL")) +
         ", ID_WWN_WITH_EXTENSION=" + or_none(record_value(m, "ID_WWN_WITH_EXTENSION")));
-  e.say("SCSI commands sent: " + or_none(record_value(m, "SCSI_PROBE_COMMANDS"), "(no scsi-probe record)"));
+  st->lines.push_back("SCSI commands sent: " + or_none(record_value(m, "SCSI_PROBE_COMMANDS"), "(no scsi-probe record)"));
   if (record_value(m, "SCSI_PROBE_ID_LEFT_TO_SCSI_ID") == "1")
-    e.say("VPD-derived keys left to scsi_id: the kernel read no VPD page from this device");
-  if (!record_value(m, "SCSI_PROBE_WARNING").empty()) e.say("warning: " + record_value(m, "SCSI_PROBE_WARNING"));
+    st->lines.push_back("VPD-derived keys left to scsi_id: the kernel read no VPD page from this device");
+  if (!record_value(m, "SCSI_PROBE_WARNING").empty()) st->lines.push_back("warning: " + record_value(m, "SCSI_PROBE_WARNING"));
 }
 
 void explain_quirks(const DeviceFacts& f, const ExplainFacts& m, const StandardInquiry& inq, Explanation& e) {
-  e.head("quirks");
-  e.say("hwdb key: " + quirk_hwdb_key(inq.vendor, inq.model, inq.revision));
-  if (m.hwdb.empty()) e.say("no hwdb record matches");
-  for (const auto& p : m.hwdb) e.say("hwdb: " + p.key + "=" + p.value);
-  e.say("kernel applied at creation (sysfs blacklist): " + or_none(f.sysfs.blacklist.value_or("")));
+  ExplanationStep* st = &e.step("quirks");
+  st->lines.push_back("hwdb key: " + quirk_hwdb_key(inq.vendor, inq.model, inq.revision));
+  if (m.hwdb.empty()) st->lines.push_back("no hwdb record matches");
+  for (const auto& p : m.hwdb) st->lines.push_back("hwdb: " + p.key + "=" + p.value);
+  st->lines.push_back("kernel applied at creation (sysfs blacklist): " + or_none(f.sysfs.blacklist.value_or("")));
   const QuirkDecision q = f.quirks.value_or(QuirkDecision{});
-  e.say("in force: " + (q.flags ? format_blist_flags(q.flags) : std::string("(none)")) + " (from " +
+  st->lines.push_back("in force: " + (q.flags ? format_blist_flags(q.flags) : std::string("(none)")) + " (from " +
         std::string(quirk_source_name(q.source)) + ")");
-  for (const auto& n : q.notes) e.say("note: " + n);
+  for (const auto& n : q.notes) st->lines.push_back("note: " + n);
 }
 
 void explain_policy(const DeviceDecision& d, const Policy& policy, Explanation& e) {
-  e.head("policy");
-  if (policy.sources.empty() && policy.ignored.empty()) e.say("no policy: the kernel's default for every LUN");
-  for (const auto& s : policy.sources) e.say("in force: " + s);
-  for (const auto& s : policy.ignored) e.say("ignored as a whole for errors: " + s);
-  for (const auto& err : policy.errors) e.say("error: " + err.format());
-  for (const auto& r : matching_rules(policy, *d.lun, &d.identity)) e.say("matches: " + r);
+  ExplanationStep* st = &e.step("policy");
+  if (policy.sources.empty() && policy.ignored.empty()) st->lines.push_back("no policy: the kernel's default for every LUN");
+  for (const auto& s : policy.sources) st->lines.push_back("in force: " + s);
+  for (const auto& s : policy.ignored) st->lines.push_back("ignored as a whole for errors: " + s);
+  for (const auto& err : policy.errors) st->lines.push_back("error: " + err.format());
+  for (const auto& r : matching_rules(policy, *d.lun, &d.identity)) st->lines.push_back("matches: " + r);
   InstantiateDecision inst = decide_instantiate(policy, *d.lun);
-  e.say(std::string("instantiate: ") + (inst.instantiate ? "yes" : "no") + " (" + inst.reason + ")");
+  st->lines.push_back(std::string("instantiate: ") + (inst.instantiate ? "yes" : "no") + " (" + inst.reason + ")");
+  e.instantiate = ExplainedInstantiate{inst.instantiate, inst.provisional, inst.rule, inst.reason};
 }
 
 void explain_attach(const DeviceFacts& f, const ExplainFacts& m, const DeviceDecision& d, const Policy& policy,
                     Explanation& e) {
-  e.head("attach");
+  ExplanationStep* st = &e.step("attach");
   if (const auto& a = d.attach) {
-    e.say("kernel default: " + std::string(upper_driver_name(a->kernel.driver)) + " (" + a->kernel.reason + ")");
-    e.say("decision: " + std::string(upper_driver_name(a->driver)) + ", " + std::string(bind_action_name(a->bind)) +
+    e.attach = ExplainedAttach{std::string(upper_driver_name(a->driver)), std::string(bind_action_name(a->bind)),
+                               std::string(device_handler_name(a->handler.handler)), a->reason};
+    st->lines.push_back("kernel default: " + std::string(upper_driver_name(a->kernel.driver)) + " (" + a->kernel.reason + ")");
+    st->lines.push_back("decision: " + std::string(upper_driver_name(a->driver)) + ", " + std::string(bind_action_name(a->bind)) +
           " (" + a->reason + ")");
-    e.say("handler: " + std::string(device_handler_name(a->handler.handler)) + " (" + a->handler.reason + ")");
+    st->lines.push_back("handler: " + std::string(device_handler_name(a->handler.handler)) + " (" + a->handler.reason + ")");
     // The helper never deletes or unbinds a device in use.
     if (takes_device_away(*a))
-      e.say(std::string(bind_action_name(a->bind)) + " only if not in use: now " +
+      st->lines.push_back(std::string(bind_action_name(a->bind)) + " only if not in use: now " +
             (f.use ? f.use->reason : std::string("unknown")));
   }
   if (!record_value(m, "SCSI_PROBE_KEPT").empty())
-    e.say("held back by the last run: " + record_value(m, "SCSI_PROBE_KEPT"));
-  e.say("when its target stops reporting it: " + decide_unreported(policy, *d.lun).reason +
+    st->lines.push_back("held back by the last run: " + record_value(m, "SCSI_PROBE_KEPT"));
+  st->lines.push_back("when its target stops reporting it: " + decide_unreported(policy, *d.lun).reason +
         " (removed only if confirmed gone twice and not in use)");
-  e.say("bound now: " + f.sysfs.bound_driver.value_or("none"));
+  st->lines.push_back("bound now: " + f.sysfs.bound_driver.value_or("none"));
 }
 
 }  // namespace
 
-std::string format_explanation(const DeviceFacts& f, const ExplainFacts& m, const DeviceDecision& d,
-                               const Policy& policy) {
+Explanation explain_device(const DeviceFacts& f, const ExplainFacts& m, const DeviceDecision& d,
+                           const Policy& policy) {
   Explanation e;
-  e.text = f.name + ": " + m.vendor + " " + m.model + " (type " + m.type + ")\n";
+  e.object = f.name;
+  e.present = true;
+  e.summary = f.name + ": " + m.vendor + " " + m.model + " (type " + m.type + ")";
   explain_found_and_identified(m, e);
   if (d.inquiry) explain_quirks(f, m, *d.inquiry, e);
   if (d.lun) {
     explain_policy(d, policy, e);
     explain_attach(f, m, d, policy, e);
   }
-  return e.text;
+  return e;
+}
+
+std::string format_explanation(const DeviceFacts& f, const ExplainFacts& m, const DeviceDecision& d,
+                               const Policy& policy) {
+  return format_explanation_text(explain_device(f, m, d, policy));
 }
 
 }  // namespace scsi_probe

@@ -18,6 +18,7 @@
 #include "attach_policy.h"
 #include "device_data.h"
 #include "device_use.h"
+#include "explanation.h"
 #include "inquiry.h"
 #include "lun_policy.h"
 #include "properties.h"
@@ -118,8 +119,13 @@ struct ExplainFacts {
   Properties hwdb;  // the matching hwdb record's properties
 };
 
-// `explain`'s text: found, identified, quirks, policy, attach, step by step.
-// `decision` must have an inquiry (the caller reports one that has none).
+// What `explain` tells of a device: found, identified, quirks, policy,
+// attach, step by step, and the decisions. `decision` must have an inquiry
+// (the caller reports one that has none).
+Explanation explain_device(const DeviceFacts& facts, const ExplainFacts& more, const DeviceDecision& decision,
+                           const Policy& policy);
+
+// explain_device as text (format_explanation_text).
 std::string format_explanation(const DeviceFacts& facts, const ExplainFacts& more,
                                const DeviceDecision& decision, const Policy& policy);
 

@@ -2,6 +2,8 @@
 // or device.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -16,6 +18,22 @@ void add_common(CLI::App* cmd, scsi_probe::Invocation& inv, const char* what) {
   cmd->add_option("--action", inv.action,
                   "udev action being handled (add, change, ...); default: $ACTION");
   cmd->add_flag("-v,--verbose", inv.verbose, "log each step on stderr");
+}
+
+// --json[=pretty|short]: systemd's modes; bare --json is pretty on a
+// terminal and short otherwise (what is read by a person, what by a program).
+void add_json_option(CLI::App* cmd, std::string& mode) {
+  cmd->add_option("--json", mode, "print JSON: pretty (indented) or short (one line); bare --json: "
+                                  "pretty on a terminal, short otherwise")
+      ->expected(0, 1)
+      ->check(CLI::IsMember({"pretty", "short", ""}));
+}
+
+scsi_probe::OutputFormat output_format(const CLI::App* cmd, const std::string& mode) {
+  scsi_probe::OutputFormat f;
+  f.json = cmd->count("--json") > 0;
+  f.pretty = mode == "pretty" || (mode.empty() && isatty(STDOUT_FILENO));
+  return f;
 }
 
 }  // namespace
@@ -42,16 +60,21 @@ int main(int argc, char** argv) {
              "the scsi_target or anything below it: syspath, devpath, node, targetH:C:T; or an FC "
              "remote port, SAS end device or iSCSI session (syspath or devpath)");
 
-  bool json = false;
+  std::string show_json, explain_json;
   auto* show = app.add_subcommand(
-      "show", "list hosts, targets and LUNs with identification, quirks and decisions");
-  show->add_option("object", inv.object, "narrow to one host (hostN) or device (H:C:T:L, node)");
-  show->add_flag("--json", json, "one JSON object (schema: scsi-probe(8))");
+      "show", "list hosts, targets and LUNs with identification, state, size and the last runs' record");
+  show->add_option("object", inv.object,
+                   "narrow to a host (hostN), a device (H:C:T:L, node) or an H:C:T:L pattern (* or - for "
+                   "any value of a field; missing trailing fields are any)");
+  show->add_flag("-v,--verbose", inv.verbose, "add each LUN's wwn, serial, handler, quirks and attach decision");
+  add_json_option(show, show_json);
 
   auto* explain = app.add_subcommand(
       "explain", "why a device is (or is not) there and attached, step by step (read-only)");
-  explain->add_option("object", inv.object, "the scsi_device: syspath, devpath, /dev node or H:C:T:L")
+  explain->add_option("object", inv.object,
+                      "the scsi_device: syspath, devpath, /dev node or H:C:T:L (also one that does not exist)")
       ->required();
+  add_json_option(explain, explain_json);
 
   auto* check = app.add_subcommand(
       "check", "before turning scsi_mod.scan=manual on: can scsi-probe scan each host under "
@@ -107,8 +130,8 @@ int main(int argc, char** argv) {
     if (*device) rc = run_device(inv, std::cout, err);
     if (*host) rc = run_host(inv, std::cout, err);
     if (*target) rc = run_target(inv, std::cout, err);
-    if (*show) rc = run_show(inv, json, std::cout, err);
-    if (*explain) rc = run_explain(inv, std::cout, err);
+    if (*show) rc = run_show(inv, output_format(show, show_json), std::cout, err);
+    if (*explain) rc = run_explain(inv, output_format(explain, explain_json), std::cout, err);
     if (*check) rc = run_check(!no_initramfs, std::cout, err);
     if (*rescan) rc = run_rescan(inv, rescan_all, std::chrono::seconds(rescan_timeout), std::cout, err);
     if (*remove) rc = run_remove(inv, force, std::cout, err);

@@ -1,71 +1,117 @@
-// `scsi-probe show [OBJECT] [--json]`: the hosts, targets and LUNs the kernel
-// has, with what scsi-probe found and decided (read back from the udev
-// database, where udev stored the helper's properties).
-#include <algorithm>
+// `scsi-probe show [OBJECT] [-v] [--json[=MODE]]`: the hosts, targets and
+// LUNs the kernel has, with what scsi-probe found and decided (read back
+// from the udev database, where udev stored the helper's properties). It
+// decides nothing: the device run's record is what it shows.
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <ostream>
 
+#include "address_pattern.h"
 #include "commands.h"
+#include "device_gather.h"
+#include "policy_files.h"
 #include "scsi_address.h"
 #include "show_tree.h"
 #include "sysfs.h"
-#include "device_gather.h"
 #include "sysfs_scan.h"
 
 namespace scsi_probe {
 
 namespace {
 
-std::string trimmed_attribute(udev_device* d, const char* name) {
-  std::string s = read_text_attribute(d, name).value_or("");
-  auto b = s.find_first_not_of(' ');
-  auto e = s.find_last_not_of(' ');
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+OptionalText text_attribute(udev_device* d, const char* name) {
+  std::optional<std::string> s = read_text_attribute(d, name);
+  if (!s) return std::nullopt;
+  auto b = s->find_first_not_of(" \n");
+  auto e = s->find_last_not_of(" \n");
+  return b == std::string::npos ? "" : s->substr(b, e - b + 1);
+}
+
+OptionalText property(udev_device* d, const char* key) {
+  std::string v = udev_property(d, key);
+  return v.empty() ? OptionalText() : OptionalText(v);
+}
+
+template <typename T>
+std::optional<T> number(const OptionalText& s) {
+  if (!s || s->empty()) return std::nullopt;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(s->c_str(), &end, 0);
+  if (*end) return std::nullopt;
+  return static_cast<T>(v);
+}
+
+// The size of the device's block device (`size` counts 512-byte sectors
+// whatever the logical block size); nullopt when it has none.
+std::optional<uint64_t> block_size_bytes(udev* u, udev_device* dev) {
+  UdevEnumeratePtr e(udev_enumerate_new(u));
+  if (!e) return std::nullopt;
+  udev_enumerate_add_match_parent(e.get(), dev);
+  udev_enumerate_add_match_subsystem(e.get(), "block");
+  if (udev_enumerate_scan_devices(e.get()) < 0) return std::nullopt;
+  udev_list_entry* entry;
+  udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
+    UdevDevicePtr b(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
+    if (!b) continue;
+    const char* devtype = udev_device_get_devtype(b.get());
+    if (!devtype || std::strcmp(devtype, "disk") != 0) continue;
+    if (auto sectors = number<uint64_t>(text_attribute(b.get(), "size"))) return *sectors * 512;
+  }
+  return std::nullopt;
 }
 
 ShowDevice describe(udev* u, udev_device* dev, const ScsiAddress& a) {
   ShowDevice d;
   d.address = format_scsi_address(a);
-  d.type = std::atoi(read_text_attribute(dev, "type").value_or("-1").c_str());
-  d.vendor = trimmed_attribute(dev, "vendor");
-  d.model = trimmed_attribute(dev, "model");
-  d.revision = trimmed_attribute(dev, "rev");
+  d.type = number<int>(text_attribute(dev, "type"));
+  d.vendor = text_attribute(dev, "vendor");
+  d.model = text_attribute(dev, "model");
+  d.revision = text_attribute(dev, "rev");
+  d.state = text_attribute(dev, "state");
+  d.size_bytes = block_size_bytes(u, dev);
   if (const char* drv = udev_device_get_driver(dev)) d.driver = drv;
-  d.handler = read_text_attribute(dev, "dh_state").value_or("");
-  if (d.handler == "detached") d.handler.clear();
+  d.handler = text_attribute(dev, "dh_state");
+  if (d.handler == "detached") d.handler.reset();
   d.nodes = device_nodes(u, dev);
-  d.serial = udev_property(dev, "ID_SERIAL");
-  d.wwn = udev_property(dev, "ID_WWN_WITH_EXTENSION");
-  d.quirks = udev_property(dev, "SCSI_PROBE_QUIRKS");
-  d.attach = udev_property(dev, "SCSI_PROBE_ATTACH");
-  d.reason = udev_property(dev, "SCSI_PROBE_REASON");
-  d.kept = udev_property(dev, "SCSI_PROBE_KEPT");
+  d.serial = property(dev, "ID_SERIAL");
+  d.wwn = property(dev, "ID_WWN_WITH_EXTENSION");
+  d.quirks = property(dev, "SCSI_PROBE_QUIRKS");
+  d.attach = property(dev, "SCSI_PROBE_ATTACH");
+  d.reason = property(dev, "SCSI_PROBE_REASON");
+  d.kept = property(dev, "SCSI_PROBE_KEPT");
   return d;
+}
+
+// What OBJECT selects: an address pattern, or a host or device found by
+// any of its names (hostN, syspath, node, H:C:T:L).
+std::optional<AddressPattern> selection(udev* u, const std::string& object, std::string& error) {
+  if (object.empty()) return AddressPattern{};
+  if (auto p = parse_address_pattern(object)) return p;
+  if (UdevDevicePtr d = find_scsi_object(u, object, ScsiObjectKind::kDevice, error)) {
+    if (auto a = parse_scsi_address(udev_device_get_sysname(d.get())))
+      return AddressPattern{a->host, a->channel, a->target, a->lun};
+  } else if (UdevDevicePtr h = find_scsi_object(u, object, ScsiObjectKind::kHost, error)) {
+    if (auto n = parse_host_name(udev_device_get_sysname(h.get()))) return AddressPattern{*n, {}, {}, {}};
+  }
+  if (error.empty()) error = object + ": not a SCSI host, device or H:C:T:L pattern";
+  return std::nullopt;
 }
 
 }  // namespace
 
-int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& err) {
+int run_show(const Invocation& inv, const OutputFormat& format, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) return kExitInternal;
-  // An object narrows the listing to its host (a host) or to one device.
-  std::optional<unsigned> only_host;
-  std::optional<ScsiAddress> only_device;
-  if (!inv.object.empty()) {
-    std::string error;
-    if (UdevDevicePtr d = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice, error)) {
-      only_device = parse_scsi_address(udev_device_get_sysname(d.get()));
-    } else if (UdevDevicePtr h = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kHost, error)) {
-      only_host = parse_host_name(udev_device_get_sysname(h.get()));
-    } else {
-      err << "scsi-probe show: " << error << "\n";
-      return kExitNoDevice;
-    }
+  std::string error;
+  const std::optional<AddressPattern> only = selection(u.get(), inv.object, error);
+  if (!only) {
+    err << "scsi-probe show: " << error << "\n";
+    return kExitNoDevice;
   }
 
   std::map<unsigned, ShowHost> hosts;
-  std::map<std::pair<unsigned, std::string>, ShowTarget> targets;
+  std::map<ScsiTarget, ShowTarget> targets;
   UdevEnumeratePtr e(udev_enumerate_new(u.get()));
   udev_enumerate_add_match_subsystem(e.get(), "scsi");
   udev_enumerate_scan_devices(e.get());
@@ -75,39 +121,48 @@ int run_show(const Invocation& inv, bool json, std::ostream& out, std::ostream& 
     if (!dev) continue;
     const char* sysname = udev_device_get_sysname(dev.get());
     if (auto h = parse_host_name(sysname)) {
-      if (only_host && *h != *only_host) continue;
-      if (only_device && *h != only_device->host) continue;
+      if (!only->matches_host(*h)) continue;
       ShowHost& sh = hosts[*h];
       sh.name = sysname;
       UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u.get(), "scsi_host", sysname));
-      if (shost) sh.proc_name = read_text_attribute(shost.get(), "proc_name").value_or("");
-      sh.transport = SysfsScsiHost(u.get(), dev.get()).transport();
-      sh.scan = udev_property(dev.get(), "SCSI_PROBE_REASON");
+      if (shost) sh.proc_name = text_attribute(shost.get(), "proc_name");
+      if (std::string t = SysfsScsiHost(u.get(), dev.get()).transport(); !t.empty()) sh.transport = t;
+      sh.host_class = property(dev.get(), "SCSI_PROBE_HOST_CLASS");
+      sh.scan = property(dev.get(), "SCSI_PROBE_REASON");
     } else if (auto tn = parse_target_name(sysname)) {
-      if (only_host && tn->host != *only_host) continue;
-      if (only_device && *tn != target_of(*only_device)) continue;
-      std::string tname = format_scsi_target(*tn);
-      ShowTarget& t = targets[{tn->host, tname}];
-      t.name = tname;
-      t.scan = udev_property(dev.get(), "SCSI_PROBE_REASON");
+      if (!only->matches_target(*tn)) continue;
+      ShowTarget& t = targets[*tn];
+      t.name = format_scsi_target(*tn);
+      t.scan = property(dev.get(), "SCSI_PROBE_REASON");
+      TargetIdentity id = target_identity(u.get(), tn->host, tn->channel, tn->id);
+      if (id.transport != Transport::kNone && !id.address.empty()) {
+        t.port_transport = std::string(transport_keyword(id.transport));
+        t.port_address = id.address.substr(0, id.address.find_last_not_of("\n ") + 1);
+      }
     } else if (auto a = parse_scsi_address(sysname)) {
-      if (only_host && a->host != *only_host) continue;
-      if (only_device && *a != *only_device) continue;
-      std::string tname = format_scsi_target(target_of(*a));
-      ShowTarget& t = targets[{a->host, tname}];
-      t.name = tname;
+      if (!only->matches(*a)) continue;
+      ShowTarget& t = targets[target_of(*a)];
+      t.name = format_scsi_target(target_of(*a));
       t.devices.push_back(describe(u.get(), dev.get(), *a));
     }
   }
+  // A pattern that names a LUN (or a target) shows only the targets (and
+  // hosts) with something matching below them.
   for (auto& [key, t] : targets) {
-    std::sort(t.devices.begin(), t.devices.end(), [](const ShowDevice& x, const ShowDevice& y) {
-      return parse_scsi_address(x.address) < parse_scsi_address(y.address);
-    });
-    hosts[key.first].targets.push_back(std::move(t));
+    if (t.devices.empty() && !only->any_below_target()) continue;
+    auto h = hosts.find(key.host);
+    if (h != hosts.end()) h->second.targets.push_back(std::move(t));
   }
   std::vector<ShowHost> list;
-  for (auto& [n, h] : hosts) list.push_back(std::move(h));
-  out << (json ? format_json(list) : format_tree(list));
+  for (auto& [n, h] : hosts)
+    if (!h.targets.empty() || only->any_below_host()) list.push_back(std::move(h));
+  if (list.empty() && !inv.object.empty()) {
+    err << "scsi-probe show: nothing matches " << inv.object << "\n";
+    return kExitNoDevice;
+  }
+  sort_naturally(list);
+  if (format.json) out << format_json_text(show_json(list), format.pretty);
+  else out << format_columns(list, inv.verbose);
   return kExitOk;
 }
 

@@ -1,10 +1,9 @@
 #include "show_tree.h"
 
+#include <algorithm>
 #include <cstdio>
-#include <initializer_list>
-#include <string_view>
 
-#include "udev_string.h"
+#include "natural_sort.h"
 
 namespace scsi_probe {
 
@@ -34,121 +33,187 @@ std::string device_type_name(int type) {
   }
 }
 
+std::string format_size(uint64_t bytes) {
+  static const char* const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+  double v = static_cast<double>(bytes);
+  std::size_t u = 0;
+  while (v >= 1000.0 && u + 1 < std::size(units)) {
+    v /= 1000.0;
+    ++u;
+  }
+  char buf[32];
+  if (u == 0) std::snprintf(buf, sizeof buf, "%lluB", static_cast<unsigned long long>(bytes));
+  else if (v < 10.0) std::snprintf(buf, sizeof buf, "%.2f%s", v, units[u]);
+  else if (v < 100.0) std::snprintf(buf, sizeof buf, "%.1f%s", v, units[u]);
+  else std::snprintf(buf, sizeof buf, "%.0f%s", v, units[u]);
+  return buf;
+}
+
+void sort_naturally(std::vector<ShowHost>& hosts) {
+  auto by_name = [](const auto& x, const auto& y) { return natural_less(x.name, y.name); };
+  std::sort(hosts.begin(), hosts.end(), by_name);
+  for (auto& h : hosts) {
+    std::sort(h.targets.begin(), h.targets.end(), by_name);
+    for (auto& t : h.targets) {
+      std::sort(t.devices.begin(), t.devices.end(),
+                [](const ShowDevice& x, const ShowDevice& y) { return natural_less(x.address, y.address); });
+      for (auto& d : t.devices)
+        std::sort(d.nodes.begin(), d.nodes.end(),
+                  [](const std::string& x, const std::string& y) { return natural_less(x, y); });
+    }
+  }
+}
+
 namespace {
 
-void line(std::string& out, const std::string& indent, const std::string& text) {
+std::string or_dash(const OptionalText& s) { return s && !s->empty() ? *s : "-"; }
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string s;
+  for (const auto& x : v) {
+    if (!s.empty()) s += sep;
+    s += x;
+  }
+  return s;
+}
+
+// The columns of one LUN's line, last (nodes) unpadded.
+std::vector<std::string> device_columns(const ShowDevice& d) {
+  return {"[" + d.address + "]",
+          d.type ? device_type_name(*d.type) : "-",
+          or_dash(d.vendor),
+          or_dash(d.model),
+          or_dash(d.revision),
+          or_dash(d.state),
+          d.size_bytes ? format_size(*d.size_bytes) : "-",
+          or_dash(d.driver),
+          d.nodes.empty() ? "-" : join(d.nodes, ",")};
+}
+
+void line(std::string& out, const char* indent, const std::string& text) {
   out += indent;
   out += text;
   out += '\n';
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
+void record(std::string& out, const char* indent, const char* key, const OptionalText& v) {
+  if (v && !v->empty()) line(out, indent, std::string(key) + ": " + *v);
 }
 
 }  // namespace
 
-std::string format_tree(const std::vector<ShowHost>& hosts) {
+std::string format_columns(const std::vector<ShowHost>& hosts, bool verbose) {
+  // One width per column across the whole listing, as lsscsi aligns.
+  std::vector<std::size_t> width;
+  for (const auto& h : hosts)
+    for (const auto& t : h.targets)
+      for (const auto& d : t.devices) {
+        auto cols = device_columns(d);
+        width.resize(cols.size(), 0);
+        for (std::size_t i = 0; i < cols.size(); ++i) width[i] = std::max(width[i], cols[i].size());
+      }
   std::string out;
   for (const auto& h : hosts) {
-    std::string head = h.name + " (" + (h.proc_name.empty() ? "?" : h.proc_name) + ")";
-    if (!h.transport.empty()) head += " transport " + h.transport;
+    std::string head = h.name + "  " + or_dash(h.proc_name);
+    if (h.transport) head += "  transport " + *h.transport;
+    if (h.host_class) head += "  class " + *h.host_class;
     line(out, "", head);
-    if (!h.scan.empty()) line(out, "  ", "scan: " + h.scan);
+    record(out, "  ", "scan", h.scan);
     for (const auto& t : h.targets) {
-      line(out, "  ", "target" + t.name);
-      if (!t.scan.empty()) line(out, "    ", "scan: " + t.scan);
+      std::string thead = "target" + t.name;
+      if (t.port_address) thead += "  " + or_dash(t.port_transport) + " " + *t.port_address;
+      line(out, "  ", thead);
+      record(out, "    ", "scan", t.scan);
       for (const auto& d : t.devices) {
-        std::string s = "[" + d.address + "] " + device_type_name(d.type) + " " + d.vendor + " " +
-                        d.model + " " + d.revision;
-        s += "  driver " + (d.driver.empty() ? std::string("none") : d.driver);
-        if (!d.nodes.empty()) s += "  " + join(d.nodes, " ");
+        auto cols = device_columns(d);
+        std::string s;
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+          if (i) s += "  ";
+          s += cols[i];
+          if (i + 1 < cols.size()) s.append(width[i] - cols[i].size(), ' ');
+        }
         line(out, "    ", s);
-        if (!d.wwn.empty()) line(out, "      ", "wwn " + d.wwn);
-        if (!d.serial.empty()) line(out, "      ", "serial " + d.serial);
-        if (!d.handler.empty()) line(out, "      ", "handler " + d.handler);
-        if (!d.quirks.empty()) line(out, "      ", "quirks " + d.quirks);
-        if (!d.attach.empty()) line(out, "      ", "attach " + d.attach);
-        if (!d.reason.empty()) line(out, "      ", "why " + d.reason);
-        if (!d.kept.empty()) line(out, "      ", "kept " + d.kept);
+        if (verbose) {
+          record(out, "      ", "wwn", d.wwn);
+          record(out, "      ", "serial", d.serial);
+          record(out, "      ", "handler", d.handler);
+          record(out, "      ", "quirks", d.quirks);
+          record(out, "      ", "attach", d.attach);
+          record(out, "      ", "why", d.reason);
+        }
+        record(out, "      ", "kept", d.kept);
       }
     }
   }
   return out;
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (std::size_t n = utf8_multibyte_length(std::string_view(s).substr(i))) {
-      out.append(s, i, n);
-      i += n;
-      continue;
-    }
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    }
-    ++i;
-  }
-  return out + "\"";
-}
-
 namespace {
 
-// Concatenation by appending: chains of operator+ on temporaries trip GCC 12's
-// -Wrestrict at -O3 (a known false positive).
-std::string cat(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (auto p : parts) out.append(p);
-  return out;
+nlohmann::ordered_json text_or_null(const OptionalText& s) {
+  return s ? nlohmann::ordered_json(*s) : nlohmann::ordered_json(nullptr);
 }
 
-std::string field(const char* key, const std::string& value) {
-  return cat({json_string(key), ":", json_string(value)});
+template <typename T>
+nlohmann::ordered_json value_or_null(const std::optional<T>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
 
-std::string json_list(const std::vector<std::string>& items) {
-  return cat({"[", join(items, ","), "]"});
-}
-
-std::string device_json(const ShowDevice& d) {
-  std::vector<std::string> nodes;
-  for (const auto& n : d.nodes) nodes.push_back(json_string(n));
-  return cat({"{", field("address", d.address), ",\"type\":", std::to_string(d.type), ",",
-              field("type_name", device_type_name(d.type)), ",", field("vendor", d.vendor), ",",
-              field("model", d.model), ",", field("revision", d.revision), ",",
-              field("driver", d.driver), ",", field("handler", d.handler), ",\"nodes\":",
-              json_list(nodes), ",", field("serial", d.serial), ",", field("wwn", d.wwn), ",",
-              field("quirks", d.quirks), ",", field("attach", d.attach), ",",
-              field("reason", d.reason), ",", field("kept", d.kept), "}"});
+nlohmann::ordered_json device_json(const ShowDevice& d) {
+  nlohmann::ordered_json j;
+  j["address"] = d.address;
+  j["type"] = value_or_null(d.type);
+  j["type_name"] = d.type ? nlohmann::ordered_json(device_type_name(*d.type)) : nullptr;
+  j["vendor"] = text_or_null(d.vendor);
+  j["model"] = text_or_null(d.model);
+  j["revision"] = text_or_null(d.revision);
+  j["state"] = text_or_null(d.state);
+  j["size_bytes"] = value_or_null(d.size_bytes);
+  j["driver"] = text_or_null(d.driver);
+  j["handler"] = text_or_null(d.handler);
+  j["nodes"] = d.nodes;
+  j["serial"] = text_or_null(d.serial);
+  j["wwn"] = text_or_null(d.wwn);
+  j["quirks"] = text_or_null(d.quirks);
+  j["attach"] = text_or_null(d.attach);
+  j["reason"] = text_or_null(d.reason);
+  j["kept"] = text_or_null(d.kept);
+  return j;
 }
 
 }  // namespace
 
-std::string format_json(const std::vector<ShowHost>& hosts) {
-  std::vector<std::string> hs;
+nlohmann::ordered_json show_json(const std::vector<ShowHost>& hosts) {
+  nlohmann::ordered_json doc;
+  doc["version"] = kShowJsonVersion;
+  doc["hosts"] = nlohmann::ordered_json::array();
   for (const auto& h : hosts) {
-    std::vector<std::string> ts;
+    nlohmann::ordered_json hj;
+    hj["name"] = h.name;
+    hj["proc_name"] = text_or_null(h.proc_name);
+    hj["transport"] = text_or_null(h.transport);
+    hj["class"] = text_or_null(h.host_class);
+    hj["scan"] = text_or_null(h.scan);
+    hj["targets"] = nlohmann::ordered_json::array();
     for (const auto& t : h.targets) {
-      std::vector<std::string> ds;
-      for (const auto& d : t.devices) ds.push_back(device_json(d));
-      ts.push_back(cat({"{", field("name", t.name), ",", field("scan", t.scan), ",\"devices\":", json_list(ds), "}"}));
+      nlohmann::ordered_json tj;
+      tj["name"] = t.name;
+      if (t.port_address)
+        tj["port"] = {{"transport", text_or_null(t.port_transport)}, {"address", *t.port_address}};
+      else
+        tj["port"] = nullptr;
+      tj["scan"] = text_or_null(t.scan);
+      tj["devices"] = nlohmann::ordered_json::array();
+      for (const auto& d : t.devices) tj["devices"].push_back(device_json(d));
+      hj["targets"].push_back(std::move(tj));
     }
-    hs.push_back(cat({"{", field("name", h.name), ",", field("proc_name", h.proc_name), ",",
-                      field("transport", h.transport), ",", field("scan", h.scan),
-                      ",\"targets\":", json_list(ts), "}"}));
+    doc["hosts"].push_back(std::move(hj));
   }
-  return cat({"{\"version\":1,\"hosts\":", json_list(hs), "}\n"});
+  return doc;
+}
+
+std::string format_json_text(const nlohmann::ordered_json& doc, bool pretty) {
+  return doc.dump(pretty ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace scsi_probe

@@ -51,6 +51,12 @@ std::string hex_number(uint64_t v, std::size_t min_digits) {
   return "0x" + digits;
 }
 
+std::string concat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) out.append(p);
+  return out;
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (const std::string& p : parts) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,5 +33,9 @@ std::string hex_number(uint64_t v, std::size_t min_digits = 1);
 
 // The parts with `separator` between them: "a; b; c".
 std::string join(const std::vector<std::string>& parts, std::string_view separator = "; ");
+
+// The parts one after another. Chains of operator+ on temporaries trip
+// GCC 12's -Wrestrict at -O3 (a known false positive); appending does not.
+std::string concat(std::initializer_list<std::string_view> parts);
 
 }  // namespace scsi_probe

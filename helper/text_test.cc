@@ -47,5 +47,10 @@ TEST(Text, Join) {
   EXPECT_EQ(join({"a", "b"}, " "), "a b");
 }
 
+TEST(Text, Concat) {
+  EXPECT_EQ(concat({"host", std::to_string(2), ": ", std::string_view("a\0b", 3)}), std::string("host2: a\0b", 10));
+  EXPECT_EQ(concat({}), "");
+}
+
 }  // namespace
 }  // namespace scsi_probe
