@@ -44,8 +44,6 @@ struct Node {
   std::string path;
 };
 
-}  // namespace
-
 // The device's nodes (sg, bsg, block and partitions), its block nodes with
 // their holders into `f`; the whole disk's node, if any. False when the
 // nodes cannot be listed.

@@ -1,6 +1,6 @@
 #include "rescan_report.h"
 
-#include <cstdio>
+#include "show_tree.h"
 
 namespace scsi_probe {
 
@@ -14,19 +14,6 @@ std::string describe(const DeviceSnapshot& d) {
 }
 
 }  // namespace
-
-std::string format_size(uint64_t bytes) {
-  static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double v = static_cast<double>(bytes);
-  std::size_t u = 0;
-  while (v >= 1024 && u + 1 < std::size(kUnits)) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, kUnits[u]);
-  return buf;
-}
 
 RescanReport report_rescan(const DeviceSet& before, const DeviceSet& after,
                            const std::vector<ScanRecord>& records, bool settled) {

@@ -40,7 +40,4 @@ struct RescanReport {
 RescanReport report_rescan(const DeviceSet& before, const DeviceSet& after,
                            const std::vector<ScanRecord>& records, bool settled);
 
-// "16.0 MiB", "1.5 GiB": binary units, one decimal.
-std::string format_size(uint64_t bytes);
-
 }  // namespace scsi_probe

