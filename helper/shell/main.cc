@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -36,6 +37,108 @@ scsi_probe::OutputFormat output_format(const CLI::App* cmd, const std::string& m
   return f;
 }
 
+// What the verbs' options fill in.
+struct Options {
+  scsi_probe::Invocation inv;
+  std::string show_json, explain_json;
+  bool no_initramfs = false, rescan_all = false, force = false;
+  unsigned rescan_timeout = 300;
+  std::vector<std::string> policy_files;
+};
+
+// A verb and what runs it once the command line is parsed.
+using Runner = std::function<int(std::ostream& out, std::ostream& err)>;
+using Verbs = std::vector<std::pair<CLI::App*, Runner>>;
+
+// The verbs udev's rules run, one object per event.
+void add_event_verbs(CLI::App& app, Options& o, Verbs& verbs) {
+  using namespace scsi_probe;
+  auto* device = app.add_subcommand(
+      "device", "identify one scsi_device: ID_* (scsi_id), SCSI_* (sg_inq) and SCSI_PROBE_* properties");
+  add_common(device, o.inv, "the scsi_device: syspath, devpath, /dev node or H:C:T:L");
+  verbs.emplace_back(device, [&o](auto& out, auto& err) { return run_device(o.inv, out, err); });
+
+  auto* host = app.add_subcommand(
+      "host", "find the targets of one SCSI host (scsi_mod.scan=manual), or rescan it (change)");
+  add_common(host, o.inv, "the scsi_host: syspath, devpath or hostN");
+  verbs.emplace_back(host, [&o](auto& out, auto& err) { return run_host(o.inv, out, err); });
+
+  auto* target = app.add_subcommand(
+      "target", "find the LUNs of one target (REPORT LUNS or the kernel's sequential walk), or "
+                "rescan them: add new LUNs, remove LUNs that are gone; given a transport's remote "
+                "port, probe the target behind it");
+  add_common(target, o.inv,
+             "the scsi_target or anything below it: syspath, devpath, node, targetH:C:T; or an FC "
+             "remote port, SAS end device or iSCSI session (syspath or devpath)");
+  verbs.emplace_back(target, [&o](auto& out, auto& err) { return run_target(o.inv, out, err); });
+}
+
+// The verbs that only read: show, explain, check, policy check.
+void add_reading_verbs(CLI::App& app, Options& o, Verbs& verbs) {
+  using namespace scsi_probe;
+  auto* show = app.add_subcommand(
+      "show", "list hosts, targets and LUNs with identification, state, size and the last runs' record");
+  show->add_option("object", o.inv.object,
+                   "narrow to a host (hostN), a device (H:C:T:L, node) or an H:C:T:L pattern (* or - for "
+                   "any value of a field; missing trailing fields are any)");
+  show->add_flag("-v,--verbose", o.inv.verbose, "add each LUN's wwn, serial, handler, quirks and attach decision");
+  add_json_option(show, o.show_json);
+  verbs.emplace_back(show, [&o, show](auto& out, auto& err) {
+    return run_show(o.inv, output_format(show, o.show_json), out, err);
+  });
+
+  auto* explain = app.add_subcommand(
+      "explain", "why a device is (or is not) there and attached, step by step (read-only)");
+  explain->add_option("object", o.inv.object,
+                      "the scsi_device: syspath, devpath, /dev node or H:C:T:L (also one that does not exist)")
+      ->required();
+  add_json_option(explain, o.explain_json);
+  verbs.emplace_back(explain, [&o, explain](auto& out, auto& err) {
+    return run_explain(o.inv, output_format(explain, o.explain_json), out, err);
+  });
+
+  auto* check = app.add_subcommand(
+      "check", "before turning scsi_mod.scan=manual on: can scsi-probe scan each host under "
+               "manual on this kernel, and what would be lost (read-only; exit status 0 safe, 5 "
+               "safe with limits, 6 not safe)");
+  check->add_flag("--no-initramfs", o.no_initramfs,
+                  "do not inspect the running kernel's initramfs (the initramfs hooks, which are "
+                  "building a new one)");
+  verbs.emplace_back(check, [&o](auto& out, auto& err) { return run_check(!o.no_initramfs, out, err); });
+
+  auto* policy = app.add_subcommand("policy", "the LUN policy (scsi-probe.d(5))");
+  policy->require_subcommand(1);
+  auto* policy_check = policy->add_subcommand(
+      "check", "validate the policy files in force and the kernel command line (read-only; exit "
+               "status 7 when a source has errors and would be ignored)");
+  policy_check->add_option("file", o.policy_files, "check these files instead of the scsi-probe.d folders");
+  verbs.emplace_back(policy_check,
+                     [&o](auto& out, auto& err) { return run_policy_check(o.policy_files, out, err); });
+}
+
+// The administrator's verbs that change the machine: rescan, remove.
+void add_changing_verbs(CLI::App& app, Options& o, Verbs& verbs) {
+  using namespace scsi_probe;
+  auto* rescan = app.add_subcommand(
+      "rescan", "rescan a host, a target or a device (or every host) as udev's rules do on a change "
+                "event, wait until it is done, and say what was added, removed or resized");
+  rescan->add_option("object", o.inv.object,
+                     "hostN, targetH:C:T or H:C:T, or a device (H:C:T:L, node, syspath); none: every host");
+  rescan->add_flag("--all", o.rescan_all, "every host (the default without an object)");
+  rescan->add_option("--timeout", o.rescan_timeout, "seconds to wait for udev (default 300)");
+  verbs.emplace_back(rescan, [&o](auto& out, auto& err) {
+    return run_rescan(o.inv, o.rescan_all, std::chrono::seconds(o.rescan_timeout), out, err);
+  });
+
+  auto* remove = app.add_subcommand(
+      "remove", "delete one SCSI device, unless it is in use (mounted, swapped on, held by dm, md "
+                "or multipath, open): the kernel's delete attribute, with the helper's checks");
+  remove->add_option("device", o.inv.object, "the scsi_device: syspath, devpath, /dev node or H:C:T:L")
+      ->required();
+  remove->add_flag("--force", o.force, "remove it even when it is in use (logged)");
+  verbs.emplace_back(remove, [&o](auto& out, auto& err) { return run_remove(o.inv, o.force, out, err); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,73 +146,11 @@ int main(int argc, char** argv) {
   CLI::App app{"scsi-probe: event-driven SCSI scanning and identification, one object per run"};
   app.set_version_flag("--version", SCSI_PROBE_VERSION);
   app.require_subcommand(1);
-
-  Invocation inv;
-  auto* device = app.add_subcommand(
-      "device", "identify one scsi_device: ID_* (scsi_id), SCSI_* (sg_inq) and SCSI_PROBE_* properties");
-  add_common(device, inv, "the scsi_device: syspath, devpath, /dev node or H:C:T:L");
-
-  auto* host = app.add_subcommand(
-      "host", "find the targets of one SCSI host (scsi_mod.scan=manual), or rescan it (change)");
-  add_common(host, inv, "the scsi_host: syspath, devpath or hostN");
-  auto* target = app.add_subcommand(
-      "target", "find the LUNs of one target (REPORT LUNS or the kernel's sequential walk), or "
-                "rescan them: add new LUNs, remove LUNs that are gone; given a transport's remote "
-                "port, probe the target behind it");
-  add_common(target, inv,
-             "the scsi_target or anything below it: syspath, devpath, node, targetH:C:T; or an FC "
-             "remote port, SAS end device or iSCSI session (syspath or devpath)");
-
-  std::string show_json, explain_json;
-  auto* show = app.add_subcommand(
-      "show", "list hosts, targets and LUNs with identification, state, size and the last runs' record");
-  show->add_option("object", inv.object,
-                   "narrow to a host (hostN), a device (H:C:T:L, node) or an H:C:T:L pattern (* or - for "
-                   "any value of a field; missing trailing fields are any)");
-  show->add_flag("-v,--verbose", inv.verbose, "add each LUN's wwn, serial, handler, quirks and attach decision");
-  add_json_option(show, show_json);
-
-  auto* explain = app.add_subcommand(
-      "explain", "why a device is (or is not) there and attached, step by step (read-only)");
-  explain->add_option("object", inv.object,
-                      "the scsi_device: syspath, devpath, /dev node or H:C:T:L (also one that does not exist)")
-      ->required();
-  add_json_option(explain, explain_json);
-
-  auto* check = app.add_subcommand(
-      "check", "before turning scsi_mod.scan=manual on: can scsi-probe scan each host under "
-               "manual on this kernel, and what would be lost (read-only; exit status 0 safe, 5 "
-               "safe with limits, 6 not safe)");
-  bool no_initramfs = false;
-  check->add_flag("--no-initramfs", no_initramfs,
-                  "do not inspect the running kernel's initramfs (the initramfs hooks, which are "
-                  "building a new one)");
-
-  auto* rescan = app.add_subcommand(
-      "rescan", "rescan a host, a target or a device (or every host) as udev's rules do on a change "
-                "event, wait until it is done, and say what was added, removed or resized");
-  rescan->add_option("object", inv.object,
-                     "hostN, targetH:C:T or H:C:T, or a device (H:C:T:L, node, syspath); none: every host");
-  bool rescan_all = false;
-  rescan->add_flag("--all", rescan_all, "every host (the default without an object)");
-  unsigned rescan_timeout = 300;
-  rescan->add_option("--timeout", rescan_timeout, "seconds to wait for udev (default 300)");
-
-  auto* remove = app.add_subcommand(
-      "remove", "delete one SCSI device, unless it is in use (mounted, swapped on, held by dm, md "
-                "or multipath, open): the kernel's delete attribute, with the helper's checks");
-  remove->add_option("device", inv.object, "the scsi_device: syspath, devpath, /dev node or H:C:T:L")
-      ->required();
-  bool force = false;
-  remove->add_flag("--force", force, "remove it even when it is in use (logged)");
-
-  auto* policy = app.add_subcommand("policy", "the LUN policy (scsi-probe.d(5))");
-  policy->require_subcommand(1);
-  auto* policy_check = policy->add_subcommand(
-      "check", "validate the policy files in force and the kernel command line (read-only; exit "
-               "status 7 when a source has errors and would be ignored)");
-  std::vector<std::string> policy_files;
-  policy_check->add_option("file", policy_files, "check these files instead of the scsi-probe.d folders");
+  Options o;
+  Verbs verbs;
+  add_event_verbs(app, o, verbs);
+  add_reading_verbs(app, o, verbs);
+  add_changing_verbs(app, o, verbs);
 
   try {
     app.parse(argc, argv);
@@ -119,23 +160,16 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
-  if (inv.action.empty())
-    if (const char* a = std::getenv("ACTION")) inv.action = a;
+  if (o.inv.action.empty())
+    if (const char* a = std::getenv("ACTION")) o.inv.action = a;
 
   // Diagnostics leave in one write at the end: udev logs a program's stderr
   // per read, and an unbuffered stream would cut each line into pieces.
   std::ostringstream err;
   int rc = kExitUsage;
   try {
-    if (*device) rc = run_device(inv, std::cout, err);
-    if (*host) rc = run_host(inv, std::cout, err);
-    if (*target) rc = run_target(inv, std::cout, err);
-    if (*show) rc = run_show(inv, output_format(show, show_json), std::cout, err);
-    if (*explain) rc = run_explain(inv, output_format(explain, explain_json), std::cout, err);
-    if (*check) rc = run_check(!no_initramfs, std::cout, err);
-    if (*rescan) rc = run_rescan(inv, rescan_all, std::chrono::seconds(rescan_timeout), std::cout, err);
-    if (*remove) rc = run_remove(inv, force, std::cout, err);
-    if (*policy_check) rc = run_policy_check(policy_files, std::cout, err);
+    for (auto& [verb, run] : verbs)
+      if (*verb) rc = run(std::cout, err);
   } catch (const std::exception& e) {
     err << "scsi-probe: internal error: " << e.what() << "\n";
     rc = kExitInternal;
