@@ -8,6 +8,7 @@
 #include <ostream>
 #include <utility>
 
+#include "diagnostics.h"
 #include "lun_diff.h"
 #include "report_luns.h"
 
@@ -509,7 +510,7 @@ TargetScanResult run_lun_scan(const LunScanSetup& setup, ScsiHost& host, LunScan
     const LunScanAction a = scan.next();
     for (const LunScanNote& n : scan.take_notes()) {
       if (n.always || verbose)
-        err << "scsi-probe target " << format_scsi_target(setup.target) << ": " << n.line << "\n";
+        diag(err, "target", format_scsi_target(setup.target)) << n.line << "\n";
       if (n.change) io.record(*n.change);
     }
     if (a.step == LunScanStep::kDone) break;

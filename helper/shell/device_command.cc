@@ -17,6 +17,7 @@
 #include "device_decision.h"
 #include "device_gather.h"
 #include "device_handoff.h"
+#include "diagnostics.h"
 #include "kmod_loader.h"
 #include "policy_files.h"
 #include "report_luns.h"
@@ -138,13 +139,13 @@ DeviceRunReport identify_device_run(udev* u, udev_device* dev, const std::string
 int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) {
-    err << "scsi-probe device: cannot use libudev: " << std::strerror(errno) << "\n";
+    diag(err, "device") << "cannot use libudev: " << std::strerror(errno) << "\n";
     return kExitInternal;
   }
   std::string error;
   UdevDevicePtr dev = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice, error);
   if (!dev) {
-    err << "scsi-probe device: " << error << "\n";
+    diag(err, "device") << error << "\n";
     return kExitNoDevice;
   }
   const std::string name = udev_device_get_sysname(dev.get());
@@ -161,7 +162,7 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   DeviceRunReport run = identify_device_run(u.get(), dev.get(), inv.action, load_policy(err), false,
                                             known.empty() ? nullptr : &known);
   out << run.properties;
-  err << "scsi-probe device " << name << ": " << run.log << "\n";
+  diag(err, "device", name) << run.log << "\n";
   return run.no_data ? kExitNoData : kExitOk;
 }
 
@@ -228,11 +229,11 @@ void identify_created(udev* u, const std::vector<ScsiAddress>& created,
       handed = rc ? "not handed over: " + handoff_path(created[i]) + ": " + std::strerror(rc)
                   : "handed to its add event";
     }
-    err << "scsi-probe device " << format_scsi_address(created[i]) << ": " << run.log << "; " << handed
+    diag(err, "device", format_scsi_address(created[i])) << run.log << "; " << handed
         << "\n";
   }
   if (i < created.size())
-    err << "scsi-probe: " << created.size() - i
+    diag(err, "") << created.size() - i
         << " new device(s) left to their own add events: this run's time budget is spent\n";
 }
 

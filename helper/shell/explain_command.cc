@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "device_decision.h"
 #include "device_gather.h"
+#include "diagnostics.h"
 #include "policy_files.h"
 #include "quirk_lookup.h"
 #include "scsi_address.h"
@@ -110,12 +111,12 @@ int run_explain(const Invocation& inv, const OutputFormat& format, std::ostream&
       print(explain_absent_lun(gather_absent_lun_facts(u.get(), *a), load_policy(policy_errors)), format, out);
       return kExitNoDevice;
     }
-    err << "scsi-probe explain: " << error << "\n";
+    diag(err, "explain") << error << "\n";
     return kExitNoDevice;
   }
   std::string name = udev_device_get_sysname(dev.get());
   if (!parse_scsi_address(name)) {
-    err << "scsi-probe explain: " << name << ": not an H:C:T:L device\n";
+    diag(err, "explain", name) << "not an H:C:T:L device\n";
     return kExitNoDevice;
   }
   // No command: the identification the database holds, the kernel's cache.
@@ -126,7 +127,7 @@ int run_explain(const Invocation& inv, const OutputFormat& format, std::ostream&
   const Policy policy = load_policy(policy_errors);
   DeviceDecision decision = decide_with_use(u.get(), dev.get(), facts, policy);
   if (!decision.inquiry) {
-    err << "scsi-probe explain " << name << ": the kernel holds no INQUIRY data for it\n";
+    diag(err, "explain", name) << "the kernel holds no INQUIRY data for it\n";
     return kExitNoData;
   }
   print(explain_device(facts, gather_explain_facts(u.get(), dev.get(), *facts.address, *decision.inquiry),

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "diagnostics.h"
 #include "host_class.h"
 #include "host_walk.h"
 #include "policy_files.h"
@@ -39,27 +40,29 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
                    const std::string& proc_name, HostClass cls, const HostStrategy& s,
                    std::ostream& out, std::ostream& err) {
   const auto start = Clock::now();
-  const std::string who = "scsi-probe host " + name + " (" + proc_name + ", " +
-                          std::string(host_class_name(cls)) + ")";
+  std::string who = name;
+  who += " (" + proc_name + ", ";
+  who += host_class_name(cls);
+  who += ")";
   std::string done;
   switch (s.action) {
     case HostAction::kNoScanWrites:
       done = "no scan write";
       break;
     case HostAction::kDriverRescan: {
-      err << who << ": writing 1 to its rescan attribute (the driver's scan_start)\n";
+      diag(err, "host", who) << "writing 1 to its rescan attribute (the driver's scan_start)\n";
       int rc = shost ? write_sysfs(shost, "rescan", "1") : ENODEV;
-      if (rc) err << who << ": rescan: " << std::strerror(rc) << "\n";
+      if (rc) diag(err, "host", who) << "rescan: " << std::strerror(rc) << "\n";
       done = rc ? "driver rescan failed" : "driver rescan";
       break;
     }
     case HostAction::kKernelHostScan: {
       if (s.wait_seconds) {
-        err << who << ": waiting " << s.wait_seconds
+        diag(err, "host", who) << "waiting " << s.wait_seconds
             << " s for the driver to be ready (usb-storage delay_use, GET MAX LUN)\n";
         std::this_thread::sleep_for(std::chrono::seconds(s.wait_seconds));
       }
-      err << who << ": writing \"- - -\" to its scan attribute (the kernel's scan of the host)\n";
+      diag(err, "host", who) << "writing \"- - -\" to its scan attribute (the kernel's scan of the host)\n";
       int rc = hs.kernel_scan_host();
       std::size_t first = hs.created().size();
       if (rc == 0 && s.verify_after_seconds && hs.present()) {
@@ -69,10 +72,10 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
         std::this_thread::sleep_for(std::chrono::seconds(s.verify_after_seconds));
         rc = hs.kernel_scan_host();
         if (rc == 0 && hs.created().size() > first)
-          err << who << ": the second scan found " << hs.created().size() - first
+          diag(err, "host", who) << "the second scan found " << hs.created().size() - first
               << " more LUN(s): the driver was late\n";
       }
-      if (rc) err << who << ": scan: " << std::strerror(rc) << "\n";
+      if (rc) diag(err, "host", who) << "scan: " << std::strerror(rc) << "\n";
       done = rc ? std::string("kernel scan failed: ") + std::strerror(rc) : "kernel scan of the host";
       break;
     }
@@ -83,7 +86,7 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   out << "SCSI_PROBE_TARGETS_FOUND=" << hs.targets().size() << "\n"
       << "SCSI_PROBE_REASON=" << s.reason << "\n";
-  err << who << ": " << done << ", " << hs.created().size() << " LUN(s) created, "
+  diag(err, "host", who) << done << ", " << hs.created().size() << " LUN(s) created, "
       << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << s.reason << "\n";
   identify_created(u, hs.created(), start, err);
   return kExitOk;
@@ -164,7 +167,7 @@ void set_drivers_autoprobe(ScanMode mode, const std::string& name, std::ostream&
   auto now = read_sysfs_text(kDriversAutoprobe);
   if (!now || *now == want) return;
   if (int rc = write_sysfs(nullptr, kDriversAutoprobe, want))
-    err << "scsi-probe host " << name << ": " << kDriversAutoprobe << ": " << std::strerror(rc) << "\n";
+    diag(err, "host", name) << kDriversAutoprobe << ": " << std::strerror(rc) << "\n";
   else
     log_change({LogPriority::kNotice, kDriversAutoprobe, std::string("set to ") + want,
                 mode == ScanMode::kManual ? "scan=manual: scsi-probe binds upper-level drivers"
@@ -218,7 +221,7 @@ void report_walk(const HostWalkResult& w, const SysfsScsiHost& hs, const std::st
   out << "SCSI_PROBE_TARGETS_FOUND=" << w.targets_found << "\n"
       << "SCSI_PROBE_KERNEL_SCANS=" << w.kernel_scans << "\n"
       << "SCSI_PROBE_REASON=" << reason << (notes.empty() ? "" : "; " + notes) << "\n";
-  err << "scsi-probe host " << name << " (" << (proc_name.empty() ? "?" : proc_name) << "): ";
+  diag(err, "host", name + " (" + (proc_name.empty() ? "?" : proc_name) + ")");
   if (w.kernel_host_scan)
     err << w.targets_found << " new target(s), " << w.rescanned
         << " known target(s) rescanned by the kernel's scan of the host, ";
@@ -253,7 +256,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
     int rc = send_synthetic_change(host, {{kSynthAction, action},
                                           {kSynthChannel, std::to_string(w.continue_at->channel)},
                                           {kSynthId, std::to_string(w.continue_at->id)}});
-    if (rc) err << "scsi-probe host " << name << ": cannot continue: " << std::strerror(rc) << "\n";
+    if (rc) diag(err, "host", name) << "cannot continue: " << std::strerror(rc) << "\n";
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   report_walk(w, hs, name, proc_name, d.reason, walk.setup().resume_at, ms, out, err);
@@ -269,7 +272,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   std::string error;
   UdevDevicePtr host = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kHost, error);
   if (!host) {
-    err << "scsi-probe host: " << error << "\n";
+    diag(err, "host") << error << "\n";
     return kExitNoDevice;
   }
   SysfsScsiHost hs(u.get(), host.get());
@@ -286,7 +289,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   out << "SCSI_PROBE_HOST=" << name << "\n";
   if (!d.yes) {
     out << "SCSI_PROBE_REASON=" << d.reason << "\n";
-    if (inv.verbose) err << "scsi-probe host " << name << ": " << d.reason << "\n";
+    if (inv.verbose) diag(err, "host", name) << d.reason << "\n";
     return kExitOk;
   }
   set_drivers_autoprobe(mode, name, err);
@@ -298,7 +301,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   out << "SCSI_PROBE_HOST_CLASS=" << host_class_name(cls) << "\n";
   if (mode == ScanMode::kManual)
     for (const ManualLoss& loss : manual_losses(cls, proc_name))
-      err << "scsi-probe host " << name << ": under scsi_mod.scan=manual " << loss.what << "\n";
+      diag(err, "host", name) << "under scsi_mod.scan=manual " << loss.what << "\n";
   if (strategy.action != HostAction::kWalk && strategy.action != HostAction::kTransportPorts)
     return run_host_class(u.get(), hs, shost.get(), name, proc_name, cls, strategy, out, err);
   return run_walk(u.get(), hs, host.get(), shost.get(), name, proc_name, facts.transport, strategy, action,

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "diagnostics.h"
 
 namespace {
 
@@ -171,7 +172,7 @@ int main(int argc, char** argv) {
     for (auto& [verb, run] : verbs)
       if (*verb) rc = run(std::cout, err);
   } catch (const std::exception& e) {
-    err << "scsi-probe: internal error: " << e.what() << "\n";
+    diag(err, "") << "internal error: " << e.what() << "\n";
     rc = kExitInternal;
   }
   std::cout.flush();

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 
+#include "diagnostics.h"
 #include "system_log.h"
 
 namespace scsi_probe {
@@ -53,9 +54,9 @@ Policy read_policy(const std::vector<std::string>& paths, std::string_view cmdli
 
 Policy load_policy(std::ostream& err) {
   Policy p = read_policy(find_policy_files().in_force, read_kernel_command_line());
-  for (const auto& e : p.errors) err << "scsi-probe: " << e.format() << "\n";
+  for (const auto& e : p.errors) diag(err, "") << e.format() << "\n";
   for (const auto& s : p.ignored) {
-    err << "scsi-probe: " << s << ": ignored as a whole\n";
+    diag(err, "") << s << ": ignored as a whole\n";
     auto first = std::find_if(p.errors.begin(), p.errors.end(), [&](const PolicyError& e) { return e.source == s; });
     log_change({LogPriority::kWarning, s, "policy ignored", first != p.errors.end() ? first->format() : ""});
   }

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "device_use_facts.h"
+#include "diagnostics.h"
 #include "sysfs_scan.h"
 #include "system_log.h"
 
@@ -19,14 +20,14 @@ int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostrea
   std::string error;
   UdevDevicePtr dev = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice, error);
   if (!dev) {
-    err << "scsi-probe remove: " << error << "\n";
+    diag(err, "remove") << error << "\n";
     return kExitNoDevice;
   }
   const auto a = parse_scsi_address(udev_device_get_sysname(dev.get()));
   UdevDevicePtr host = a ? find_scsi_object(u.get(), "host" + std::to_string(a->host), ScsiObjectKind::kHost, error)
                          : nullptr;
   if (!host) {
-    err << "scsi-probe remove: " << inv.object << ": " << (a ? error : "not a scsi_device") << "\n";
+    diag(err, "remove", inv.object) << (a ? error : "not a scsi_device") << "\n";
     return kExitNoDevice;
   }
   const std::string name = format_scsi_address(*a);
@@ -40,7 +41,7 @@ int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostrea
   if (use.in_use) why += " --force, although " + use.reason;
   SysfsScsiHost hs(u.get(), host.get());
   if (int rc = hs.delete_device(*a, why)) {
-    err << "scsi-probe remove: " << name << ": delete: " << std::strerror(rc) << "\n";
+    diag(err, "remove", name) << "delete: " << std::strerror(rc) << "\n";
     return kExitInternal;
   }
   out << name << ": removed" << (use.in_use ? " (forced: " + use.reason + ")" : "") << "\n";

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "commands.h"
+#include "diagnostics.h"
 #include "rescan_report.h"
 #include "result.h"
 #include "show_tree.h"
@@ -147,14 +148,14 @@ int run_rescan(const Invocation& inv, bool all, std::chrono::seconds timeout, st
   if (!u) return kExitInternal;
   Result<Scope> scope = resolve(u.get(), inv.object, all);
   if (!scope) {
-    err << "scsi-probe rescan: " << scope.error().message << "\n";
+    diag(err, "rescan") << scope.error().message << "\n";
     return kExitNoDevice;
   }
   std::unique_ptr<udev_monitor, decltype(&udev_monitor_unref)> mon(udev_monitor_new_from_netlink(u.get(), "udev"),
                                                                    udev_monitor_unref);
   if (!mon || udev_monitor_filter_add_match_subsystem_devtype(mon.get(), "scsi", nullptr) < 0 ||
       udev_monitor_enable_receiving(mon.get()) < 0) {
-    err << "scsi-probe rescan: cannot listen to udev events: " << std::strerror(errno) << "\n";
+    diag(err, "rescan") << "cannot listen to udev events: " << std::strerror(errno) << "\n";
     return kExitInternal;
   }
   const DeviceSet before = snapshot(u.get(), *scope);
@@ -163,10 +164,10 @@ int run_rescan(const Invocation& inv, bool all, std::chrono::seconds timeout, st
     const std::string name = udev_device_get_sysname(o.get());
     if (scope->device) {
       if (int rc = write_sysfs(o.get(), "rescan", "1"))
-        err << "scsi-probe rescan: " << name << ": rescan: " << std::strerror(rc) << "\n";
+        diag(err, "rescan", name) << "rescan: " << std::strerror(rc) << "\n";
     }
     if (int rc = write_sysfs(o.get(), "uevent", "change"))
-      err << "scsi-probe rescan: " << name << ": change event: " << std::strerror(rc) << "\n";
+      diag(err, "rescan", name) << "change event: " << std::strerror(rc) << "\n";
     else
       pending.insert(udev_device_get_syspath(o.get()));
   }

@@ -10,6 +10,7 @@
 #include "address_pattern.h"
 #include "commands.h"
 #include "device_gather.h"
+#include "diagnostics.h"
 #include "policy_files.h"
 #include "scsi_address.h"
 #include "show_tree.h"
@@ -106,7 +107,7 @@ int run_show(const Invocation& inv, const OutputFormat& format, std::ostream& ou
   std::string error;
   const std::optional<AddressPattern> only = selection(u.get(), inv.object, error);
   if (!only) {
-    err << "scsi-probe show: " << error << "\n";
+    diag(err, "show") << error << "\n";
     return kExitNoDevice;
   }
 
@@ -157,7 +158,7 @@ int run_show(const Invocation& inv, const OutputFormat& format, std::ostream& ou
   for (auto& [n, h] : hosts)
     if (!h.targets.empty() || only->any_below_host()) list.push_back(std::move(h));
   if (list.empty() && !inv.object.empty()) {
-    err << "scsi-probe show: nothing matches " << inv.object << "\n";
+    diag(err, "show") << "nothing matches " << inv.object << "\n";
     return kExitNoDevice;
   }
   sort_naturally(list);

@@ -10,6 +10,7 @@
 #include <ostream>
 
 #include "commands.h"
+#include "diagnostics.h"
 #include "host_class.h"
 #include "host_walk.h"
 #include "rescan_lock.h"
@@ -53,7 +54,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   std::string error;
   UdevDevicePtr host = host_of(u, port, error);
   if (!host) {
-    err << "scsi-probe target " << facts.name << ": " << error << "\n";
+    diag(err, "target", facts.name) << error << "\n";
     return kExitNoDevice;
   }
   SysfsScsiHost hs(u, host.get());
@@ -66,7 +67,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   if (!pt.probe || !d.yes) {
     const std::string& why = pt.probe ? d.reason : pt.reason;
     out << "SCSI_PROBE_REASON=" << why << "\n";
-    err << "scsi-probe target " << facts.name << ": " << why << "\n";
+    diag(err, "target", facts.name) << why << "\n";
     return kExitOk;
   }
   auto start = std::chrono::steady_clock::now();
@@ -88,8 +89,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
     RescanGate gate = lock.gate();
     if (!gate.rescan) {
       out << "SCSI_PROBE_REASON=" << gate.reason << "\n";
-      err << "scsi-probe target " << format_scsi_target(t) << " (" << pt.reason << "): no rescan: " << gate.reason
-          << "\n";
+      diag(err, "target", format_scsi_target(t) + " (" + pt.reason + ")") << "no rescan: " << gate.reason << "\n";
       return kExitOk;
     }
     TargetScanResult r = scan_target(u, hs, t, ScanTrigger::kRescan, 0, inv.verbose, err);
@@ -101,7 +101,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   // The devices created here are no children of the port: udevd runs their
   // add events alongside this run, which may not have identified them yet.
   // No handoff, then: each add event identifies its own device.
-  err << "scsi-probe target " << format_scsi_target(t) << " (" << pt.reason << "): " << summary << ", "
+  diag(err, "target", format_scsi_target(t) + " (" + pt.reason + ")") << summary << ", "
       << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << hs.created().size()
       << " new device(s) left to their own add events\n";
   return kExitOk;
@@ -117,12 +117,12 @@ int run_target_by_host_class(udev* u, SysfsScsiHost& hs, const ScsiTarget& t, Sc
   if (d.helper_lun_scan) return -1;
   out << "SCSI_PROBE_TARGET=" << format_scsi_target(t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
   if (!d.kernel_target_scan) {
-    err << "scsi-probe target " << format_scsi_target(t) << ": " << d.reason << "\n";
+    diag(err, "target", format_scsi_target(t)) << d.reason << "\n";
     return kExitOk;
   }
   auto start = std::chrono::steady_clock::now();
   int rc = hs.kernel_scan_target(t);
-  err << "scsi-probe target " << format_scsi_target(t) << ": kernel scan of the target ("
+  diag(err, "target", format_scsi_target(t)) << "kernel scan of the target ("
       << (rc ? std::strerror(rc) : "done") << "), " << hs.created().size() << " LUN(s) created; "
       << d.reason << "\n";
   identify_created(u, hs.created(), start, err);
@@ -135,7 +135,7 @@ void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostre
   UdevDevicePtr target(udev_device_new_from_subsystem_sysname(u, "scsi", ("target" + format_scsi_target(t)).c_str()));
   int rc = target ? send_synthetic_change(target.get(), {{kSynthContinue, format_continue_cursor(cursor)}}) : ENODEV;
   out << kContinueProperty << "=" << cursor << "\n";
-  if (rc) err << "scsi-probe target " << format_scsi_target(t) << ": cannot continue: " << std::strerror(rc) << "\n";
+  if (rc) diag(err, "target", format_scsi_target(t)) << "cannot continue: " << std::strerror(rc) << "\n";
 }
 
 }  // namespace
@@ -148,13 +148,13 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   std::string error;
   auto t = resolve_target(u.get(), inv.object, error);
   if (!t) {
-    err << "scsi-probe target: " << error << "\n";
+    diag(err, "target") << error << "\n";
     return kExitNoDevice;
   }
   UdevDevicePtr host =
       find_scsi_object(u.get(), "host" + std::to_string(t->host), ScsiObjectKind::kHost, error);
   if (!host) {
-    err << "scsi-probe target " << format_scsi_target(*t) << ": " << error << "\n";
+    diag(err, "target", format_scsi_target(*t)) << error << "\n";
     return kExitNoDevice;
   }
   ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
@@ -162,7 +162,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   Decision d = helper_scans(mode, trigger);
   if (!d.yes) {
     out << "SCSI_PROBE_TARGET=" << format_scsi_target(*t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
-    if (inv.verbose) err << "scsi-probe target " << format_scsi_target(*t) << ": " << d.reason << "\n";
+    if (inv.verbose) diag(err, "target", format_scsi_target(*t)) << d.reason << "\n";
     return kExitOk;
   }
   SysfsScsiHost hs(u.get(), host.get());
@@ -181,7 +181,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     RescanGate gate = lock->gate();
     if (trigger == ScanTrigger::kRescan && !gate.rescan) {
       out << "SCSI_PROBE_TARGET=" << format_scsi_target(*t) << "\nSCSI_PROBE_REASON=" << gate.reason << "\n";
-      err << "scsi-probe target " << format_scsi_target(*t) << ": no rescan: " << gate.reason << "\n";
+      diag(err, "target", format_scsi_target(*t)) << "no rescan: " << gate.reason << "\n";
       return kExitOk;
     }
   }
@@ -192,7 +192,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   print_scan_result(*t, r, out);
   if (r.continue_at) continue_later(u.get(), *t, *r.continue_at, out, err);
-  err << "scsi-probe target " << format_scsi_target(*t) << ": " << r.added << " LUN(s) added, " << r.removed
+  diag(err, "target", format_scsi_target(*t)) << r.added << " LUN(s) added, " << r.removed
       << " removed, " << hs.scan_writes() << " scan write(s), " << r.commands << " SCSI command(s), "
       << ms.count() << " ms" << (r.kernel_fallback ? ", kernel scan of this target" : "")
       << (r.host_gone ? ", host gone: scan stopped" : "")
