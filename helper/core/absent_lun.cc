@@ -35,17 +35,11 @@ std::string scan_mode_line(const std::string& mode) {
   return concat({"scsi_mod.scan=", mode, ": the kernel scans each host as it registers"});
 }
 
-}  // namespace
-
-Explanation explain_absent_lun(const AbsentLunFacts& f, const Policy& policy) {
+// The host and target steps: what the scans found at this address.
+void explain_host_and_target(const AbsentLunFacts& f, Explanation& e, std::string& why) {
   const ScsiAddress& a = f.address;
   const std::string host_name = concat({"host", std::to_string(a.host)});
   const std::string target_name = concat({"target", format_scsi_target(target_of(a))});
-  Explanation e;
-  e.object = format_scsi_address(a);
-  e.present = false;
-  std::string why;  // the first reason found, in the order a scan meets them
-
   ExplanationStep& found = e.step("found");
   found.lines.push_back(scan_mode_line(f.scan_mode));
   if (!f.host_exists) {
@@ -82,7 +76,11 @@ Explanation explain_absent_lun(const AbsentLunFacts& f, const Policy& policy) {
       }
     }
   }
+}
 
+// The quirks of the target's LUN 0 that rule this LUN out of a scan.
+void explain_quirks(const AbsentLunFacts& f, Explanation& e, std::string& why) {
+  const ScsiAddress& a = f.address;
   if (f.target_exists) {
     ExplanationStep& q = e.step("quirks");
     if (!f.lun0_quirks) {
@@ -101,7 +99,11 @@ Explanation explain_absent_lun(const AbsentLunFacts& f, const Policy& policy) {
       }
     }
   }
+}
 
+// The policy's say: a "no" rules the LUN out before any scan writes it.
+void explain_policy(const AbsentLunFacts& f, const Policy& policy, Explanation& e, std::string& why) {
+  const ScsiAddress& a = f.address;
   ExplanationStep& pol = e.step("policy");
   if (policy.sources.empty() && policy.ignored.empty())
     pol.lines.push_back("no policy: the kernel's default for every LUN");
@@ -117,7 +119,18 @@ Explanation explain_absent_lun(const AbsentLunFacts& f, const Policy& policy) {
   // LUN out even where its target exists and reports it.
   if (!inst.instantiate && (why.empty() || f.target_exists))
     why = concat({"the policy does not instantiate it: ", inst.reason});
+}
 
+}  // namespace
+
+Explanation explain_absent_lun(const AbsentLunFacts& f, const Policy& policy) {
+  Explanation e;
+  e.object = format_scsi_address(f.address);
+  e.present = false;
+  std::string why;  // the first reason found, in the order a scan meets them
+  explain_host_and_target(f, e, why);
+  explain_quirks(f, e, why);
+  explain_policy(f, policy, e, why);
   if (why.empty())
     why = record(f.target_record, "SCSI_PROBE_REASON").empty()
               ? concat({"the kernel's scan of its target did not find it (scsi_mod.scan=", f.scan_mode, ")"})
