@@ -73,7 +73,7 @@ std::unique_ptr<ScsiChannel> ScsiChannel::open(const std::string& node, std::str
     error = node + ": cannot open: " + std::strerror(-fd);
     return nullptr;
   }
-  return std::unique_ptr<ScsiChannel>(new ScsiChannel(fd, node));
+  return std::unique_ptr<ScsiChannel>(new ScsiChannel(fd));
 }
 
 std::unique_ptr<ScsiChannel> ScsiChannel::open_first(const std::vector<std::string>& nodes,

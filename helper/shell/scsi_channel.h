@@ -44,7 +44,6 @@ class ScsiChannel {
   CommandResult report_luns(uint8_t select_report = 0);
 
   int commands_sent() const { return commands_sent_; }
-  const std::string& node() const { return node_; }
 
   static constexpr int kTimeoutSeconds = 10;
   // The longest wait for one command, queueing included (scsi_channel.cc).
@@ -54,11 +53,10 @@ class ScsiChannel {
   static constexpr int kUnitAttentionRetries = 3;
 
  private:
-  ScsiChannel(int fd, std::string node) : fd_(fd), node_(std::move(node)) {}
+  explicit ScsiChannel(int fd) : fd_(fd) {}
   CommandResult execute_once(std::span<const uint8_t> cdb, std::size_t allocation_length);
 
   int fd_;
-  std::string node_;
   int commands_sent_ = 0;
   // After a timeout the device has been through the kernel's error handler:
   // it is not asked again in this run, which so stays within one timeout of
