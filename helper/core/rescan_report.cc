@@ -1,5 +1,7 @@
 #include "rescan_report.h"
 
+#include <algorithm>
+
 #include "show_tree.h"
 
 namespace scsi_probe {
@@ -53,6 +55,39 @@ RescanReport report_rescan(const DeviceSet& before, const DeviceSet& after,
   r.lines.push_back(std::to_string(added) + " added, " + std::to_string(removed) + " removed, " +
                     std::to_string(resized) + " resized, " + std::to_string(unchanged) + " left alone");
   return r;
+}
+
+std::vector<std::string> report_dry_run(const DeviceSet& now, const DryRunRecord& record) {
+  std::vector<std::string> lines{"dry run: nothing is changed; a rescan would do what follows"};
+  auto by_address = [](std::vector<DryRunLun> luns) {
+    std::stable_sort(luns.begin(), luns.end(),
+                     [](const DryRunLun& a, const DryRunLun& b) { return a.address < b.address; });
+    return luns;
+  };
+  for (const DryRunLun& l : by_address(record.add))
+    lines.push_back("add      " + format_scsi_address(l.address) + "  " + l.reason);
+  int removed = 0;
+  for (const DryRunLun& l : by_address(record.remove)) {
+    lines.push_back("remove   " + format_scsi_address(l.address) + "  " + l.reason);
+    removed += now.count(l.address) ? 1 : 0;
+  }
+  for (const DryRunNote& n : record.keep) lines.push_back("keep     " + n.name + "  " + n.text);
+  for (const DryRunNote& n : record.scanned) lines.push_back("scanned  " + n.name + "  " + n.text);
+  for (const DryRunNote& n : record.unknown) lines.push_back("unknown  " + n.name + "  " + n.text);
+  lines.push_back(std::to_string(record.add.size()) + " to add, " + std::to_string(record.remove.size()) +
+                  " to remove, " + std::to_string(now.size() - static_cast<std::size_t>(removed)) +
+                  " left alone (dry run: nothing was changed)");
+  return lines;
+}
+
+std::string format_rescan_progress(const RescanProgress& p) {
+  if (p.elapsed < kProgressAfter) return {};
+  std::string s = "rescanning: " + std::to_string(p.added) + " LUN(s) added, " + std::to_string(p.removed) +
+                  " removed so far, ";
+  s += p.pending ? "waiting for " + std::to_string(p.pending) + " event(s) of this rescan"
+                 : std::string("waiting for udev's queue");
+  s += ", " + std::to_string(p.elapsed.count() / 1000) + " s";
+  return s;
 }
 
 }  // namespace scsi_probe

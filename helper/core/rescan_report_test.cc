@@ -34,5 +34,34 @@ TEST(RescanReport, KeptDevicesAndFailures) {
   EXPECT_EQ(r.lines[3], "0 added, 0 removed, 0 resized, 1 left alone");
 }
 
+TEST(RescanReport, DryRunSaysWhatWouldChangeAndMarksItself) {
+  DeviceSet now{{{0, 0, 0, 0}, disk(8 << 20)}, {{0, 0, 0, 1}, disk(8 << 20)}, {{0, 0, 0, 2}, disk(8 << 20)}};
+  DryRunRecord rec;
+  rec.add = {{{0, 0, 0, 4}, "listed by REPORT LUNS via LUN 0"}, {{0, 0, 0, 3}, "listed by REPORT LUNS via LUN 0"}};
+  rec.remove = {{{0, 0, 0, 2}, "no longer reported, confirmed gone twice 5 s apart"}};
+  rec.keep = {{"0:0:0:1", "no longer reported; not deleted: in use: mounted at /srv"}};
+  rec.scanned = {{"0:0:0", "REPORT LUNS via LUN 0: 3 LUN(s)"}};
+  rec.unknown = {{"host0", "new targets: ..."}};
+  EXPECT_EQ(report_dry_run(now, rec), (std::vector<std::string>{
+                                          "dry run: nothing is changed; a rescan would do what follows",
+                                          "add      0:0:0:3  listed by REPORT LUNS via LUN 0",
+                                          "add      0:0:0:4  listed by REPORT LUNS via LUN 0",
+                                          "remove   0:0:0:2  no longer reported, confirmed gone twice 5 s apart",
+                                          "keep     0:0:0:1  no longer reported; not deleted: in use: mounted at /srv",
+                                          "scanned  0:0:0  REPORT LUNS via LUN 0: 3 LUN(s)",
+                                          "unknown  host0  new targets: ...",
+                                          "2 to add, 1 to remove, 2 left alone (dry run: nothing was changed)",
+                                      }));
+}
+
+TEST(RescanReport, ProgressOnlyOnceTheRescanTakesLong) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(format_rescan_progress({milliseconds(999), 3, 0, 1}), "");
+  EXPECT_EQ(format_rescan_progress({milliseconds(12500), 37, 1, 2}),
+            "rescanning: 37 LUN(s) added, 1 removed so far, waiting for 2 event(s) of this rescan, 12 s");
+  EXPECT_EQ(format_rescan_progress({milliseconds(1000), 0, 0, 0}),
+            "rescanning: 0 LUN(s) added, 0 removed so far, waiting for udev's queue, 1 s");
+}
+
 }  // namespace
 }  // namespace scsi_probe
