@@ -102,8 +102,15 @@ std::string describe_new_target_probes(const std::set<ScsiTarget>& probed, bool 
   if (kernel_host_scan)
     return concat({"new targets: the kernel's scan of the host (\"- - -\") would probe every ID without a target; ",
                    only});
+  // A few IDs say where; a sparse bus of hundreds needs no list.
+  constexpr std::size_t kListed = 8;
   std::string ids;
+  std::size_t n = 0;
   for (const ScsiTarget& t : probed) {
+    if (n++ == kListed) {
+      ids += " ... (" + std::to_string(probed.size()) + " in all)";
+      break;
+    }
     ids += ids.empty() ? "" : " ";
     ids += std::to_string(t.channel) + ":" + std::to_string(t.id);
   }

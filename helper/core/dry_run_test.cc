@@ -150,6 +150,12 @@ TEST(DryRun, KernelHostScanIsRecorded) {
   EXPECT_NE(describe_new_target_probes({}, true, false).find("\"- - -\""), std::string::npos);
 }
 
+TEST(DryRun, ManyProbedIdsAreCounted) {
+  std::set<ScsiTarget> probed;
+  for (unsigned id = 0; id < 200; ++id) probed.insert({0, 0, id});
+  EXPECT_NE(describe_new_target_probes(probed, false, false).find("0:6 0:7 ... (200 in all)"), std::string::npos);
+}
+
 // A target's kernel scan and a delete of a LUN the dry run would add.
 TEST(DryRun, KernelTargetScanUnknownAndAddThenDeleteCancels) {
   FakeScsiHost host;

@@ -51,8 +51,10 @@ int run_explain(const Invocation& inv, const OutputFormat& format, std::ostream&
 // `inspect_initramfs`: list the running kernel's initramfs (lsinitramfs).
 int run_check(bool inspect_initramfs, std::ostream& out, std::ostream& err);
 // Raises the change event of a host, target or device (or of every host)
-// and waits up to `timeout` for udev to handle it and what it started.
-int run_rescan(const Invocation& inv, bool all, std::chrono::seconds timeout, std::ostream& out, std::ostream& err);
+// and waits up to `timeout` for udev to handle it and what it started;
+// `dry_run`: says what that would change, changing nothing.
+int run_rescan(const Invocation& inv, bool all, bool dry_run, std::chrono::seconds timeout, std::ostream& out,
+               std::ostream& err);
 // Deletes one scsi_device unless it is in use (`force`: even then).
 int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostream& err);
 // `files`: check these instead of the scsi-probe.d folders and the kernel

@@ -18,6 +18,7 @@
 #include "host_class.h"
 #include "host_walk.h"
 #include "policy_files.h"
+#include "rescan_dry_run.h"
 #include "rescan_lock.h"
 #include "report_luns.h"
 #include "scan_plan.h"
@@ -265,6 +266,56 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
 }
 
 }  // namespace
+
+void dry_run_host(udev* u, udev_device* host, DryRunRecord& record, std::ostream& err) {
+  SysfsScsiHost hs(u, host);
+  const std::string name = "host" + std::to_string(hs.number());
+  const Decision d = helper_scans(parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async")),
+                                  ScanTrigger::kRescan);
+  if (!d.yes) {
+    record.scanned.push_back({name, d.reason});
+    return;
+  }
+  const HostFacts facts = read_host_facts(hs);
+  const HostClass cls = classify_host(facts);
+  const HostStrategy strategy = host_strategy(cls, facts.transport, ScanTrigger::kRescan,
+                                              cls == HostClass::kUsbBot ? usb_storage_delay_use() : 0);
+  const std::string only = ": what it finds only the write shows";
+  switch (strategy.action) {
+    case HostAction::kNoScanWrites:
+      break;
+    case HostAction::kDriverRescan:
+      record.unknown.push_back({name, "the driver's rescan (1 to its rescan attribute)" + only});
+      break;
+    case HostAction::kKernelHostScan:
+      record.unknown.push_back({name, "the kernel's scan of the host (\"- - -\")" + only});
+      break;
+    case HostAction::kWalk:
+    case HostAction::kTransportPorts: {
+      UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u, "scsi_host", name.c_str()));
+      const auto budget = walk_budget(udev_event_timeout(read_sysfs_text("/proc/cmdline").value_or("")));
+      std::string rescan_reason;
+      HostWalk walk(walk_setup(u, hs, host, shost.get(), facts.transport, strategy, ScanTrigger::kRescan, budget,
+                               rescan_reason, err));
+      RecordingScsiHost dry(hs, record);
+      RecordingWalkShell shell;
+      const HostWalkResult w = walk_host(dry, walk, shell);
+      record.unknown.push_back(
+          {name, describe_new_target_probes(dry.probed_targets(), w.kernel_host_scan,
+                                            walk.setup().port_targets.has_value())});
+      record.scanned.push_back({name, rescan_reason.empty() ? strategy.reason : rescan_reason});
+      // The kernel's scan of the host rescans every known target itself,
+      // as the target's own rescan would where the policy restricts nothing
+      // (choose_kernel_rescan).
+      const std::vector<ScsiTarget> targets =
+          w.kernel_host_scan ? std::vector<ScsiTarget>(walk.setup().known.begin(), walk.setup().known.end())
+                             : shell.targets_to_rescan();
+      for (const ScsiTarget& t : targets) dry_run_target(u, hs, dry, t, record, err);
+      return;
+    }
+  }
+  record.scanned.push_back({name, strategy.reason});
+}
 
 int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());

@@ -42,7 +42,7 @@ scsi_probe::OutputFormat output_format(const CLI::App* cmd, const std::string& m
 struct Options {
   scsi_probe::Invocation inv;
   std::string show_json, explain_json;
-  bool no_initramfs = false, rescan_all = false, force = false;
+  bool no_initramfs = false, rescan_all = false, rescan_dry_run = false, force = false;
   unsigned rescan_timeout = 300;
   std::vector<std::string> policy_files;
 };
@@ -127,8 +127,11 @@ void add_changing_verbs(CLI::App& app, Options& o, Verbs& verbs) {
                      "hostN, targetH:C:T or H:C:T, or a device (H:C:T:L, node, syspath); none: every host");
   rescan->add_flag("--all", o.rescan_all, "every host (the default without an object)");
   rescan->add_option("--timeout", o.rescan_timeout, "seconds to wait for udev (default 300)");
+  rescan->add_flag("-n,--dry-run", o.rescan_dry_run,
+                   "say what the rescan would add, remove or leave alone, and why, changing nothing (only "
+                   "read-only commands: REPORT LUNS, INQUIRY)");
   verbs.emplace_back(rescan, [&o](auto& out, auto& err) {
-    return run_rescan(o.inv, o.rescan_all, std::chrono::seconds(o.rescan_timeout), out, err);
+    return run_rescan(o.inv, o.rescan_all, o.rescan_dry_run, std::chrono::seconds(o.rescan_timeout), out, err);
   });
 
   auto* remove = app.add_subcommand(

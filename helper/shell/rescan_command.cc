@@ -3,6 +3,8 @@
 // device, handled by udevd and its rules), started and waited for from the
 // command line, with what it changed (rescan_report.h). A device is first
 // re-read by the kernel (its `rescan` attribute: INQUIRY data and capacity).
+// With --dry-run, nothing of that: the same decisions through recording
+// seams (rescan_dry_run.h), and what they would change.
 #include <poll.h>
 #include <unistd.h>
 
@@ -10,14 +12,17 @@
 #include <chrono>
 #include <cstring>
 #include <ostream>
+#include <iostream>
 #include <set>
 
 #include "commands.h"
 #include "diagnostics.h"
+#include "rescan_dry_run.h"
 #include "rescan_report.h"
 #include "result.h"
 #include "show_tree.h"
 #include "sysfs.h"
+#include "sysfs_scan.h"
 #include "text.h"
 
 namespace scsi_probe {
@@ -122,28 +127,72 @@ DeviceSet snapshot(udev* u, const Scope& scope) {
 
 // Waits until udevd has handled the change event of every object and its
 // queue is empty (the events those runs raised: targets, continuations).
-bool wait_settled(udev* u, udev_monitor* mon, std::set<std::string> pending, std::chrono::seconds timeout,
-                  std::ostream& out) {
-  const bool tty = isatty(STDOUT_FILENO);
+// On a terminal (stderr), a progress line once it takes long: the LUNs in
+// scope added and removed so far.
+bool wait_settled(udev* u, udev_monitor* mon, const Scope& scope, std::set<std::string> pending,
+                  std::chrono::seconds timeout) {
+  const bool tty = isatty(STDERR_FILENO);
+  bool shown = false;
   const auto start = Clock::now();
+  RescanProgress progress;
   std::unique_ptr<udev_queue, decltype(&udev_queue_unref)> queue(udev_queue_new(u), udev_queue_unref);
+  bool settled = false;
   for (;;) {
     pollfd p{udev_monitor_get_fd(mon), POLLIN, 0};
     if (poll(&p, 1, 200) > 0)
-      while (UdevDevicePtr d{udev_monitor_receive_device(mon)}) pending.erase(udev_device_get_syspath(d.get()));
-    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start);
-    if (pending.empty() && queue && udev_queue_get_queue_is_empty(queue.get())) break;
-    if (waited > timeout) return false;
-    if (tty) out << "\rwaiting for udev: " << pending.size() << " event(s) of this rescan, " << waited.count() << " s"
-                 << std::flush;
+      while (UdevDevicePtr d{udev_monitor_receive_device(mon)}) {
+        pending.erase(udev_device_get_syspath(d.get()));
+        const char* action = udev_device_get_action(d.get());
+        auto a = parse_scsi_address(udev_device_get_sysname(d.get()));
+        if (!action || !a || !scope.covers(*a)) continue;
+        if (std::strcmp(action, "add") == 0) ++progress.added;
+        if (std::strcmp(action, "remove") == 0) ++progress.removed;
+      }
+    progress.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    progress.pending = pending.size();
+    if (pending.empty() && queue && udev_queue_get_queue_is_empty(queue.get())) {
+      settled = true;
+      break;
+    }
+    if (progress.elapsed > timeout) break;
+    const std::string line = tty ? format_rescan_progress(progress) : std::string();
+    if (!line.empty()) {
+      std::cerr << "\r" << line << "\033[K" << std::flush;
+      shown = true;
+    }
   }
-  if (tty) out << "\r\033[K";
-  return true;
+  if (shown) std::cerr << "\r\033[K" << std::flush;
+  return settled;
+}
+
+// What the rescan would do, said without doing it.
+int dry_run(udev* u, const Scope& scope, std::ostream& out, std::ostream& err) {
+  const DeviceSet now = snapshot(u, scope);
+  DryRunRecord record;
+  for (const UdevDevicePtr& o : scope.objects) {
+    if (scope.device) {
+      record.unknown.push_back(
+          {format_scsi_address(*scope.device),
+           "the kernel would read its INQUIRY data and capacity again (its rescan attribute) and scsi-probe "
+           "decide its attachment again: a dry run does neither (scsi-probe explain shows the decision)"});
+    } else if (scope.target) {
+      udev_device* host = udev_device_get_parent_with_subsystem_devtype(o.get(), "scsi", "scsi_host");
+      if (!host) continue;
+      SysfsScsiHost hs(u, host);
+      RecordingScsiHost dry(hs, record);
+      dry_run_target(u, hs, dry, *scope.target, record, err);
+    } else {
+      dry_run_host(u, o.get(), record, err);
+    }
+  }
+  for (const std::string& line : report_dry_run(now, record)) out << line << "\n";
+  return kExitOk;
 }
 
 }  // namespace
 
-int run_rescan(const Invocation& inv, bool all, std::chrono::seconds timeout, std::ostream& out, std::ostream& err) {
+int run_rescan(const Invocation& inv, bool all, bool dry, std::chrono::seconds timeout, std::ostream& out,
+               std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) return kExitInternal;
   Result<Scope> scope = resolve(u.get(), inv.object, all);
@@ -151,6 +200,7 @@ int run_rescan(const Invocation& inv, bool all, std::chrono::seconds timeout, st
     diag(err, "rescan") << scope.error().message << "\n";
     return kExitNoDevice;
   }
+  if (dry) return dry_run(u.get(), *scope, out, err);
   std::unique_ptr<udev_monitor, decltype(&udev_monitor_unref)> mon(udev_monitor_new_from_netlink(u.get(), "udev"),
                                                                    udev_monitor_unref);
   if (!mon || udev_monitor_filter_add_match_subsystem_devtype(mon.get(), "scsi", nullptr) < 0 ||
@@ -171,7 +221,7 @@ int run_rescan(const Invocation& inv, bool all, std::chrono::seconds timeout, st
     else
       pending.insert(udev_device_get_syspath(o.get()));
   }
-  const bool settled = wait_settled(u.get(), mon.get(), pending, timeout, out);
+  const bool settled = wait_settled(u.get(), mon.get(), *scope, pending, timeout);
   const DeviceSet after = snapshot(u.get(), *scope);
 
   std::vector<ScanRecord> records;

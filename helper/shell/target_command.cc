@@ -13,6 +13,7 @@
 #include "diagnostics.h"
 #include "host_class.h"
 #include "host_walk.h"
+#include "rescan_dry_run.h"
 #include "rescan_lock.h"
 #include "sysfs_host.h"
 #include "target_scan.h"
@@ -139,6 +140,29 @@ void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostre
 }
 
 }  // namespace
+
+void dry_run_target(udev* u, SysfsScsiHost& hs, RecordingScsiHost& dry, const ScsiTarget& t, DryRunRecord& record,
+                    std::ostream& err) {
+  const std::string name = format_scsi_target(t);
+  const Decision d = helper_scans(parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async")),
+                                  ScanTrigger::kRescan);
+  if (!d.yes) {
+    record.scanned.push_back({name, d.reason});
+    return;
+  }
+  const TargetRunDecision by_class = target_run(classify_host(read_host_facts(hs)), ScanTrigger::kRescan);
+  if (!by_class.helper_lun_scan) {
+    if (by_class.kernel_target_scan) dry.kernel_scan_target(t);
+    record.scanned.push_back({name, by_class.reason});
+    return;
+  }
+  std::string reason;
+  for (const std::string& r : dry_run_target_scan(u, hs, dry, t, record, err)) {
+    reason += reason.empty() ? "" : "; ";
+    reason += r;
+  }
+  record.scanned.push_back({name, reason});
+}
 
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <ostream>
+#include <sstream>
 #include <thread>
 
 #include <unistd.h>
@@ -92,9 +93,10 @@ LunCommandAnswer SysfsLunScanIo::send(uint64_t lun, bool inquiry) {
 
 }  // namespace
 
-TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
-                             std::size_t cursor, bool verbose, std::ostream& err) {
-  SysfsLunScanIo io(u, t);
+namespace {
+
+LunScanSetup lun_scan_setup(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
+                            std::size_t cursor, std::ostream& err) {
   LunScanSetup setup;
   setup.target = t;
   setup.trigger = trigger;
@@ -105,7 +107,33 @@ TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, 
   setup.no_report_luns = host.proc_name() == "usb-storage";
   if (auto max = read_module_parameter("scsi_mod", "max_luns"))
     if (auto v = parse_kernel_ull(*max)) setup.max_scsi_luns = *v;
-  return run_lun_scan(setup, host, io, verbose, err);
+  return setup;
+}
+
+}  // namespace
+
+TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
+                             std::size_t cursor, bool verbose, std::ostream& err) {
+  SysfsLunScanIo io(u, t);
+  return run_lun_scan(lun_scan_setup(u, host, t, trigger, cursor, err), host, io, verbose, err);
+}
+
+std::vector<std::string> dry_run_target_scan(udev* u, SysfsScsiHost& host, RecordingScsiHost& dry,
+                                             const ScsiTarget& t, DryRunRecord& record, std::ostream& err) {
+  SysfsLunScanIo io(u, t);
+  RecordingLunScanIo dry_io(io, dry, t, record);
+  LunScanSetup setup = lun_scan_setup(u, host, t, ScanTrigger::kRescan, 0, err);
+  std::vector<std::string> reasons;
+  // The scan's notes tell of deletes as done: the record says what they
+  // would be.
+  std::ostringstream notes;
+  for (;;) {
+    const TargetScanResult r = run_lun_scan(setup, dry, dry_io, false, notes);
+    reasons.insert(reasons.end(), r.reasons.begin(), r.reasons.end());
+    if (r.host_gone || !r.continue_at || *r.continue_at <= setup.cursor) break;
+    setup.cursor = *r.continue_at;
+  }
+  return reasons;
 }
 
 void print_scan_result(const ScsiTarget& t, const TargetScanResult& r, std::ostream& out) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "dry_run.h"
 #include "lun_scan.h"
 #include "scan_plan.h"
 #include "sysfs_scan.h"
@@ -19,6 +20,12 @@ namespace scsi_probe {
 // Scans one target. `cursor` resumes a list cut by an earlier run.
 TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
                              std::size_t cursor, bool verbose, std::ostream& err);
+
+// The dry run of a target's rescan (dry_run.h): the same scan through the
+// recording seams, a list cut by the run's budget followed to its end as the
+// real run's continuations would. Returns the scan's reasons.
+std::vector<std::string> dry_run_target_scan(udev* u, SysfsScsiHost& host, RecordingScsiHost& dry,
+                                             const ScsiTarget& t, DryRunRecord& record, std::ostream& err);
 
 // SCSI_PROBE_* lines describing a scan, for stdout.
 void print_scan_result(const ScsiTarget& t, const TargetScanResult& r, std::ostream& out);
