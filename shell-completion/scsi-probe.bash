@@ -37,7 +37,7 @@ _scsi_probe() {
         show) words="--json --help"; objects=device ;;
         explain) words="--help"; objects=device ;;
         remove) words="--force --help"; objects=device ;;
-        rescan) words="--all --timeout --help"; objects=device ;;
+        rescan) words="--all --dry-run -n --timeout --help"; objects=device ;;
         check) words="--no-initramfs --help" ;;
         policy)
             if [[ -z $sub ]]; then

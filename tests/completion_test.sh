@@ -29,6 +29,8 @@ expect() {
 expect "scsi-probe " "--help --version check device explain host policy remove rescan show target "
 expect "scsi-probe re" "remove rescan "
 expect "scsi-probe rescan t" "target0:0:10 "
+expect "scsi-probe rescan --" "--all --dry-run --help --timeout "
+expect "scsi-probe rescan --dry-run 0:0:1" "0:0:10:2 "
 expect "scsi-probe remove " "--force --help 0:0:0:0 0:0:10:2 "
 expect "scsi-probe remove --force 0:0:1" "0:0:10:2 "
 expect "scsi-probe host " "--action --help --verbose -v host0 host3 "
