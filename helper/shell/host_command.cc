@@ -176,10 +176,11 @@ void set_drivers_autoprobe(ScanMode mode, const std::string& name, std::ostream&
 }
 
 // What the walk is given: the adapter's ID, the known targets, a
-// continuation's cursor, the budget, a transport's remote ports.
+// continuation's cursor, the budget, a transport's remote ports. `policy`:
+// the LUN policy on a rescan of a parallel host (walk_policy).
 HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost,
                          const std::string& transport, const HostStrategy& strategy, ScanTrigger trigger,
-                         std::chrono::seconds budget, std::string& kernel_rescan_reason, std::ostream& err) {
+                         std::chrono::seconds budget, const Policy& policy, std::string& kernel_rescan_reason) {
   HostWalkSetup s;
   s.host = hs.number();
   long long this_id = shost ? read_int_attribute(shost, "this_id").value_or(-1) : -1;
@@ -204,11 +205,17 @@ HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_dev
       const std::vector<uint64_t> luns = hs.target_luns(t);
       if (luns.empty() || luns.front() != 0) k.target_without_lun0 = true;
     }
-    KernelRescanChoice c = choose_kernel_rescan(k.rescan ? load_policy(err) : Policy{}, k);
+    KernelRescanChoice c = choose_kernel_rescan(policy, k);
     s.kernel_rescan = c.yes;
     if (s.rescan) kernel_rescan_reason = c.reason;
   }
   return s;
+}
+
+// Only a rescan of a parallel host reads the LUN policy: whether the
+// kernel's scan of the host may stand in for the walk.
+bool walk_needs_policy(const HostStrategy& strategy, ScanTrigger trigger) {
+  return trigger == ScanTrigger::kRescan && strategy.action == HostAction::kWalk;
 }
 
 // Prints the walk's properties and summary line.
@@ -244,7 +251,8 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
   const auto start = Clock::now();
   const auto budget = walk_budget(udev_event_timeout(read_sysfs_text("/proc/cmdline").value_or("")));
   std::string rescan_reason;
-  HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, rescan_reason, err));
+  const Policy policy = walk_needs_policy(strategy, trigger) ? load_policy(err) : Policy{};
+  HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, policy, rescan_reason));
   const bool ports = walk.setup().port_targets.has_value();
   HostWalkResult w;
   {
@@ -267,7 +275,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
 
 }  // namespace
 
-void dry_run_host(udev* u, udev_device* host, DryRunRecord& record, std::ostream& err) {
+void dry_run_host(udev* u, udev_device* host, const Policy& policy, DryRunRecord& record) {
   SysfsScsiHost hs(u, host);
   const std::string name = "host" + std::to_string(hs.number());
   const Decision d = helper_scans(parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async")),
@@ -296,7 +304,7 @@ void dry_run_host(udev* u, udev_device* host, DryRunRecord& record, std::ostream
       const auto budget = walk_budget(udev_event_timeout(read_sysfs_text("/proc/cmdline").value_or("")));
       std::string rescan_reason;
       HostWalk walk(walk_setup(u, hs, host, shost.get(), facts.transport, strategy, ScanTrigger::kRescan, budget,
-                               rescan_reason, err));
+                               policy, rescan_reason));
       RecordingScsiHost dry(hs, record);
       RecordingWalkShell shell;
       const HostWalkResult w = walk_host(dry, walk, shell);
@@ -310,7 +318,7 @@ void dry_run_host(udev* u, udev_device* host, DryRunRecord& record, std::ostream
       const std::vector<ScsiTarget> targets =
           w.kernel_host_scan ? std::vector<ScsiTarget>(walk.setup().known.begin(), walk.setup().known.end())
                              : shell.targets_to_rescan();
-      for (const ScsiTarget& t : targets) dry_run_target(u, hs, dry, t, record, err);
+      for (const ScsiTarget& t : targets) dry_run_target(u, hs, dry, t, policy, record);
       return;
     }
   }

@@ -52,11 +52,12 @@ Policy read_policy(const std::vector<std::string>& paths, std::string_view cmdli
   return p;
 }
 
-Policy load_policy(std::ostream& err) {
+Policy load_policy(std::ostream& err, bool log_ignored) {
   Policy p = read_policy(find_policy_files().in_force, read_kernel_command_line());
   for (const auto& e : p.errors) diag(err, "") << e.format() << "\n";
   for (const auto& s : p.ignored) {
     diag(err, "") << s << ": ignored as a whole\n";
+    if (!log_ignored) continue;
     auto first = std::find_if(p.errors.begin(), p.errors.end(), [&](const PolicyError& e) { return e.source == s; });
     log_change({LogPriority::kWarning, s, "policy ignored", first != p.errors.end() ? first->format() : ""});
   }

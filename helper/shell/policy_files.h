@@ -19,8 +19,9 @@ ConfigChoice find_policy_files();
 Policy read_policy(const std::vector<std::string>& paths, std::string_view cmdline);
 
 // The policy in force: find_policy_files() and /proc/cmdline. Each error is
-// reported on `err` as file:line, and each source ignored is logged.
-Policy load_policy(std::ostream& err);
+// reported on `err` as file:line, and each source ignored is logged
+// (`log_ignored`; a dry run, which logs nothing, says so on `err` only).
+Policy load_policy(std::ostream& err, bool log_ignored = true);
 
 // The transport's name of a target (FC WWPN, SAS address, iSCSI target
 // name), found on the ancestors of the host's target H:C:T; none when the

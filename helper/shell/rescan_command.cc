@@ -11,12 +11,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <ostream>
 #include <iostream>
+#include <ostream>
 #include <set>
 
 #include "commands.h"
 #include "diagnostics.h"
+#include "policy_files.h"
 #include "rescan_dry_run.h"
 #include "rescan_report.h"
 #include "result.h"
@@ -168,6 +169,7 @@ bool wait_settled(udev* u, udev_monitor* mon, const Scope& scope, std::set<std::
 // What the rescan would do, said without doing it.
 int dry_run(udev* u, const Scope& scope, std::ostream& out, std::ostream& err) {
   const DeviceSet now = snapshot(u, scope);
+  const Policy policy = load_policy(err, false);
   DryRunRecord record;
   for (const UdevDevicePtr& o : scope.objects) {
     if (scope.device) {
@@ -180,9 +182,9 @@ int dry_run(udev* u, const Scope& scope, std::ostream& out, std::ostream& err) {
       if (!host) continue;
       SysfsScsiHost hs(u, host);
       RecordingScsiHost dry(hs, record);
-      dry_run_target(u, hs, dry, *scope.target, record, err);
+      dry_run_target(u, hs, dry, *scope.target, policy, record);
     } else {
-      dry_run_host(u, o.get(), record, err);
+      dry_run_host(u, o.get(), policy, record);
     }
   }
   for (const std::string& line : report_dry_run(now, record)) out << line << "\n";

@@ -6,9 +6,8 @@
 
 #include <libudev.h>
 
-#include <iosfwd>
-
 #include "dry_run.h"
+#include "lun_policy.h"
 #include "scsi_address.h"
 
 namespace scsi_probe {
@@ -16,11 +15,12 @@ namespace scsi_probe {
 class SysfsScsiHost;
 
 // `host` is the scsi_host device. Each of its targets its rescan would
-// rescan is dry-run as well.
-void dry_run_host(udev* u, udev_device* host, DryRunRecord& record, std::ostream& err);
+// rescan is dry-run as well. `policy`: the LUN policy, loaded once for the
+// dry run (load_policy, nothing logged).
+void dry_run_host(udev* u, udev_device* host, const Policy& policy, DryRunRecord& record);
 
 // One target of a host: `hs` reads, `dry` records.
-void dry_run_target(udev* u, SysfsScsiHost& hs, RecordingScsiHost& dry, const ScsiTarget& t, DryRunRecord& record,
-                    std::ostream& err);
+void dry_run_target(udev* u, SysfsScsiHost& hs, RecordingScsiHost& dry, const ScsiTarget& t, const Policy& policy,
+                    DryRunRecord& record);
 
 }  // namespace scsi_probe

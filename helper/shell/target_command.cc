@@ -17,6 +17,7 @@
 #include "rescan_lock.h"
 #include "sysfs_host.h"
 #include "target_scan.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -141,8 +142,8 @@ void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostre
 
 }  // namespace
 
-void dry_run_target(udev* u, SysfsScsiHost& hs, RecordingScsiHost& dry, const ScsiTarget& t, DryRunRecord& record,
-                    std::ostream& err) {
+void dry_run_target(udev* u, SysfsScsiHost& hs, RecordingScsiHost& dry, const ScsiTarget& t, const Policy& policy,
+                    DryRunRecord& record) {
   const std::string name = format_scsi_target(t);
   const Decision d = helper_scans(parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async")),
                                   ScanTrigger::kRescan);
@@ -156,12 +157,7 @@ void dry_run_target(udev* u, SysfsScsiHost& hs, RecordingScsiHost& dry, const Sc
     record.scanned.push_back({name, by_class.reason});
     return;
   }
-  std::string reason;
-  for (const std::string& r : dry_run_target_scan(u, hs, dry, t, record, err)) {
-    reason += reason.empty() ? "" : "; ";
-    reason += r;
-  }
-  record.scanned.push_back({name, reason});
+  record.scanned.push_back({name, join(dry_run_target_scan(u, hs, dry, t, policy, record))});
 }
 
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {

@@ -91,17 +91,13 @@ LunCommandAnswer SysfsLunScanIo::send(uint64_t lun, bool inquiry) {
   return a;
 }
 
-}  // namespace
-
-namespace {
-
 LunScanSetup lun_scan_setup(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
-                            std::size_t cursor, std::ostream& err) {
+                            std::size_t cursor, Policy policy) {
   LunScanSetup setup;
   setup.target = t;
   setup.trigger = trigger;
   setup.cursor = cursor;
-  setup.policy = load_policy(err);
+  setup.policy = std::move(policy);
   setup.identity = target_identity(u, t.host, t.channel, t.id);
   // usb-storage sets the target's no_report_luns itself (scsiglue.c).
   setup.no_report_luns = host.proc_name() == "usb-storage";
@@ -115,14 +111,14 @@ LunScanSetup lun_scan_setup(udev* u, SysfsScsiHost& host, const ScsiTarget& t, S
 TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
                              std::size_t cursor, bool verbose, std::ostream& err) {
   SysfsLunScanIo io(u, t);
-  return run_lun_scan(lun_scan_setup(u, host, t, trigger, cursor, err), host, io, verbose, err);
+  return run_lun_scan(lun_scan_setup(u, host, t, trigger, cursor, load_policy(err)), host, io, verbose, err);
 }
 
 std::vector<std::string> dry_run_target_scan(udev* u, SysfsScsiHost& host, RecordingScsiHost& dry,
-                                             const ScsiTarget& t, DryRunRecord& record, std::ostream& err) {
+                                             const ScsiTarget& t, const Policy& policy, DryRunRecord& record) {
   SysfsLunScanIo io(u, t);
   RecordingLunScanIo dry_io(io, dry, t, record);
-  LunScanSetup setup = lun_scan_setup(u, host, t, ScanTrigger::kRescan, 0, err);
+  LunScanSetup setup = lun_scan_setup(u, host, t, ScanTrigger::kRescan, 0, policy);
   std::vector<std::string> reasons;
   // The scan's notes tell of deletes as done: the record says what they
   // would be.

@@ -25,7 +25,7 @@ TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, 
 // recording seams, a list cut by the run's budget followed to its end as the
 // real run's continuations would. Returns the scan's reasons.
 std::vector<std::string> dry_run_target_scan(udev* u, SysfsScsiHost& host, RecordingScsiHost& dry,
-                                             const ScsiTarget& t, DryRunRecord& record, std::ostream& err);
+                                             const ScsiTarget& t, const Policy& policy, DryRunRecord& record);
 
 // SCSI_PROBE_* lines describing a scan, for stdout.
 void print_scan_result(const ScsiTarget& t, const TargetScanResult& r, std::ostream& out);
