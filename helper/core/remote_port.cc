@@ -26,7 +26,7 @@ std::optional<unsigned> fc_port_channel(std::string_view name) {
   return parse_unsigned(name.substr(colon + 1, dash - colon - 1));
 }
 
-PortTarget skip(std::string reason) { return {false, 0, 0, std::move(reason)}; }
+PortTarget skip(std::string reason) { return {.reason = std::move(reason)}; }
 
 }  // namespace
 
@@ -62,13 +62,28 @@ PortTarget decide_port_target(const RemotePortFacts& f) {
     case PortTransport::kSas:
       break;
     case PortTransport::kIscsi:
-      if (f.state != "LOGGED_IN") return skip(what + ": session state " + f.state + ", not LOGGED_IN");
+      if (f.state != "LOGGED_IN") {
+        if (f.has_devices)
+          return skip(what + ": session state " + f.state + ", not LOGGED_IN: in recovery, its LUNs stay as they are");
+        PortTarget t = skip(what + ": not logged in yet (state " + f.state + ")");
+        t.await_login = true;
+        return t;
+      }
       break;
   }
   auto id = parse_unsigned(f.target_id);
   if (!id) return skip(what + ": target ID \"" + f.target_id + "\": no SCSI target");
-  return {true, channel, *id,
-          what + ": target " + std::to_string(channel) + ":" + std::to_string(*id)};
+  return {.probe = true, .channel = channel, .id = *id,
+          .reason = what + ": target " + std::to_string(channel) + ":" + std::to_string(*id)};
+}
+
+LoginWaitOutcome after_login_wait(const std::string& session, unsigned runs) {
+  const auto waited = std::to_string(runs * kLoginWaitPerRun.count());
+  if (runs < kLoginWaitRuns)
+    return {true, "iSCSI session " + session + ": not logged in after " + waited +
+                      " s; waiting on in a later run"};
+  return {false, "iSCSI session " + session + ": not logged in after " + waited +
+                     " s; no scan: `scsi-probe rescan` or a change event on the session scans it"};
 }
 
 }  // namespace scsi_probe

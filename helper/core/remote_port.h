@@ -7,6 +7,7 @@
 // user_scan (the host's `scan` attribute), channel and ID given by the port.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,10 +28,15 @@ struct RemotePortFacts {
   std::string target_id;       // FC and SAS scsi_target_id, iSCSI target_id
   std::string roles;           // FC: "FCP Target, FCP Initiator", ...
   std::string state;           // FC port_state ("Online"), iSCSI state ("LOGGED_IN")
+  bool has_devices = false;    // iSCSI: a SCSI device below the session
 };
 
 struct PortTarget {
   bool probe = false;   // instantiate LUN 0 of (channel, id) now
+  // An iSCSI session that exists but has not logged in yet: its add event
+  // comes when iscsid creates it, before the login, and the login raises no
+  // event of its own; a scan write before it scans nothing.
+  bool await_login = false;
   unsigned channel = 0;
   unsigned id = 0;
   std::string reason;
@@ -40,7 +46,24 @@ struct PortTarget {
 // role, an Online port and a target ID (fc_remote_port_rolechg assigns one);
 // SAS an end device with a target ID (-1: no SSP, STP or SATA); iSCSI a
 // logged-in session. FC's channel is the one in the port's name, the others
-// use channel 0 (their user_scan scans nothing else on 6.1).
+// use channel 0 (their user_scan scans nothing else on 6.1). A session not
+// logged in (FREE, or FAILED after a refused first try) that has no device
+// yet is awaited (await_login); one with devices is in recovery and keeps
+// them as they are.
 PortTarget decide_port_target(const RemotePortFacts& f);
+
+// The wait for an iSCSI login. One run polls the session's state for at
+// most kLoginWaitPerRun; a session still logging in is handed to a later run
+// by a change event on it, up to kLoginWaitRuns runs in all: iscsid's
+// defaults allow a first login 8 tries of 15 s (node.session.
+// initial_login_retry_max, node.conn[0].timeo.login_timeout), and then it
+// removes the session. `runs` counts this run too.
+inline constexpr std::chrono::seconds kLoginWaitPerRun{15};
+inline constexpr unsigned kLoginWaitRuns = 10;
+struct LoginWaitOutcome {
+  bool continue_later = false;
+  std::string reason;
+};
+LoginWaitOutcome after_login_wait(const std::string& session, unsigned runs);
 
 }  // namespace scsi_probe

@@ -74,9 +74,37 @@ TEST(DecidePortTarget, SasNoTargetId) {
 
 TEST(DecidePortTarget, IscsiSession) {
   EXPECT_TRUE(decide_port_target({PortTransport::kIscsi, "session1", "0", "", "LOGGED_IN"}).probe);
-  const PortTarget t = decide_port_target({PortTransport::kIscsi, "session1", "0", "", "FAILED"});
+  const PortTarget t = decide_port_target({PortTransport::kIscsi, "session1", "0", "", "FAILED", true});
   EXPECT_FALSE(t.probe);
-  EXPECT_EQ(t.reason, "iSCSI session session1: session state FAILED, not LOGGED_IN");
+  EXPECT_EQ(t.reason, "iSCSI session session1: session state FAILED, not LOGGED_IN: in recovery, "
+                      "its LUNs stay as they are");
+  EXPECT_FALSE(t.await_login);
+}
+
+TEST(DecidePortTarget, IscsiSessionBeforeLoginIsAwaited) {
+  const PortTarget t = decide_port_target({PortTransport::kIscsi, "session3", "2", "", "FREE"});
+  EXPECT_FALSE(t.probe);
+  EXPECT_TRUE(t.await_login);
+  EXPECT_EQ(t.reason, "iSCSI session session3: not logged in yet (state FREE)");
+  // A first login the target refused leaves the session FAILED, still without devices.
+  EXPECT_TRUE(decide_port_target({PortTransport::kIscsi, "session3", "2", "", "FAILED"}).await_login);
+  // Only iSCSI has a login to wait for.
+  EXPECT_FALSE(decide_port_target(fc("rport-2:0-1", "0", "FCP Target", "Blocked")).await_login);
+}
+
+TEST(AfterLoginWait, ContinuesUntilIscsidWouldHaveGivenUp) {
+  for (unsigned runs = 1; runs < kLoginWaitRuns; ++runs) {
+    const LoginWaitOutcome o = after_login_wait("session1", runs);
+    EXPECT_TRUE(o.continue_later) << runs;
+  }
+  EXPECT_EQ(after_login_wait("session1", 2).reason,
+            "iSCSI session session1: not logged in after 30 s; waiting on in a later run");
+  const LoginWaitOutcome last = after_login_wait("session1", kLoginWaitRuns);
+  EXPECT_FALSE(last.continue_later);
+  EXPECT_EQ(last.reason, "iSCSI session session1: not logged in after 150 s; no scan: "
+                         "`scsi-probe rescan` or a change event on the session scans it");
+  // iscsid's own first login gives up after 8 tries of 15 s.
+  EXPECT_GT(kLoginWaitRuns * kLoginWaitPerRun.count(), 8 * 15);
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 #include "rescan_gate.h"
 
+#include <scsi/sg_lib.h>
+
+#include <algorithm>
 #include <charconv>
+
+#include "text.h"
 
 namespace scsi_probe {
 
-std::string format_rescan_record(uint64_t started_at) { return std::to_string(started_at) + "\n"; }
-
-std::optional<uint64_t> parse_rescan_record(std::string_view text) {
+std::optional<uint64_t> parse_seqnum(std::string_view text) {
   if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
   if (text.empty()) return std::nullopt;
   uint64_t v = 0;
@@ -15,14 +18,56 @@ std::optional<uint64_t> parse_rescan_record(std::string_view text) {
   return v;
 }
 
-RescanGate decide_rescan(std::optional<uint64_t> event_seqnum, std::optional<uint64_t> last_started_at) {
-  if (!event_seqnum) return {true, "not run by an event"};
-  if (!last_started_at) return {true, "no earlier rescan recorded"};
-  if (*event_seqnum > *last_started_at)
-    return {true, "event " + std::to_string(*event_seqnum) + " came after the last rescan started (uevent " +
-                      std::to_string(*last_started_at) + ")"};
-  return {false, "answered by the rescan that started after this event (event " + std::to_string(*event_seqnum) +
-                     ", rescan at uevent " + std::to_string(*last_started_at) + ")"};
+std::string format_rescan_record(const RescanRecord& r) {
+  if (!r.started_at) return "";
+  std::string text = std::to_string(*r.started_at) + "\n";
+  if (!r.collected.empty()) {
+    text += "collected";
+    for (uint64_t lun : r.collected) (text += " ") += std::to_string(lun);
+    text += "\n";
+  }
+  return text;
+}
+
+RescanRecord parse_rescan_record(std::string_view text) {
+  const auto nl = text.find('\n');
+  RescanRecord r;
+  r.started_at = parse_seqnum(text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1));
+  if (!r.started_at || nl == std::string_view::npos || nl + 1 == text.size()) return r;
+  std::vector<std::string_view> words = split_words(text.substr(nl + 1), " \t\n");
+  if (words.empty() || words.front() != "collected" || text.back() != '\n') return {};
+  for (auto w = words.begin() + 1; w != words.end(); ++w) {
+    auto lun = parse_seqnum(*w);
+    if (!lun) return {};
+    r.collected.push_back(*lun);
+  }
+  std::sort(r.collected.begin(), r.collected.end());
+  return r;
+}
+
+RescanGate decide_rescan(const RescanEvent& event, RescanRecord& record) {
+  if (!event.seqnum) return {true, "not run by an event"};
+  if (!record.started_at) return {true, "no earlier rescan recorded"};
+  const std::string seq = std::to_string(*event.seqnum), at = std::to_string(*record.started_at);
+  if (*event.seqnum <= *record.started_at)
+    return {false, "answered by the rescan that started after this event (event " + seq + ", rescan at uevent " +
+                       at + ")"};
+  if (event.inventory_change_lun) {
+    auto it = std::lower_bound(record.collected.begin(), record.collected.end(), *event.inventory_change_lun);
+    if (it != record.collected.end() && *it == *event.inventory_change_lun) {
+      record.collected.erase(it);
+      return {false, "answered by the rescan at uevent " + at + ", which collected LUN " +
+                         std::to_string(*event.inventory_change_lun) + "'s unit attention itself (event " + seq + ")",
+              true};
+    }
+  }
+  return {true, "event " + seq + " came after the last rescan started (uevent " + at + ")"};
+}
+
+bool is_inventory_change(std::span<const uint8_t> sense) {
+  sg_scsi_sense_hdr h{};
+  if (sense.empty() || !sg_scsi_normalize_sense(sense.data(), static_cast<int>(sense.size()), &h)) return false;
+  return h.sense_key == SPC_SK_UNIT_ATTENTION && h.asc == 0x3f && h.ascq == 0x0e;
 }
 
 }  // namespace scsi_probe

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <string>
@@ -18,7 +19,7 @@ namespace {
 
 std::optional<uint64_t> environment_seqnum() {
   const char* s = std::getenv("SEQNUM");
-  return s ? parse_rescan_record(s) : std::nullopt;
+  return s ? parse_seqnum(s) : std::nullopt;
 }
 
 }  // namespace
@@ -42,19 +43,30 @@ TargetRescanLock::~TargetRescanLock() {
   if (fd_ >= 0) close(fd_);
 }
 
-RescanGate TargetRescanLock::gate() {
-  if (auto now = read_sysfs_text("/sys/kernel/uevent_seqnum")) started_at_ = parse_rescan_record(*now);
+RescanGate TargetRescanLock::gate(std::optional<uint64_t> inventory_change_lun) {
+  restart();
   if (!locked_) return {true, "target lock not held: scanned anyway"};
-  char buf[32];
-  ssize_t n = pread(fd_, buf, sizeof buf, 0);
-  std::optional<uint64_t> last =
-      n > 0 ? parse_rescan_record(std::string_view(buf, static_cast<std::size_t>(n))) : std::nullopt;
-  return decide_rescan(environment_seqnum(), last);
+  // A record lists at most a target's LUNs: 16,384 of up to 20 digits.
+  std::string buf(400 * 1024, '\0');
+  ssize_t n = pread(fd_, buf.data(), buf.size(), 0);
+  RescanRecord last = parse_rescan_record(std::string_view(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0));
+  RescanGate g = decide_rescan({environment_seqnum(), inventory_change_lun}, last);
+  if (g.record_changed) write(last);
+  return g;
 }
 
-void TargetRescanLock::record() {
+void TargetRescanLock::restart() {
+  if (auto now = read_sysfs_text("/sys/kernel/uevent_seqnum")) started_at_ = parse_seqnum(*now);
+}
+
+void TargetRescanLock::record(std::vector<uint64_t> collected) {
   if (!locked_ || !started_at_) return;
-  const std::string text = format_rescan_record(*started_at_);
+  std::sort(collected.begin(), collected.end());
+  write({started_at_, std::move(collected)});
+}
+
+void TargetRescanLock::write(const RescanRecord& r) {
+  const std::string text = format_rescan_record(r);
   if (ftruncate(fd_, 0) == 0) (void)!pwrite(fd_, text.data(), text.size(), 0);
 }
 

@@ -185,6 +185,14 @@ CommandResult ScsiChannel::execute(std::span<const uint8_t> cdb, std::size_t all
   return r;
 }
 
+CommandResult ScsiChannel::test_unit_ready() {
+  if (timed_out_) return {SG_LIB_CAT_TIMEOUT, {}, {}, 0, "not sent: an earlier command timed out"};
+  constexpr uint8_t kCdb[6] = {0x00, 0, 0, 0, 0, 0};
+  CommandResult r = execute_once(kCdb, 0);
+  if (r.category == SG_LIB_CAT_TIMEOUT) timed_out_ = true;
+  return r;
+}
+
 CommandResult ScsiChannel::inquiry(std::size_t allocation_length) {
   auto cdb = inquiry_cdb(false, 0, static_cast<uint16_t>(std::min<std::size_t>(allocation_length, 0xffff)));
   return execute(cdb, allocation_length);

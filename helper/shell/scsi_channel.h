@@ -42,6 +42,8 @@ class ScsiChannel {
   CommandResult vpd_page(uint8_t page);
   // REPORT LUNS, asking again with the list length the target claimed.
   CommandResult report_luns(uint8_t select_report = 0);
+  // TEST UNIT READY, sent once: a unit attention is the answer wanted.
+  CommandResult test_unit_ready();
 
   int commands_sent() const { return commands_sent_; }
 

@@ -157,6 +157,15 @@ RemotePortFacts read_remote_port(udev_device* port) {
     case PortTransport::kIscsi:
       f.target_id = read_text_attribute(port, "target_id").value_or("");
       f.state = read_text_attribute(port, "state").value_or("");
+      // The session's SCSI devices sit below the session device, the
+      // class device's parent.
+      if (udev_device* session = udev_device_get_parent(port)) {
+        UdevEnumeratePtr e(udev_enumerate_new(udev_device_get_udev(port)));
+        if (e && udev_enumerate_add_match_parent(e.get(), session) >= 0 &&
+            udev_enumerate_add_match_property(e.get(), "DEVTYPE", "scsi_device") >= 0 &&
+            udev_enumerate_scan_devices(e.get()) >= 0)
+          f.has_devices = udev_enumerate_get_list_entry(e.get()) != nullptr;
+      }
       break;
   }
   return f;

@@ -84,5 +84,6 @@ inline constexpr const char* kSynthContinue = "SCSIPROBECONTINUE";  // target: L
 inline constexpr const char* kSynthAction = "SCSIPROBEACTION";      // host: the walk's action
 inline constexpr const char* kSynthChannel = "SCSIPROBECHANNEL";    // host: next channel
 inline constexpr const char* kSynthId = "SCSIPROBEID";              // host: next target ID
+inline constexpr const char* kSynthLoginWait = "SCSIPROBELOGINWAIT"; // iSCSI session: runs so far
 
 }  // namespace scsi_probe

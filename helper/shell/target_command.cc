@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ostream>
+#include <thread>
 
 #include "commands.h"
 #include "diagnostics.h"
@@ -51,8 +52,36 @@ UdevDevicePtr host_of(udev* u, udev_device* below, std::string& error) {
   return find_scsi_object(u, udev_device_get_syspath(below), ScsiObjectKind::kHost, error);
 }
 
+// Polls an iSCSI session's state until the login is over or this run's
+// share of the wait is (remote_port.h); nullopt when the session went away.
+// libudev caches attribute values: a new device object for each look.
+std::optional<RemotePortFacts> await_login(udev* u, udev_device* port) {
+  const auto until = std::chrono::steady_clock::now() + kLoginWaitPerRun;
+  RemotePortFacts f = read_remote_port(port);
+  while (decide_port_target(f).await_login && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    UdevDevicePtr fresh(udev_device_new_from_syspath(u, udev_device_get_syspath(port)));
+    if (!fresh) return std::nullopt;
+    f = read_remote_port(fresh.get());
+  }
+  return f;
+}
+
+// A session still logging in after this run's wait: a change event on it
+// carries the count of runs to a later run, until iscsid would have given up.
+void login_wait_later(udev_device* port, const std::string& name, std::ostream& out, std::ostream& err) {
+  const char* arg = synthetic_argument(kSynthLoginWait);
+  const unsigned runs = (arg ? parse_continue_cursor(arg).value_or(0) : 0) + 1;
+  LoginWaitOutcome o = after_login_wait(name, runs);
+  if (o.continue_later)
+    if (int rc = send_synthetic_change(port, {{kSynthLoginWait, std::to_string(runs)}}))
+      (o.reason += "; cannot send the change event: ") += std::strerror(rc);
+  out << "SCSI_PROBE_REASON=" << o.reason << "\n";
+  diag(err, "target", name) << o.reason << "\n";
+}
+
 int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& out, std::ostream& err) {
-  const RemotePortFacts facts = read_remote_port(port);
+  RemotePortFacts facts = read_remote_port(port);
   std::string error;
   UdevDevicePtr host = host_of(u, port, error);
   if (!host) {
@@ -62,10 +91,25 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   SysfsScsiHost hs(u, host.get());
   ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
   ScanTrigger trigger = inv.action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
-  const PortTarget pt = decide_port_target(facts);
+  Decision d = helper_scans(mode, trigger);
+  PortTarget pt = decide_port_target(facts);
+  if (pt.await_login && d.yes) {
+    auto after = await_login(u, port);
+    if (!after) {
+      out << "SCSI_PROBE_TARGET=" << facts.name << "\nSCSI_PROBE_REASON=session gone while logging in\n";
+      diag(err, "target", facts.name) << "session gone while logging in\n";
+      return kExitOk;
+    }
+    facts = std::move(*after);
+    pt = decide_port_target(facts);
+    if (pt.await_login) {
+      out << "SCSI_PROBE_TARGET=" << facts.name << "\n";
+      login_wait_later(port, facts.name, out, err);
+      return kExitOk;
+    }
+  }
   const ScsiTarget t{hs.number(), pt.channel, pt.id};
   out << "SCSI_PROBE_TARGET=" << (pt.probe ? format_scsi_target(t) : facts.name) << "\n";
-  Decision d = helper_scans(mode, trigger);
   if (!pt.probe || !d.yes) {
     const std::string& why = pt.probe ? d.reason : pt.reason;
     out << "SCSI_PROBE_REASON=" << why << "\n";
@@ -140,6 +184,16 @@ void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostre
   if (rc) diag(err, "target", format_scsi_target(t)) << "cannot continue: " << std::strerror(rc) << "\n";
 }
 
+// The LUN whose REPORTED LUNS DATA HAS CHANGED unit attention raised this
+// event (the kernel's SDEV_UA on the scsi_device's change event).
+std::optional<uint64_t> inventory_change_lun(const Invocation& inv) {
+  const char* ua = std::getenv("SDEV_UA");
+  if (!ua || std::string_view(ua) != "REPORTED_LUNS_DATA_HAS_CHANGED") return std::nullopt;
+  const std::string_view path = inv.object;
+  auto a = parse_scsi_address(path.substr(path.rfind('/') + 1));
+  return a ? std::optional<uint64_t>(a->lun) : std::nullopt;
+}
+
 }  // namespace
 
 void dry_run_target(udev* u, SysfsScsiHost& hs, RecordingScsiHost& dry, const ScsiTarget& t, const Policy& policy,
@@ -193,21 +247,33 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     cursor = parse_continue_cursor(c).value_or(0);
 
   // One scan of a target at a time, and one rescan for all the events
-  // raised before it started (rescan_gate.h). A continuation goes on with
-  // its own cursor whatever the record says.
+  // raised before it started or whose unit attention it collected
+  // (rescan_gate.h). A continuation goes on with its own cursor whatever the
+  // record says.
   std::optional<TargetRescanLock> lock;
+  std::vector<uint64_t> collected;
+  int collect_commands = 0;
   if (cursor == 0) {
+    const std::optional<uint64_t> ua_lun = inventory_change_lun(inv);
     lock.emplace(*t);
-    RescanGate gate = lock->gate();
+    RescanGate gate = lock->gate(ua_lun);
     if (trigger == ScanTrigger::kRescan && !gate.rescan) {
       out << "SCSI_PROBE_TARGET=" << format_scsi_target(*t) << "\nSCSI_PROBE_REASON=" << gate.reason << "\n";
       diag(err, "target", format_scsi_target(*t)) << "no rescan: " << gate.reason << "\n";
       return kExitOk;
     }
+    if (ua_lun) {
+      collected = collect_inventory_changes(u.get(), hs, *t, *ua_lun, collect_commands);
+      // Unit attentions taken in meanwhile by others (a path checker) raised
+      // events that the REPORT LUNS about to be sent answers.
+      lock->restart();
+    }
   }
   auto start = std::chrono::steady_clock::now();
   TargetScanResult r = scan_target(u.get(), hs, *t, trigger, cursor, inv.verbose, err);
-  if (lock && !r.continue_at && !r.host_gone) lock->record();
+  r.commands += collect_commands;
+  if (!collected.empty()) r.reasons.push_back(concat({"collected the unit attention of ", std::to_string(collected.size()), " other LUN(s) first"}));
+  if (lock && !r.continue_at && !r.host_gone) lock->record(std::move(collected));
   lock.reset();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   print_scan_result(*t, r, out);

@@ -16,6 +16,7 @@
 #include "policy_files.h"
 #include "quirk_lookup.h"
 #include "report_luns.h"
+#include "rescan_gate.h"
 #include "scsi_channel.h"
 #include "system_log.h"
 
@@ -112,6 +113,21 @@ TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, 
                              std::size_t cursor, bool verbose, std::ostream& err) {
   SysfsLunScanIo io(u, t);
   return run_lun_scan(lun_scan_setup(u, host, t, trigger, cursor, load_policy(err)), host, io, verbose, err);
+}
+
+std::vector<uint64_t> collect_inventory_changes(udev* u, SysfsScsiHost& host, const ScsiTarget& t,
+                                                uint64_t except, int& commands) {
+  std::vector<uint64_t> collected;
+  for (uint64_t lun : host.target_luns(t)) {
+    if (lun == except) continue;
+    UdevDevicePtr dev = scsi_device_at(u, t.lun(lun));
+    std::string why;
+    auto ch = dev ? ScsiChannel::open_first(command_nodes(u, dev.get()), why) : nullptr;
+    if (!ch) continue;
+    if (is_inventory_change(ch->test_unit_ready().sense)) collected.push_back(lun);
+    commands += ch->commands_sent();
+  }
+  return collected;
 }
 
 std::vector<std::string> dry_run_target_scan(udev* u, SysfsScsiHost& host, RecordingScsiHost& dry,

@@ -21,6 +21,13 @@ namespace scsi_probe {
 TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
                              std::size_t cursor, bool verbose, std::ostream& err);
 
+// Before a rescan for a REPORTED LUNS DATA HAS CHANGED unit attention on
+// LUN `except` (rescan_gate.h): the ones still pending on the target's other
+// LUNs, collected with one TEST UNIT READY each. Returns the LUNs that had
+// one; `commands` counts what was sent.
+std::vector<uint64_t> collect_inventory_changes(udev* u, SysfsScsiHost& host, const ScsiTarget& t,
+                                                uint64_t except, int& commands);
+
 // The dry run of a target's rescan (dry_run.h): the same scan through the
 // recording seams, a list cut by the run's budget followed to its end as the
 // real run's continuations would. Returns the scan's reasons.
