@@ -86,9 +86,12 @@ class DeviceCommands {
  private:
   ScsiChannel* open() {
     if (channel_) return channel_.get();
-    std::string error;
-    channel_ = ScsiChannel::open_first(command_nodes(u_, dev_), error);
-    if (!channel_) f_.warnings.push_back(error);
+    auto ch = ScsiChannel::open_first(command_nodes(u_, dev_));
+    if (!ch) {
+      f_.warnings.push_back(ch.error().message);
+      return nullptr;
+    }
+    channel_ = std::move(*ch);
     return channel_.get();
   }
 

@@ -102,18 +102,18 @@ void print(const Explanation& e, const OutputFormat& format, std::ostream& out) 
 int run_explain(const Invocation& inv, const OutputFormat& format, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) return kExitInternal;
-  std::string error;
-  UdevDevicePtr dev = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice, error);
-  if (!dev) {
+  Result<UdevDevicePtr> found = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice);
+  if (!found) {
     // "Why is it not there?": an address is answered from what is above it.
     if (auto a = parse_scsi_address(inv.object)) {
       std::ostringstream policy_errors;
       print(explain_absent_lun(gather_absent_lun_facts(u.get(), *a), load_policy(policy_errors)), format, out);
       return kExitNoDevice;
     }
-    diag(err, "explain") << error << "\n";
+    diag(err, "explain") << found.error().message << "\n";
     return kExitNoDevice;
   }
+  UdevDevicePtr dev = std::move(*found);
   std::string name = udev_device_get_sysname(dev.get());
   if (!parse_scsi_address(name)) {
     diag(err, "explain", name) << "not an H:C:T:L device\n";

@@ -328,12 +328,12 @@ void dry_run_host(udev* u, udev_device* host, const Policy& policy, DryRunRecord
 int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) return kExitInternal;
-  std::string error;
-  UdevDevicePtr host = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kHost, error);
-  if (!host) {
-    diag(err, "host") << error << "\n";
+  Result<UdevDevicePtr> found = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kHost);
+  if (!found) {
+    diag(err, "host") << found.error().message << "\n";
     return kExitNoDevice;
   }
+  UdevDevicePtr host = std::move(*found);
   SysfsScsiHost hs(u.get(), host.get());
   std::string name = "host" + std::to_string(hs.number());
   UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u.get(), "scsi_host", name.c_str()));

@@ -51,7 +51,6 @@ std::string property(udev_device* d, const char* key) {
 
 Result<Scope> resolve(udev* u, const std::string& arg, bool all) {
   Scope s;
-  std::string error;
   if (all || arg.empty()) {
     s.all = true;
     UdevEnumeratePtr e(udev_enumerate_new(u));
@@ -66,10 +65,10 @@ Result<Scope> resolve(udev* u, const std::string& arg, bool all) {
     return s;
   }
   if (auto h = parse_host_name(arg)) {
-    UdevDevicePtr d = find_scsi_object(u, arg, ScsiObjectKind::kHost, error);
-    if (!d) return Error{error, ENODEV};
+    Result<UdevDevicePtr> d = find_scsi_object(u, arg, ScsiObjectKind::kHost);
+    if (!d) return d.error();
     s.host = h;
-    s.objects.push_back(std::move(d));
+    s.objects.push_back(std::move(*d));
     return s;
   }
   // "H:C:T" names a target as well as "targetH:C:T".
@@ -77,16 +76,16 @@ Result<Scope> resolve(udev* u, const std::string& arg, bool all) {
                                      ? "target" + arg
                                      : arg;
   if (auto t = parse_target_name(target_arg)) {
-    UdevDevicePtr d = find_scsi_object(u, target_arg, ScsiObjectKind::kTarget, error);
-    if (!d) return Error{error, ENODEV};
+    Result<UdevDevicePtr> d = find_scsi_object(u, target_arg, ScsiObjectKind::kTarget);
+    if (!d) return d.error();
     s.target = t;
-    s.objects.push_back(std::move(d));
+    s.objects.push_back(std::move(*d));
     return s;
   }
-  UdevDevicePtr d = find_scsi_object(u, arg, ScsiObjectKind::kDevice, error);
-  if (!d) return Error{error, ENODEV};
-  s.device = parse_scsi_address(udev_device_get_sysname(d.get()));
-  s.objects.push_back(std::move(d));
+  Result<UdevDevicePtr> d = find_scsi_object(u, arg, ScsiObjectKind::kDevice);
+  if (!d) return d.error();
+  s.device = parse_scsi_address(udev_device_get_sysname(d->get()));
+  s.objects.push_back(std::move(*d));
   return s;
 }
 

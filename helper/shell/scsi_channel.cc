@@ -13,6 +13,7 @@
 
 #include "cdb.h"
 #include "report_luns.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -67,21 +68,17 @@ std::string category_text(int category) {
 
 }  // namespace
 
-std::unique_ptr<ScsiChannel> ScsiChannel::open(const std::string& node, std::string& error) {
+Result<std::unique_ptr<ScsiChannel>> ScsiChannel::open(const std::string& node) {
   int fd = scsi_pt_open_device(node.c_str(), true, 0);
-  if (fd < 0) {
-    error = node + ": cannot open: " + std::strerror(-fd);
-    return nullptr;
-  }
+  if (fd < 0) return Error{concat({node, ": cannot open: ", std::strerror(-fd)}), -fd};
   return std::unique_ptr<ScsiChannel>(new ScsiChannel(fd));
 }
 
-std::unique_ptr<ScsiChannel> ScsiChannel::open_first(const std::vector<std::string>& nodes,
-                                                     std::string& error) {
-  error = "no sg, bsg or upper-level node to send commands through";
+Result<std::unique_ptr<ScsiChannel>> ScsiChannel::open_first(const std::vector<std::string>& nodes) {
+  Result<std::unique_ptr<ScsiChannel>> ch = Error{"no sg, bsg or upper-level node to send commands through", ENODEV};
   for (const auto& node : nodes)
-    if (auto ch = open(node, error)) return ch;
-  return nullptr;
+    if ((ch = open(node))) break;
+  return ch;
 }
 
 ScsiChannel::~ScsiChannel() { scsi_pt_close_device(fd_); }

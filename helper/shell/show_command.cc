@@ -2,6 +2,7 @@
 // LUNs the kernel has, with what scsi-probe found and decided (read back
 // from the udev database, where udev stored the helper's properties). It
 // decides nothing: the device run's record is what it shows.
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -86,17 +87,18 @@ ShowDevice describe(udev* u, udev_device* dev, const ScsiAddress& a) {
 
 // What OBJECT selects: an address pattern, or a host or device found by
 // any of its names (hostN, syspath, node, H:C:T:L).
-std::optional<AddressPattern> selection(udev* u, const std::string& object, std::string& error) {
+Result<AddressPattern> selection(udev* u, const std::string& object) {
   if (object.empty()) return AddressPattern{};
-  if (auto p = parse_address_pattern(object)) return p;
-  if (UdevDevicePtr d = find_scsi_object(u, object, ScsiObjectKind::kDevice, error)) {
-    if (auto a = parse_scsi_address(udev_device_get_sysname(d.get())))
+  if (auto p = parse_address_pattern(object)) return *p;
+  if (Result<UdevDevicePtr> d = find_scsi_object(u, object, ScsiObjectKind::kDevice)) {
+    if (auto a = parse_scsi_address(udev_device_get_sysname(d->get())))
       return AddressPattern{a->host, a->channel, a->target, a->lun};
-  } else if (UdevDevicePtr h = find_scsi_object(u, object, ScsiObjectKind::kHost, error)) {
-    if (auto n = parse_host_name(udev_device_get_sysname(h.get()))) return AddressPattern{*n, {}, {}, {}};
+  } else {
+    Result<UdevDevicePtr> h = find_scsi_object(u, object, ScsiObjectKind::kHost);
+    if (!h) return h.error();
+    if (auto n = parse_host_name(udev_device_get_sysname(h->get()))) return AddressPattern{*n, {}, {}, {}};
   }
-  if (error.empty()) error = object + ": not a SCSI host, device or H:C:T:L pattern";
-  return std::nullopt;
+  return Error{object + ": not a SCSI host, device or H:C:T:L pattern", ENODEV};
 }
 
 }  // namespace
@@ -104,10 +106,9 @@ std::optional<AddressPattern> selection(udev* u, const std::string& object, std:
 int run_show(const Invocation& inv, const OutputFormat& format, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) return kExitInternal;
-  std::string error;
-  const std::optional<AddressPattern> only = selection(u.get(), inv.object, error);
+  const Result<AddressPattern> only = selection(u.get(), inv.object);
   if (!only) {
-    diag(err, "show") << error << "\n";
+    diag(err, "show") << only.error().message << "\n";
     return kExitNoDevice;
   }
 

@@ -15,6 +15,7 @@
 #include <iterator>
 
 #include "scsi_address.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -57,21 +58,17 @@ UdevDevicePtr from_kernel_name(udev* u, std::string_view arg, ScsiObjectKind kin
 
 }  // namespace
 
-UdevDevicePtr find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kind,
-                               std::string& error) {
+Result<UdevDevicePtr> find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kind) {
   std::string path(arg);
   UdevDevicePtr start;
   if (path.starts_with("/dev/")) {
     struct stat st;
     if (stat(path.c_str(), &st) != 0) {
-      error = path + ": " + std::strerror(errno);
-      return nullptr;
+      const int e = errno;
+      return Error{concat({path, ": ", std::strerror(e)}), e};
     }
     char type = S_ISBLK(st.st_mode) ? 'b' : S_ISCHR(st.st_mode) ? 'c' : 0;
-    if (!type) {
-      error = path + ": not a device node";
-      return nullptr;
-    }
+    if (!type) return Error{path + ": not a device node", ENODEV};
     start.reset(udev_device_new_from_devnum(u, type, st.st_rdev));
   } else if (path.starts_with("/sys/")) {
     start.reset(udev_device_new_from_syspath(u, path.c_str()));
@@ -80,12 +77,9 @@ UdevDevicePtr find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kin
   } else {
     start = from_kernel_name(u, arg, kind);
   }
-  if (!start) {
-    error = path + ": no such device in sysfs";
-    return nullptr;
-  }
+  if (!start) return Error{path + ": no such device in sysfs", ENODEV};
   UdevDevicePtr found = ancestor_of_kind(start.get(), kind);
-  if (!found) error = path + ": not a " + devtype_of(kind) + " and not below one";
+  if (!found) return Error{concat({path, ": not a ", devtype_of(kind), " and not below one"}), ENODEV};
   return found;
 }
 

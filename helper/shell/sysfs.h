@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "result.h"
+
 namespace scsi_probe {
 
 struct UdevDeleter {
@@ -30,10 +32,9 @@ enum class ScsiObjectKind { kHost, kTarget, kDevice };
 // Finds the scsi_host, scsi_target or scsi_device named by `arg`: a syspath
 // ("/sys/..."), a devpath ("/devices/..."), a device node ("/dev/sdb",
 // "/dev/sg3", "/dev/st0": the scsi_device behind it), or a kernel name
-// ("2:0:1:0", "target2:0:1", "host2"). On failure returns null and says why
-// in `error`.
-UdevDevicePtr find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kind,
-                               std::string& error);
+// ("2:0:1:0", "target2:0:1", "host2"); or an Error that names `arg` and
+// says why not (ENODEV).
+Result<UdevDevicePtr> find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kind);
 
 // Reads a sysfs attribute file of `dev` as bytes (binary-safe, at most
 // `limit` bytes). nullopt when the attribute does not exist or cannot be read.

@@ -24,42 +24,32 @@ namespace scsi_probe {
 namespace {
 
 // Resolves "targetH:C:T", a target's syspath, or anything below a target.
-std::optional<ScsiTarget> resolve_target(udev* u, const std::string& arg, std::string& error) {
-  auto name = parse_target_name(arg);
-  if (!name) {
-    UdevDevicePtr target = find_scsi_object(u, arg, ScsiObjectKind::kTarget, error);
+Result<ScsiTarget> resolve_target(udev* u, const std::string& arg) {
+  if (auto name = parse_target_name(arg)) return *name;
+  Result<UdevDevicePtr> target = find_scsi_object(u, arg, ScsiObjectKind::kTarget);
+  if (!target) {
     // A change event queued on a LUN that a rescan has removed since: what
     // it says (REPORTED LUNS DATA HAS CHANGED) still holds for its target,
     // if that is still there.
-    if (!target)
-      if (auto t = target_in_path(arg)) {
-        const std::string sysname = "target" + format_scsi_target(*t);
-        UdevDevicePtr still(udev_device_new_from_subsystem_sysname(u, "scsi", sysname.c_str()));
-        if (still) return t;
-      }
-    if (!target) return std::nullopt;
-    name = parse_target_name(udev_device_get_sysname(target.get()));
-    if (!name) {
-      error = arg + ": unexpected target name";
-      return std::nullopt;
+    if (auto t = target_in_path(arg)) {
+      const std::string sysname = "target" + format_scsi_target(*t);
+      UdevDevicePtr still(udev_device_new_from_subsystem_sysname(u, "scsi", sysname.c_str()));
+      if (still) return *t;
     }
+    return target.error();
   }
-  return name;
-}
-
-UdevDevicePtr host_of(udev* u, udev_device* below, std::string& error) {
-  return find_scsi_object(u, udev_device_get_syspath(below), ScsiObjectKind::kHost, error);
+  if (auto name = parse_target_name(udev_device_get_sysname(target->get()))) return *name;
+  return Error{arg + ": unexpected target name", ENODEV};
 }
 
 int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& out, std::ostream& err) {
   const RemotePortFacts facts = read_remote_port(port);
-  std::string error;
-  UdevDevicePtr host = host_of(u, port, error);
+  Result<UdevDevicePtr> host = find_scsi_object(u, udev_device_get_syspath(port), ScsiObjectKind::kHost);
   if (!host) {
-    diag(err, "target", facts.name) << error << "\n";
+    diag(err, "target", facts.name) << host.error().message << "\n";
     return kExitNoDevice;
   }
-  SysfsScsiHost hs(u, host.get());
+  SysfsScsiHost hs(u, host->get());
   ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
   ScanTrigger trigger = inv.action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
   const PortTarget pt = decide_port_target(facts);
@@ -165,16 +155,14 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   if (!u) return kExitInternal;
   if (UdevDevicePtr port = find_remote_port(u.get(), inv.object))
     return run_port(u.get(), port.get(), inv, out, err);
-  std::string error;
-  auto t = resolve_target(u.get(), inv.object, error);
+  Result<ScsiTarget> t = resolve_target(u.get(), inv.object);
   if (!t) {
-    diag(err, "target") << error << "\n";
+    diag(err, "target") << t.error().message << "\n";
     return kExitNoDevice;
   }
-  UdevDevicePtr host =
-      find_scsi_object(u.get(), "host" + std::to_string(t->host), ScsiObjectKind::kHost, error);
+  Result<UdevDevicePtr> host = find_scsi_object(u.get(), "host" + std::to_string(t->host), ScsiObjectKind::kHost);
   if (!host) {
-    diag(err, "target", format_scsi_target(*t)) << error << "\n";
+    diag(err, "target", format_scsi_target(*t)) << host.error().message << "\n";
     return kExitNoDevice;
   }
   ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
@@ -185,7 +173,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     if (inv.verbose) diag(err, "target", format_scsi_target(*t)) << d.reason << "\n";
     return kExitOk;
   }
-  SysfsScsiHost hs(u.get(), host.get());
+  SysfsScsiHost hs(u.get(), host->get());
   if (int rc = run_target_by_host_class(u.get(), hs, *t, trigger, out, err); rc >= 0) return rc;
 
   std::size_t cursor = 0;

@@ -77,12 +77,15 @@ LunCommandAnswer SysfsLunScanIo::send(uint64_t lun, bool inquiry) {
     a.absent = true;
     return a;
   }
-  auto ch = ScsiChannel::open_first(command_nodes(u_, dev.get()), a.unreachable);
-  if (!ch) return a;
-  a.unreachable.clear();
+  auto ch = ScsiChannel::open_first(command_nodes(u_, dev.get()));
+  if (!ch) {
+    a.unreachable = ch.error().message;
+    return a;
+  }
   if (inquiry) a.running = read_text_attribute(dev.get(), "state").value_or("") == "running";
-  CommandResult res = inquiry ? ch->inquiry(36) : ch->report_luns();
-  a.commands = ch->commands_sent();
+  ScsiChannel& channel = **ch;
+  CommandResult res = inquiry ? channel.inquiry(36) : channel.report_luns();
+  a.commands = channel.commands_sent();
   a.ok = res.ok();
   a.data = std::move(res.data);
   a.sense = std::move(res.sense);
