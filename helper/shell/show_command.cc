@@ -101,6 +101,55 @@ Result<AddressPattern> selection(udev* u, const std::string& object) {
   return Error{object + ": not a SCSI host, device or H:C:T:L pattern", ENODEV};
 }
 
+// A host's line: its driver, transport and the record of its last walk.
+ShowHost describe_host(udev* u, udev_device* dev, const char* sysname) {
+  ShowHost sh;
+  sh.name = sysname;
+  UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u, "scsi_host", sysname));
+  if (shost) sh.proc_name = text_attribute(shost.get(), "proc_name");
+  if (std::string t = SysfsScsiHost(u, dev).transport(); !t.empty()) sh.transport = t;
+  sh.host_class = property(dev, "SCSI_PROBE_HOST_CLASS");
+  sh.scan = property(dev, "SCSI_PROBE_REASON");
+  return sh;
+}
+
+// A target's line: its transport's name and the record of its last LUN scan.
+void describe_target(udev* u, udev_device* dev, const ScsiTarget& tn, ShowTarget& t) {
+  t.name = format_scsi_target(tn);
+  t.scan = property(dev, "SCSI_PROBE_REASON");
+  TargetIdentity id = target_identity(u, tn.host, tn.channel, tn.id);
+  if (id.transport != Transport::kNone && !id.address.empty()) {
+    t.port_transport = std::string(transport_keyword(id.transport));
+    t.port_address = id.address.substr(0, id.address.find_last_not_of("\n ") + 1);
+  }
+}
+
+// The hosts, targets and devices of the scsi bus that `only` matches.
+std::vector<ShowHost> read_show_tree(udev* u, const AddressPattern& only) {
+  std::map<unsigned, ShowHost> hosts;
+  std::map<ScsiTarget, ShowTarget> targets;
+  UdevEnumeratePtr e(udev_enumerate_new(u));
+  udev_enumerate_add_match_subsystem(e.get(), "scsi");
+  udev_enumerate_scan_devices(e.get());
+  udev_list_entry* entry;
+  udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
+    UdevDevicePtr dev(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
+    if (!dev) continue;
+    const char* sysname = udev_device_get_sysname(dev.get());
+    if (auto h = parse_host_name(sysname)) {
+      if (only.matches_host(*h)) hosts[*h] = describe_host(u, dev.get(), sysname);
+    } else if (auto tn = parse_target_name(sysname)) {
+      if (only.matches_target(*tn)) describe_target(u, dev.get(), *tn, targets[*tn]);
+    } else if (auto a = parse_scsi_address(sysname)) {
+      if (!only.matches(*a)) continue;
+      ShowTarget& t = targets[target_of(*a)];
+      t.name = format_scsi_target(target_of(*a));
+      t.devices.push_back(describe(u, dev.get(), *a));
+    }
+  }
+  return assemble_show_tree(std::move(hosts), std::move(targets), only);
+}
+
 }  // namespace
 
 int run_show(const Invocation& inv, const OutputFormat& format, std::ostream& out, std::ostream& err) {
@@ -111,58 +160,11 @@ int run_show(const Invocation& inv, const OutputFormat& format, std::ostream& ou
     diag(err, "show") << only.error().message << "\n";
     return kExitNoDevice;
   }
-
-  std::map<unsigned, ShowHost> hosts;
-  std::map<ScsiTarget, ShowTarget> targets;
-  UdevEnumeratePtr e(udev_enumerate_new(u.get()));
-  udev_enumerate_add_match_subsystem(e.get(), "scsi");
-  udev_enumerate_scan_devices(e.get());
-  udev_list_entry* entry;
-  udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
-    UdevDevicePtr dev(udev_device_new_from_syspath(u.get(), udev_list_entry_get_name(entry)));
-    if (!dev) continue;
-    const char* sysname = udev_device_get_sysname(dev.get());
-    if (auto h = parse_host_name(sysname)) {
-      if (!only->matches_host(*h)) continue;
-      ShowHost& sh = hosts[*h];
-      sh.name = sysname;
-      UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u.get(), "scsi_host", sysname));
-      if (shost) sh.proc_name = text_attribute(shost.get(), "proc_name");
-      if (std::string t = SysfsScsiHost(u.get(), dev.get()).transport(); !t.empty()) sh.transport = t;
-      sh.host_class = property(dev.get(), "SCSI_PROBE_HOST_CLASS");
-      sh.scan = property(dev.get(), "SCSI_PROBE_REASON");
-    } else if (auto tn = parse_target_name(sysname)) {
-      if (!only->matches_target(*tn)) continue;
-      ShowTarget& t = targets[*tn];
-      t.name = format_scsi_target(*tn);
-      t.scan = property(dev.get(), "SCSI_PROBE_REASON");
-      TargetIdentity id = target_identity(u.get(), tn->host, tn->channel, tn->id);
-      if (id.transport != Transport::kNone && !id.address.empty()) {
-        t.port_transport = std::string(transport_keyword(id.transport));
-        t.port_address = id.address.substr(0, id.address.find_last_not_of("\n ") + 1);
-      }
-    } else if (auto a = parse_scsi_address(sysname)) {
-      if (!only->matches(*a)) continue;
-      ShowTarget& t = targets[target_of(*a)];
-      t.name = format_scsi_target(target_of(*a));
-      t.devices.push_back(describe(u.get(), dev.get(), *a));
-    }
-  }
-  // A pattern that names a LUN (or a target) shows only the targets (and
-  // hosts) with something matching below them.
-  for (auto& [key, t] : targets) {
-    if (t.devices.empty() && !only->any_below_target()) continue;
-    auto h = hosts.find(key.host);
-    if (h != hosts.end()) h->second.targets.push_back(std::move(t));
-  }
-  std::vector<ShowHost> list;
-  for (auto& [n, h] : hosts)
-    if (!h.targets.empty() || only->any_below_host()) list.push_back(std::move(h));
+  const std::vector<ShowHost> list = read_show_tree(u.get(), *only);
   if (list.empty() && !inv.object.empty()) {
     diag(err, "show") << "nothing matches " << inv.object << "\n";
     return kExitNoDevice;
   }
-  sort_naturally(list);
   if (format.json) out << format_json_text(show_json(list), format.pretty);
   else out << format_columns(list, inv.verbose);
   return kExitOk;
