@@ -45,7 +45,7 @@ std::vector<CheckedHost> checked_hosts(udev* u) {
     if (!host) continue;
     SysfsScsiHost hs(u, host->get());
     const HostFacts f = read_host_facts(hs);
-    out.push_back({"host" + std::to_string(hs.number()), f.proc_name, classify_host(f)});
+    out.push_back({host_sysname(hs.number()), f.proc_name, classify_host(f)});
   }
   return out;
 }

@@ -139,7 +139,7 @@ DeviceFacts gather_device_facts(udev* u, udev_device* dev, const std::string& ac
   if (f.data.inquiry.empty()) return f;
   if (auto inq = parse_standard_inquiry(f.data.inquiry))
     f.quirks = lookup_quirks(u, inq->vendor, inq->model, inq->revision, dev);
-  if (f.address) f.target = target_identity(u, f.address->host, f.address->channel, f.address->target);
+  if (f.address) f.target = target_identity(u, target_of(*f.address));
   f.sysfs = read_sysfs_attach_facts(dev);
   return f;
 }

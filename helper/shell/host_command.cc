@@ -120,8 +120,7 @@ class SysfsWalkShell : public HostWalkShell {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
   }
   int send_target_change(const ScsiTarget& t) override {
-    UdevDevicePtr target(
-        udev_device_new_from_subsystem_sysname(u_, "scsi", ("target" + format_scsi_target(t)).c_str()));
+    UdevDevicePtr target = scsi_target_at(u_, t);
     return target ? send_synthetic_change(target.get(), {}) : ENODEV;
   }
   void writes_start(const ScsiTarget& resume_at) override {
@@ -335,7 +334,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   }
   UdevDevicePtr host = std::move(*found);
   SysfsScsiHost hs(u.get(), host.get());
-  std::string name = "host" + std::to_string(hs.number());
+  const std::string name = host_sysname(hs.number());
   UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u.get(), "scsi_host", name.c_str()));
   std::string proc_name = hs.proc_name();
 

@@ -27,7 +27,7 @@ int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostrea
     diag(err, "remove", inv.object) << "not a scsi_device\n";
     return kExitNoDevice;
   }
-  Result<UdevDevicePtr> host = find_scsi_object(u.get(), "host" + std::to_string(a->host), ScsiObjectKind::kHost);
+  Result<UdevDevicePtr> host = find_scsi_object(u.get(), host_sysname(a->host), ScsiObjectKind::kHost);
   if (!host) {
     diag(err, "remove", inv.object) << host.error().message << "\n";
     return kExitNoDevice;

@@ -117,7 +117,7 @@ ShowHost describe_host(udev* u, udev_device* dev, const char* sysname) {
 void describe_target(udev* u, udev_device* dev, const ScsiTarget& tn, ShowTarget& t) {
   t.name = format_scsi_target(tn);
   t.scan = property(dev, "SCSI_PROBE_REASON");
-  TargetIdentity id = target_identity(u, tn.host, tn.channel, tn.id);
+  TargetIdentity id = target_identity(u, tn);
   if (id.transport != Transport::kNone && !id.address.empty()) {
     t.port_transport = std::string(transport_keyword(id.transport));
     t.port_address = id.address.substr(0, id.address.find_last_not_of("\n ") + 1);

@@ -65,8 +65,9 @@ RemotePortFacts read_remote_port(udev_device* port);
 // The remote ports of one host, in sysfs order.
 std::vector<UdevDevicePtr> host_remote_ports(udev* u, udev_device* host);
 
-// The scsi_device at H:C:T:L, if it exists.
+// The scsi_device at H:C:T:L, the scsi_target H:C:T, if it exists.
 UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a);
+UdevDevicePtr scsi_target_at(udev* u, const ScsiTarget& t);
 
 // Sends a synthetic change uevent to `dev` carrying KEY=VALUE arguments
 // (kernel 4.13+: "change <uuid> KEY=VALUE ..."). The kernel takes letters

@@ -31,11 +31,7 @@ Result<ScsiTarget> resolve_target(udev* u, const std::string& arg) {
     // A change event queued on a LUN that a rescan has removed since: what
     // it says (REPORTED LUNS DATA HAS CHANGED) still holds for its target,
     // if that is still there.
-    if (auto t = target_in_path(arg)) {
-      const std::string sysname = "target" + format_scsi_target(*t);
-      UdevDevicePtr still(udev_device_new_from_subsystem_sysname(u, "scsi", sysname.c_str()));
-      if (still) return *t;
-    }
+    if (auto t = target_in_path(arg); t && scsi_target_at(u, *t)) return *t;
     return target.error();
   }
   if (auto name = parse_target_name(udev_device_get_sysname(target->get()))) return *name;
@@ -124,7 +120,7 @@ int run_target_by_host_class(udev* u, SysfsScsiHost& hs, const ScsiTarget& t, Sc
 // The rest of a list cut by the run's budget goes to a later run: a
 // synthetic change event on the target carries the cursor.
 void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostream& out, std::ostream& err) {
-  UdevDevicePtr target(udev_device_new_from_subsystem_sysname(u, "scsi", ("target" + format_scsi_target(t)).c_str()));
+  UdevDevicePtr target = scsi_target_at(u, t);
   int rc = target ? send_synthetic_change(target.get(), {{kSynthContinue, format_continue_cursor(cursor)}}) : ENODEV;
   out << kContinueProperty << "=" << cursor << "\n";
   if (rc) diag(err, "target", format_scsi_target(t)) << "cannot continue: " << std::strerror(rc) << "\n";
@@ -160,7 +156,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     diag(err, "target") << t.error().message << "\n";
     return kExitNoDevice;
   }
-  Result<UdevDevicePtr> host = find_scsi_object(u.get(), "host" + std::to_string(t->host), ScsiObjectKind::kHost);
+  Result<UdevDevicePtr> host = find_scsi_object(u.get(), host_sysname(t->host), ScsiObjectKind::kHost);
   if (!host) {
     diag(err, "target", format_scsi_target(*t)) << host.error().message << "\n";
     return kExitNoDevice;

@@ -101,7 +101,7 @@ LunScanSetup lun_scan_setup(udev* u, SysfsScsiHost& host, const ScsiTarget& t, S
   setup.trigger = trigger;
   setup.cursor = cursor;
   setup.policy = std::move(policy);
-  setup.identity = target_identity(u, t.host, t.channel, t.id);
+  setup.identity = target_identity(u, t);
   // usb-storage sets the target's no_report_luns itself (scsiglue.c).
   setup.no_report_luns = host.proc_name() == "usb-storage";
   if (auto max = read_module_parameter("scsi_mod", "max_luns"))
