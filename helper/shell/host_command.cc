@@ -341,8 +341,8 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   // A continuation carries the action of the run it continues.
   std::string action = inv.action;
   if (const char* a = synthetic_argument(kSynthAction)) action = a;
-  ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
-  ScanTrigger trigger = action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
+  const ScanMode mode = read_scan_mode();
+  const ScanTrigger trigger = scan_trigger(action);
   Decision d = helper_scans(mode, trigger);
   out << "SCSI_PROBE_HOST=" << name << "\n";
   if (!d.yes) {

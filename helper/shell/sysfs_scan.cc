@@ -177,6 +177,8 @@ std::vector<UdevDevicePtr> host_remote_ports(udev* u, udev_device* host) {
   return ports;
 }
 
+ScanMode read_scan_mode() { return parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async")); }
+
 UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a) {
   return UdevDevicePtr(
       udev_device_new_from_subsystem_sysname(u, "scsi", format_scsi_address(a).c_str()));

@@ -46,8 +46,8 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
     return kExitNoDevice;
   }
   SysfsScsiHost hs(u, host->get());
-  ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
-  ScanTrigger trigger = inv.action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
+  const ScanMode mode = read_scan_mode();
+  const ScanTrigger trigger = scan_trigger(inv.action);
   const PortTarget pt = decide_port_target(facts);
   const ScsiTarget t{hs.number(), pt.channel, pt.id};
   out << "SCSI_PROBE_TARGET=" << (pt.probe ? format_scsi_target(t) : facts.name) << "\n";
@@ -161,8 +161,8 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     diag(err, "target", format_scsi_target(*t)) << host.error().message << "\n";
     return kExitNoDevice;
   }
-  ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
-  ScanTrigger trigger = inv.action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
+  const ScanMode mode = read_scan_mode();
+  const ScanTrigger trigger = scan_trigger(inv.action);
   Decision d = helper_scans(mode, trigger);
   if (!d.yes) {
     out << "SCSI_PROBE_TARGET=" << format_scsi_target(*t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
