@@ -282,7 +282,7 @@ std::optional<std::string> alua_refusal(uint8_t type, uint8_t tpgs, const TpgInf
 }
 
 std::optional<DeviceHandler> parse_dh_state(std::string_view text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  text = trim_end(text, "\n ");
   if (text == "detached") return DeviceHandler::kNone;
   auto h = device_handler_by_name(text);
   if (h && *h == DeviceHandler::kNone) return std::nullopt;  // sysfs never says "none"

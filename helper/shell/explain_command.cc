@@ -61,7 +61,6 @@ AbsentLunFacts gather_absent_lun_facts(udev* u, const ScsiAddress& a) {
     f.host_exists = true;
     if (UdevDevicePtr shost{udev_device_new_from_subsystem_sysname(u, "scsi_host", host_name.c_str())})
       f.proc_name = read_text_attribute(shost.get(), "proc_name").value_or("");
-    while (!f.proc_name.empty() && f.proc_name.back() == '\n') f.proc_name.pop_back();
     f.host_record = record_of(host.get(), {"SCSI_PROBE_HOST_CLASS", "SCSI_PROBE_REASON", "SCSI_PROBE_TARGETS_FOUND",
                                            "SCSI_PROBE_KERNEL_SCANS"});
   }

@@ -25,6 +25,7 @@
 #include "sysfs_host.h"
 #include "sysfs_scan.h"
 #include "system_log.h"
+#include "text.h"
 #include "walk_budget.h"
 #include "write_watchdog.h"
 
@@ -222,8 +223,7 @@ void report_walk(const HostWalkResult& w, const SysfsScsiHost& hs, const std::st
                  const std::string& proc_name, const std::string& reason,
                  const std::optional<ScsiTarget>& continued_from, std::chrono::milliseconds ms,
                  std::ostream& out, std::ostream& err) {
-  std::string notes;
-  for (const auto& n : w.notes) notes += (notes.empty() ? "" : "; ") + n;
+  const std::string notes = join(w.notes);
   if (w.continue_at) out << kContinueProperty << "=" << format_walk_cursor(*w.continue_at) << "\n";
   out << "SCSI_PROBE_TARGETS_FOUND=" << w.targets_found << "\n"
       << "SCSI_PROBE_KERNEL_SCANS=" << w.kernel_scans << "\n"

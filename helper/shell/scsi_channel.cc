@@ -98,7 +98,7 @@ CommandResult transport_failure(const sg_pt_base* pt) {
                     : transport_err ? failure(SG_LIB_CAT_OTHER, get_scsi_pt_transport_err_str(pt, sizeof buf, buf))
                                     : failure(SG_LIB_CAT_OTHER, get_scsi_pt_os_err_str(pt, sizeof buf, buf));
   r.host_status = host_status;
-  while (!r.error.empty() && r.error.back() == '\n') r.error.pop_back();
+  r.error = std::string(trim_end(r.error));
   return r;
 }
 

@@ -17,6 +17,7 @@
 #include "show_tree.h"
 #include "sysfs.h"
 #include "sysfs_scan.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -25,9 +26,7 @@ namespace {
 OptionalText text_attribute(udev_device* d, const char* name) {
   std::optional<std::string> s = read_text_attribute(d, name);
   if (!s) return std::nullopt;
-  auto b = s->find_first_not_of(" \n");
-  auto e = s->find_last_not_of(" \n");
-  return b == std::string::npos ? "" : s->substr(b, e - b + 1);
+  return std::string(trim(*s, " \n"));
 }
 
 OptionalText property(udev_device* d, const char* key) {
@@ -120,7 +119,7 @@ void describe_target(udev* u, udev_device* dev, const ScsiTarget& tn, ShowTarget
   TargetIdentity id = target_identity(u, tn);
   if (id.transport != Transport::kNone && !id.address.empty()) {
     t.port_transport = std::string(transport_keyword(id.transport));
-    t.port_address = id.address.substr(0, id.address.find_last_not_of("\n ") + 1);
+    t.port_address = std::string(trim_end(id.address, "\n "));
   }
 }
 

@@ -111,9 +111,7 @@ std::optional<std::vector<uint8_t>> read_binary_attribute(udev_device* dev, std:
 std::optional<std::string> read_text_attribute(udev_device* dev, std::string_view name) {
   const char* v = udev_device_get_sysattr_value(dev, std::string(name).c_str());
   if (!v) return std::nullopt;
-  std::string s(v);
-  while (!s.empty() && (s.back() == '\n')) s.pop_back();
-  return s;
+  return std::string(trim_end(v));
 }
 
 std::optional<long long> read_int_attribute(udev_device* dev, std::string_view name) {
@@ -215,9 +213,8 @@ std::optional<std::string> read_module_parameter(std::string_view module, std::s
 
 std::string read_kernel_command_line() {
   std::ifstream in("/proc/cmdline");
-  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!s.empty() && s.back() == '\n') s.pop_back();
-  return s;
+  const std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::string(trim_end(s));
 }
 
 }  // namespace scsi_probe

@@ -18,6 +18,7 @@
 #include "report_luns.h"
 #include "scsi_channel.h"
 #include "system_log.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -136,13 +137,11 @@ std::vector<std::string> dry_run_target_scan(udev* u, SysfsScsiHost& host, Recor
 }
 
 void print_scan_result(const ScsiTarget& t, const TargetScanResult& r, std::ostream& out) {
-  std::string reason;
-  for (const auto& x : r.reasons) reason += (reason.empty() ? "" : "; ") + x;
   out << "SCSI_PROBE_TARGET=" << format_scsi_target(t) << "\n"
       << "SCSI_PROBE_LUNS_ADDED=" << r.added << "\n"
       << "SCSI_PROBE_LUNS_REMOVED=" << r.removed << "\n"
       << "SCSI_PROBE_KERNEL_SCAN=" << (r.kernel_fallback ? 1 : 0) << "\n"
-      << "SCSI_PROBE_REASON=" << reason << "\n";
+      << "SCSI_PROBE_REASON=" << join(r.reasons) << "\n";
 }
 
 }  // namespace scsi_probe
