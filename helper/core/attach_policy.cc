@@ -154,12 +154,6 @@ UpperDriver driver_for_type(uint8_t type) {
   }
 }
 
-std::string scsi_modalias(uint8_t type) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "scsi:t-0x%02x", static_cast<unsigned>(type));
-  return buf;
-}
-
 std::string describe_device_type(uint8_t type) {
   char name[64];
   sg_get_pdt_str(type, sizeof name, name);
@@ -296,17 +290,6 @@ std::string_view bind_action_name(BindAction a) {
     case BindAction::kAlreadyBound: return "already-bound";
     case BindAction::kUnbind: return "unbind";
     case BindAction::kRemove: return "remove";
-  }
-  return "none";
-}
-
-std::string_view handler_action_name(HandlerAction a) {
-  switch (a) {
-    case HandlerAction::kNone: return "none";
-    case HandlerAction::kAttach: return "attach";
-    case HandlerAction::kAlreadyAttached: return "already-attached";
-    case HandlerAction::kCannotChange: return "cannot-change";
-    case HandlerAction::kUnavailable: return "unavailable";
   }
   return "none";
 }

@@ -216,9 +216,4 @@ Explanation explain_device(const DeviceFacts& f, const ExplainFacts& m, const De
   return e;
 }
 
-std::string format_explanation(const DeviceFacts& f, const ExplainFacts& m, const DeviceDecision& d,
-                               const Policy& policy) {
-  return format_explanation_text(explain_device(f, m, d, policy));
-}
-
 }  // namespace scsi_probe
