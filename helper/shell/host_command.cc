@@ -248,7 +248,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
              const std::string& action, ScanTrigger trigger, const Decision& d, std::ostream& out,
              std::ostream& err) {
   const auto start = Clock::now();
-  const auto budget = walk_budget(udev_event_timeout(read_sysfs_text("/proc/cmdline").value_or("")));
+  const auto budget = walk_budget(udev_event_timeout(read_kernel_command_line()));
   std::string rescan_reason;
   const Policy policy = walk_needs_policy(strategy, trigger) ? load_policy(err) : Policy{};
   HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, policy, rescan_reason));
