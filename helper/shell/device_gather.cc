@@ -151,9 +151,4 @@ DeviceDecision decide_with_use(udev* u, udev_device* dev, DeviceFacts& facts, co
   return decide_device_run(facts, policy);
 }
 
-std::string udev_property(udev_device* dev, const char* key) {
-  const char* v = udev_device_get_property_value(dev, key);
-  return v ? v : "";
-}
-
 }  // namespace scsi_probe

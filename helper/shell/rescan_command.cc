@@ -44,11 +44,6 @@ struct Scope {
   }
 };
 
-std::string property(udev_device* d, const char* key) {
-  const char* v = udev_device_get_property_value(d, key);
-  return v ? v : "";
-}
-
 Result<Scope> resolve(udev* u, const std::string& arg, bool all) {
   Scope s;
   if (all || arg.empty()) {
@@ -89,20 +84,6 @@ Result<Scope> resolve(udev* u, const std::string& arg, bool all) {
   return s;
 }
 
-std::optional<uint64_t> block_size(udev* u, udev_device* dev) {
-  UdevEnumeratePtr e(udev_enumerate_new(u));
-  udev_enumerate_add_match_parent(e.get(), dev);
-  udev_enumerate_add_match_subsystem(e.get(), "block");
-  udev_enumerate_add_match_property(e.get(), "DEVTYPE", "disk");
-  udev_enumerate_scan_devices(e.get());
-  udev_list_entry* entry = udev_enumerate_get_list_entry(e.get());
-  if (!entry) return std::nullopt;
-  UdevDevicePtr disk(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
-  auto sectors = disk ? read_int_attribute(disk.get(), "size") : std::nullopt;
-  if (!sectors || *sectors < 0) return std::nullopt;
-  return static_cast<uint64_t>(*sectors) * 512;  // `size` counts 512-byte sectors
-}
-
 DeviceSet snapshot(udev* u, const Scope& scope) {
   DeviceSet set;
   UdevEnumeratePtr e(udev_enumerate_new(u));
@@ -118,8 +99,8 @@ DeviceSet snapshot(udev* u, const Scope& scope) {
     s.type = device_type_name(static_cast<int>(read_int_attribute(d.get(), "type").value_or(-1)));
     s.vendor = std::string(trim(read_text_attribute(d.get(), "vendor").value_or("")));
     s.model = std::string(trim(read_text_attribute(d.get(), "model").value_or("")));
-    s.size_bytes = block_size(u, d.get());
-    s.kept = property(d.get(), "SCSI_PROBE_KEPT");
+    s.size_bytes = block_device_bytes(u, d.get());
+    s.kept = udev_property(d.get(), "SCSI_PROBE_KEPT");
     set[*a] = std::move(s);
   }
   return set;
@@ -234,7 +215,7 @@ int run_rescan(const Invocation& inv, bool all, bool dry, std::chrono::seconds t
     const bool host = scope->all || scope->host;
     const std::string key = host ? "SCSI_PROBE_HOST" : "SCSI_PROBE_TARGET";
     records.push_back({host ? std::string(udev_device_get_sysname(now.get())) : format_scsi_target(*scope->target),
-                       !property(now.get(), key.c_str()).empty(), property(now.get(), "SCSI_PROBE_REASON")});
+                       !udev_property(now.get(), key.c_str()).empty(), udev_property(now.get(), "SCSI_PROBE_REASON")});
   }
   const RescanReport r = report_rescan(before, after, records, settled);
   for (const std::string& line : r.lines) out << line << "\n";

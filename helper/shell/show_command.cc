@@ -10,7 +10,6 @@
 
 #include "address_pattern.h"
 #include "commands.h"
-#include "device_gather.h"
 #include "diagnostics.h"
 #include "policy_files.h"
 #include "scsi_address.h"
@@ -43,25 +42,6 @@ std::optional<T> number(const OptionalText& s) {
   return static_cast<T>(v);
 }
 
-// The size of the device's block device (`size` counts 512-byte sectors
-// whatever the logical block size); nullopt when it has none.
-std::optional<uint64_t> block_size_bytes(udev* u, udev_device* dev) {
-  UdevEnumeratePtr e(udev_enumerate_new(u));
-  if (!e) return std::nullopt;
-  udev_enumerate_add_match_parent(e.get(), dev);
-  udev_enumerate_add_match_subsystem(e.get(), "block");
-  if (udev_enumerate_scan_devices(e.get()) < 0) return std::nullopt;
-  udev_list_entry* entry;
-  udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
-    UdevDevicePtr b(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
-    if (!b) continue;
-    const char* devtype = udev_device_get_devtype(b.get());
-    if (!devtype || std::strcmp(devtype, "disk") != 0) continue;
-    if (auto sectors = number<uint64_t>(text_attribute(b.get(), "size"))) return *sectors * 512;
-  }
-  return std::nullopt;
-}
-
 ShowDevice describe(udev* u, udev_device* dev, const ScsiAddress& a) {
   ShowDevice d;
   d.address = format_scsi_address(a);
@@ -70,7 +50,7 @@ ShowDevice describe(udev* u, udev_device* dev, const ScsiAddress& a) {
   d.model = text_attribute(dev, "model");
   d.revision = text_attribute(dev, "rev");
   d.state = text_attribute(dev, "state");
-  d.size_bytes = block_size_bytes(u, dev);
+  d.size_bytes = block_device_bytes(u, dev);
   if (const char* drv = udev_device_get_driver(dev)) d.driver = drv;
   d.handler = text_attribute(dev, "dh_state");
   if (d.handler == "detached") d.handler.reset();

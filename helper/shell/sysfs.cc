@@ -141,6 +141,28 @@ int write_sysfs(udev_device* dev, std::string_view name, std::string_view value)
   return rc;
 }
 
+std::string udev_property(udev_device* dev, const char* key) {
+  const char* v = udev_device_get_property_value(dev, key);
+  return v ? v : "";
+}
+
+std::optional<uint64_t> block_device_bytes(udev* u, udev_device* scsi_device) {
+  UdevEnumeratePtr e(udev_enumerate_new(u));
+  if (!e) return std::nullopt;
+  udev_enumerate_add_match_parent(e.get(), scsi_device);
+  udev_enumerate_add_match_subsystem(e.get(), "block");
+  if (udev_enumerate_scan_devices(e.get()) < 0) return std::nullopt;
+  udev_list_entry* entry;
+  udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
+    UdevDevicePtr b(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
+    const char* devtype = b ? udev_device_get_devtype(b.get()) : nullptr;
+    if (!devtype || std::strcmp(devtype, "disk") != 0) continue;
+    if (auto sectors = read_int_attribute(b.get(), "size"); sectors && *sectors >= 0)
+      return static_cast<uint64_t>(*sectors) * 512;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> device_nodes(udev* u, udev_device* parent) {
   std::vector<std::string> nodes;
   UdevEnumeratePtr e(udev_enumerate_new(u));

@@ -52,6 +52,13 @@ std::optional<long long> read_int_attribute(udev_device* dev, std::string_view n
 // answer matters (EINVAL marks a scan address past the host's limits).
 int write_sysfs(udev_device* dev, std::string_view name, std::string_view value);
 
+// A property of `dev` from the udev database, empty when unset.
+std::string udev_property(udev_device* dev, const char* key);
+
+// The size of a scsi_device's block device (its `size` counts 512-byte
+// sectors whatever the logical block size); nullopt when it has none.
+std::optional<uint64_t> block_device_bytes(udev* u, udev_device* scsi_device);
+
 // The device nodes below `parent`, partitions left out.
 std::vector<std::string> device_nodes(udev* u, udev_device* parent);
 
