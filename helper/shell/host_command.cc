@@ -276,9 +276,8 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
 
 void dry_run_host(udev* u, udev_device* host, const Policy& policy, DryRunRecord& record) {
   SysfsScsiHost hs(u, host);
-  const std::string name = "host" + std::to_string(hs.number());
-  const Decision d = helper_scans(parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async")),
-                                  ScanTrigger::kRescan);
+  const std::string name = host_sysname(hs.number());
+  const Decision d = helper_scans(read_scan_mode(), ScanTrigger::kRescan);
   if (!d.yes) {
     record.scanned.push_back({name, d.reason});
     return;

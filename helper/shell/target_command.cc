@@ -131,8 +131,7 @@ void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostre
 void dry_run_target(udev* u, SysfsScsiHost& hs, RecordingScsiHost& dry, const ScsiTarget& t, const Policy& policy,
                     DryRunRecord& record) {
   const std::string name = format_scsi_target(t);
-  const Decision d = helper_scans(parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async")),
-                                  ScanTrigger::kRescan);
+  const Decision d = helper_scans(read_scan_mode(), ScanTrigger::kRescan);
   if (!d.yes) {
     record.scanned.push_back({name, d.reason});
     return;
