@@ -154,12 +154,6 @@ UpperDriver driver_for_type(uint8_t type) {
   }
 }
 
-std::string scsi_modalias(uint8_t type) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "scsi:t-0x%02x", static_cast<unsigned>(type));
-  return buf;
-}
-
 std::string describe_device_type(uint8_t type) {
   char name[64];
   sg_get_pdt_str(type, sizeof name, name);
@@ -282,7 +276,7 @@ std::optional<std::string> alua_refusal(uint8_t type, uint8_t tpgs, const TpgInf
 }
 
 std::optional<DeviceHandler> parse_dh_state(std::string_view text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  text = trim_end(text, "\n ");
   if (text == "detached") return DeviceHandler::kNone;
   auto h = device_handler_by_name(text);
   if (h && *h == DeviceHandler::kNone) return std::nullopt;  // sysfs never says "none"
@@ -300,17 +294,6 @@ std::string_view bind_action_name(BindAction a) {
   return "none";
 }
 
-std::string_view handler_action_name(HandlerAction a) {
-  switch (a) {
-    case HandlerAction::kNone: return "none";
-    case HandlerAction::kAttach: return "attach";
-    case HandlerAction::kAlreadyAttached: return "already-attached";
-    case HandlerAction::kCannotChange: return "cannot-change";
-    case HandlerAction::kUnavailable: return "unavailable";
-  }
-  return "none";
-}
-
 namespace {
 
 std::string kernel_choice_reason(DeviceHandler choice, const StandardInquiry& inq) {
@@ -321,26 +304,51 @@ std::string kernel_choice_reason(DeviceHandler choice, const StandardInquiry& in
          std::string(e->model) + "'";
 }
 
+// The handler the device should get and why; `refusal` says why alua, when
+// wanted, was refused (the handler is then none).
+struct WantedHandler {
+  DeviceHandler handler;
+  std::string why;
+  std::string refusal;
+};
+
+WantedHandler wanted_handler(const AttachInput& in, const StandardInquiry& inq, uint8_t type,
+                             DeviceHandler kernel_choice) {
+  WantedHandler w{in.request.handler.value_or(kernel_choice),
+                  in.request.handler ? "asked by " + in.request.handler_why : kernel_choice_reason(kernel_choice, inq),
+                  {}};
+  if (w.handler != DeviceHandler::kAlua) return w;
+  const TpgInfo tpg = kernel_tpg_info(in.kernel_vpd_pg83);
+  if (auto r = alua_refusal(type, inq.tpgs, tpg)) {
+    w.refusal = *r;
+    w.handler = DeviceHandler::kNone;
+    return w;
+  }
+  w.why += ", target port group " + hex_number(*tpg.target_port_group, 4);
+  w.why += tpg.relative_port ? ", relative port " + std::to_string(*tpg.relative_port) : ", no relative port designator";
+  return w;
+}
+
+// A handler attached at add stays: it cannot be detached.
+void keep_attached_handler(const WantedHandler& w, HandlerDecision& h) {
+  h.handler = h.attached;
+  const std::string name(device_handler_name(h.attached));
+  if (h.attached == w.handler) {
+    h.action = HandlerAction::kAlreadyAttached;
+    h.module = device_handler_module(w.handler);
+    h.reason = name + ": " + w.why + "; attached at add";
+    return;
+  }
+  h.action = HandlerAction::kCannotChange;
+  h.reason = name + ": attached at add and cannot be detached; wanted " +
+             std::string(device_handler_name(w.handler)) + " (" + w.why + ")";
+  if (!w.refusal.empty()) h.reason += ", as alua refuses it: " + w.refusal;
+}
+
 HandlerDecision decide_handler(const AttachInput& in, const StandardInquiry& inq, uint8_t type) {
   HandlerDecision h;
   h.kernel_choice = kernel_handler_choice(inq.tpgs, inq.vendor, inq.model);
-  TpgInfo tpg = kernel_tpg_info(in.kernel_vpd_pg83);
-
-  DeviceHandler wanted = in.request.handler.value_or(h.kernel_choice);
-  std::string why = in.request.handler ? "asked by " + in.request.handler_why
-                                       : kernel_choice_reason(h.kernel_choice, inq);
-  std::string refusal;
-  if (wanted == DeviceHandler::kAlua) {
-    if (auto r = alua_refusal(type, inq.tpgs, tpg)) {
-      refusal = *r;
-      wanted = DeviceHandler::kNone;
-    } else {
-      why += ", target port group " + hex_number(*tpg.target_port_group, 4);
-      why += tpg.relative_port ? ", relative port " + std::to_string(*tpg.relative_port)
-                               : ", no relative port designator";
-    }
-  }
-
+  const WantedHandler w = wanted_handler(in, inq, type, h.kernel_choice);
   if (!in.dh_state) {
     h.action = HandlerAction::kUnavailable;
     h.reason = "none: no dh_state attribute (the kernel has no device handler support)";
@@ -356,32 +364,75 @@ HandlerDecision decide_handler(const AttachInput& in, const StandardInquiry& inq
   }
   h.attached = *attached;
   if (h.attached != DeviceHandler::kNone) {
-    h.handler = h.attached;
-    std::string name(device_handler_name(h.attached));
-    if (h.attached == wanted) {
-      h.action = HandlerAction::kAlreadyAttached;
-      h.module = device_handler_module(wanted);
-      h.reason = name + ": " + why + "; attached at add";
-    } else {
-      h.action = HandlerAction::kCannotChange;
-      h.reason = name + ": attached at add and cannot be detached; wanted " +
-                 std::string(device_handler_name(wanted)) + " (" + why + ")";
-      if (!refusal.empty()) h.reason += ", as alua refuses it: " + refusal;
-    }
+    keep_attached_handler(w, h);
     return h;
   }
-  if (wanted == DeviceHandler::kNone) {
+  if (w.handler == DeviceHandler::kNone) {
     h.action = HandlerAction::kNone;
-    h.reason = refusal.empty() ? "none: " + why : "none: alua (" + why + ") refuses it: " + refusal;
+    h.reason = w.refusal.empty() ? "none: " + w.why : "none: alua (" + w.why + ") refuses it: " + w.refusal;
     return h;
   }
-  h.handler = wanted;
+  h.handler = w.handler;
   h.action = HandlerAction::kAttach;
-  h.module = device_handler_module(wanted);
-  h.reason = std::string(device_handler_name(wanted)) + ": " + why + "; load " +
-             std::string(h.module) + ", write dh_state";
-  if (wanted != DeviceHandler::kAlua) h.reason += " (the handler checks the device itself)";
+  h.module = device_handler_module(w.handler);
+  h.reason = std::string(device_handler_name(w.handler)) + ": " + w.why + "; load " + std::string(h.module) +
+             ", write dh_state";
+  if (w.handler != DeviceHandler::kAlua) h.reason += " (the handler checks the device itself)";
   return h;
+}
+
+// The upper-level driver the device should get: the kernel's choice unless
+// a quirk or the policy withholds it (`withheld` says which), with the
+// reason text so far.
+struct WantedDriver {
+  UpperDriver driver;
+  std::string withheld;
+  std::string reason;
+};
+
+WantedDriver wanted_driver(const AttachInput& in, const UldDecision& kernel) {
+  WantedDriver w{kernel.driver, {}, {}};
+  if (w.driver != UpperDriver::kNone && (in.quirk_flags & kBlistNoUldAttach))
+    w.withheld = "the NO_ULD_ATTACH quirk";
+  else if (w.driver != UpperDriver::kNone && !in.request.attach)
+    w.withheld = "no-attach" + join_why(in.request.attach_why);
+  if (!w.withheld.empty()) {
+    w.reason = "none: " + std::string(upper_driver_name(w.driver)) + " (" + kernel.reason + ") withheld by " +
+               w.withheld;
+    w.driver = UpperDriver::kNone;
+  } else {
+    w.reason = std::string(upper_driver_name(w.driver)) + ": " + kernel.reason;
+  }
+  if ((in.quirk_flags & kBlistIsrom) && !(in.kernel_flags & kBlistIsrom))
+    w.reason += "; ISROM quirk not applied by the kernel (only scsi_mod.dev_flags can): type kept";
+  return w;
+}
+
+// How the wanted driver meets the one bound already: a driver bound stays
+// unless the decision withholds every driver.
+void choose_bind(const AttachInput& in, WantedDriver& w, AttachDecision& d) {
+  if (!in.bound_driver) {
+    if (w.driver == UpperDriver::kNone) return;
+    d.bind = BindAction::kBind;
+    d.driver = w.driver;
+    d.module = upper_driver_module(w.driver);
+    return;
+  }
+  const std::string bound_name(*in.bound_driver);
+  const std::optional<UpperDriver> bound = upper_driver_by_name(bound_name);
+  if (w.driver != UpperDriver::kNone && bound == w.driver) {
+    d.bind = BindAction::kAlreadyBound;
+    d.driver = w.driver;
+    w.reason += " (already bound)";
+  } else if (w.driver == UpperDriver::kNone && !w.withheld.empty()) {
+    d.bind = BindAction::kUnbind;
+    d.unbind_from = bound_name;
+    w.reason += "; unbind " + bound_name;
+  } else {
+    d.bind = BindAction::kAlreadyBound;
+    d.driver = bound.value_or(UpperDriver::kNone);
+    w.reason += "; " + bound_name + " is bound already: left as it is";
+  }
 }
 
 }  // namespace
@@ -392,61 +443,16 @@ std::optional<AttachDecision> decide_attach(const AttachInput& in) {
   AttachDecision d;
   uint8_t type = in.sysfs_type.value_or(inq->device_type);
   d.kernel = default_upper_driver({type, inq->qualifier, inq->vendor, inq->model, in.kernel_flags});
-
-  std::optional<UpperDriver> bound;
-  std::string bound_name;
-  if (in.bound_driver) {
-    bound_name = std::string(*in.bound_driver);
-    bound = upper_driver_by_name(bound_name);
-  }
-
   if (!in.request.keep) {
     d.bind = BindAction::kRemove;
     d.reason = "remove: the policy skips this LUN" + join_why(in.request.keep_why);
     d.handler.reason = "none: removed";
     return d;
   }
-
-  std::string driver_reason;
-  UpperDriver wanted = d.kernel.driver;
-  std::string withheld;
-  if (wanted != UpperDriver::kNone && (in.quirk_flags & kBlistNoUldAttach)) {
-    withheld = "the NO_ULD_ATTACH quirk";
-  } else if (wanted != UpperDriver::kNone && !in.request.attach) {
-    withheld = "no-attach" + join_why(in.request.attach_why);
-  }
-  if (!withheld.empty()) {
-    driver_reason = "none: " + std::string(upper_driver_name(wanted)) + " (" + d.kernel.reason +
-                    ") withheld by " + withheld;
-    wanted = UpperDriver::kNone;
-  } else {
-    driver_reason = std::string(upper_driver_name(wanted)) + ": " + d.kernel.reason;
-  }
-  if ((in.quirk_flags & kBlistIsrom) && !(in.kernel_flags & kBlistIsrom))
-    driver_reason += "; ISROM quirk not applied by the kernel (only scsi_mod.dev_flags can): type kept";
-
-  if (in.bound_driver) {
-    if (wanted != UpperDriver::kNone && bound == wanted) {
-      d.bind = BindAction::kAlreadyBound;
-      d.driver = wanted;
-      driver_reason += " (already bound)";
-    } else if (wanted == UpperDriver::kNone && !withheld.empty()) {
-      d.bind = BindAction::kUnbind;
-      d.unbind_from = bound_name;
-      driver_reason += "; unbind " + bound_name;
-    } else {
-      d.bind = BindAction::kAlreadyBound;
-      d.driver = bound.value_or(UpperDriver::kNone);
-      driver_reason += "; " + bound_name + " is bound already: left as it is";
-    }
-  } else if (wanted != UpperDriver::kNone) {
-    d.bind = BindAction::kBind;
-    d.driver = wanted;
-    d.module = upper_driver_module(wanted);
-  }
-
+  WantedDriver wanted = wanted_driver(in, d.kernel);
+  choose_bind(in, wanted, d);
   d.handler = decide_handler(in, *inq, type);
-  d.reason = driver_reason + "; handler " + d.handler.reason;
+  d.reason = wanted.reason + "; handler " + d.handler.reason;
   // A rule kept it, or a listing left it out although it exists.
   if (!in.request.keep_why.empty()) d.reason += "; kept: " + in.request.keep_why;
   return d;

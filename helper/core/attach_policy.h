@@ -31,8 +31,6 @@ std::optional<UpperDriver> upper_driver_by_name(std::string_view name);
 // 6.1 (sd takes ZBC: CONFIG_BLK_DEV_ZONED=y).
 UpperDriver driver_for_type(uint8_t type);
 
-// The scsi_device's MODALIAS, "scsi:t-0x%02x" (what udev's kmod builtin loads by).
-std::string scsi_modalias(uint8_t type);
 
 // A peripheral device type for reasons: "0x05 (CD/DVD)".
 std::string describe_device_type(uint8_t type);
@@ -143,7 +141,6 @@ enum class HandlerAction {
   kCannotChange,     // another handler is attached: handlers cannot be detached
   kUnavailable,      // no dh_state attribute: kernel built without SCSI_DH
 };
-std::string_view handler_action_name(HandlerAction a);
 
 struct HandlerDecision {
   DeviceHandler kernel_choice = DeviceHandler::kNone;  // scsi_dh_find_driver

@@ -89,12 +89,6 @@ TEST(AttachPolicy, DriverNamesAndModules) {
   EXPECT_FALSE(upper_driver_by_name("osst"));
 }
 
-TEST(AttachPolicy, Modalias) {
-  EXPECT_EQ(scsi_modalias(0), "scsi:t-0x00");
-  EXPECT_EQ(scsi_modalias(0x0e), "scsi:t-0x0e");
-  EXPECT_EQ(scsi_modalias(0x1f), "scsi:t-0x1f");
-}
-
 TEST(AttachPolicy, DescribeType) {
   EXPECT_EQ(describe_device_type(0).substr(0, 6), "0x00 (");
   EXPECT_NE(describe_device_type(5).find("0x05"), std::string::npos);
@@ -651,11 +645,6 @@ TEST(AttachDecision, ActionNames) {
   EXPECT_EQ(bind_action_name(BindAction::kRemove), "remove");
   EXPECT_EQ(bind_action_name(BindAction::kAlreadyBound), "already-bound");
   EXPECT_EQ(bind_action_name(BindAction::kNone), "none");
-  EXPECT_EQ(handler_action_name(HandlerAction::kAttach), "attach");
-  EXPECT_EQ(handler_action_name(HandlerAction::kAlreadyAttached), "already-attached");
-  EXPECT_EQ(handler_action_name(HandlerAction::kCannotChange), "cannot-change");
-  EXPECT_EQ(handler_action_name(HandlerAction::kUnavailable), "unavailable");
-  EXPECT_EQ(handler_action_name(HandlerAction::kNone), "none");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "identify.h"
 #include "report_luns.h"
+#include "text.h"
 #include "vpd_device_id.h"
 
 namespace scsi_probe {
@@ -78,12 +79,6 @@ DeviceDecision decide_device_run(const DeviceFacts& f, const Policy& policy) {
 }
 
 namespace {
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string s;
-  for (const auto& p : parts) s += (s.empty() ? "" : "; ") + p;
-  return s;
-}
 
 // ", attach sd (bind in 12 ms), handler none: REASON", with how it went.
 std::string attach_summary(const AttachDecision& a, const AttachApplied& applied, bool attached) {
@@ -219,11 +214,6 @@ Explanation explain_device(const DeviceFacts& f, const ExplainFacts& m, const De
     explain_attach(f, m, d, policy, e);
   }
   return e;
-}
-
-std::string format_explanation(const DeviceFacts& f, const ExplainFacts& m, const DeviceDecision& d,
-                               const Policy& policy) {
-  return format_explanation_text(explain_device(f, m, d, policy));
 }
 
 }  // namespace scsi_probe

@@ -125,8 +125,4 @@ struct ExplainFacts {
 Explanation explain_device(const DeviceFacts& facts, const ExplainFacts& more, const DeviceDecision& decision,
                            const Policy& policy);
 
-// explain_device as text (format_explanation_text).
-std::string format_explanation(const DeviceFacts& facts, const ExplainFacts& more,
-                               const DeviceDecision& decision, const Policy& policy);
-
 }  // namespace scsi_probe

@@ -277,7 +277,7 @@ TEST(DeviceDecision, ExplainAsksForTheUseOfADeviceItWouldTakeAway) {
   // Explained, not spared: explain changes nothing.
   EXPECT_EQ(d.attach->bind, BindAction::kRemove);
   ExplainFacts m{"Linux", "scsi_debug", "0", "manual", "", {}, {}};
-  const std::string text = format_explanation(f, m, d, policy);
+  const std::string text = format_explanation_text(explain_device(f, m, d, policy));
   EXPECT_NE(text.find("\n   remove only if not in use: now in use: mounted at / (sda1)\n"), std::string::npos)
       << text;
 }
@@ -290,7 +290,7 @@ TEST(DeviceDecision, TheExplanationGoesStepByStep) {
   const Policy policy = policy_of("hctl 0:0:0:1 handler=none\n");
   DeviceDecision d = decide_device_run(f, policy);
   ExplainFacts m{"Linux", "scsi_debug", "0", "manual", "", {{"ID_SERIAL", "S1"}, {"SCSI_PROBE_COMMANDS", "1"}}, {}};
-  const std::string text = format_explanation(f, m, d, policy);
+  const std::string text = format_explanation_text(explain_device(f, m, d, policy));
   const std::string expected_start =
       "0:0:0:1: Linux scsi_debug (type 0)\n"
       "\n1. found\n"

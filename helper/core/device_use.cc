@@ -42,7 +42,7 @@ void add(std::string& reason, const std::string& part) {
 }  // namespace
 
 std::optional<std::pair<unsigned, unsigned>> parse_device_number(std::string_view text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  text = trim_end(text, "\n ");
   auto colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
   unsigned major = 0, minor = 0;

@@ -57,11 +57,4 @@ bool parameter_name_equals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::optional<std::string_view> last_parameter_value(std::string_view cmdline, std::string_view name) {
-  std::optional<std::string_view> found;
-  for (const KernelParameter& p : split_kernel_cmdline(cmdline))
-    if (p.value && parameter_name_equals(p.name, name)) found = p.value;
-  return found;
-}
-
 }  // namespace scsi_probe

@@ -23,8 +23,4 @@ std::vector<KernelParameter> split_kernel_cmdline(std::string_view cmdline);
 // Parameter names compare with '-' and '_' alike.
 bool parameter_name_equals(std::string_view a, std::string_view b);
 
-// The value of the last parameter named `name` ("udev.event_timeout"), or
-// nullopt; a name without a value counts as absent.
-std::optional<std::string_view> last_parameter_value(std::string_view cmdline, std::string_view name);
-
 }  // namespace scsi_probe

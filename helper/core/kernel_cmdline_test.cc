@@ -37,9 +37,6 @@ TEST(KernelCmdline, UnterminatedQuoteRunsToTheEnd) {
 TEST(KernelCmdline, NamesCompareDashAndUnderscoreAlike) {
   EXPECT_TRUE(parameter_name_equals("scsi_mod.dev-flags", "scsi_mod.dev_flags"));
   EXPECT_FALSE(parameter_name_equals("scsi_mod.dev_flag", "scsi_mod.dev_flags"));
-  EXPECT_EQ(last_parameter_value("udev.event_timeout=10 udev.event-timeout=20 udev.event_timeout", "udev.event_timeout"),
-            "20");
-  EXPECT_FALSE(last_parameter_value("quiet", "udev.event_timeout"));
 }
 
 }  // namespace

@@ -165,9 +165,13 @@ Status parse_actions(const std::vector<std::string_view>& tokens, std::size_t i,
       }
     } else if (t == "unreported=keep" || t == "unreported=remove") {
       ok = set(rule.remove_unreported, t == "unreported=remove", "unreported=");
-    } else if (t.substr(0, 11) == "unreported=") return Error{"unknown value '" + std::string(t.substr(11)) + "' for unreported= (expected keep or remove)"}; else if (t == "lun") return Error{"'lun' belongs right after an fc, sas or iscsi address"}; else {
+    } else if (t.substr(0, 11) == "unreported=") {
+      return Error{"unknown value '" + std::string(t.substr(11)) + "' for unreported= (expected keep or remove)"};
+    } else if (t == "lun") {
+      return Error{"'lun' belongs right after an fc, sas or iscsi address"};
+    } else {
       return Error{"unknown action '" + std::string(t) +
-              "' (expected instantiate, skip, attach, no-attach, handler=NAME or unreported=keep|remove)"};
+                   "' (expected instantiate, skip, attach, no-attach, handler=NAME or unreported=keep|remove)"};
     }
     if (!ok) return ok;
   }
@@ -177,56 +181,61 @@ Status parse_actions(const std::vector<std::string_view>& tokens, std::size_t i,
 constexpr uint64_t kMaxId = std::numeric_limits<unsigned>::max();
 constexpr uint64_t kMaxLun = std::numeric_limits<uint64_t>::max();
 
+// The H:C:T:L of an hctl rule.
+Status parse_hctl(std::string_view arg, Rule& rule) {
+  auto fields = split(arg, ':');
+  if (fields.size() != 4) return Error{"'" + std::string(arg) + "' is not H:C:T:L"};
+  struct Field {
+    NumberSet* set;
+    std::string_view what;
+    uint64_t max;
+  };
+  Field parts[] = {{&rule.host, "host", kMaxId},
+                   {&rule.channel, "channel", kMaxId},
+                   {&rule.target, "target", kMaxId},
+                   {&rule.luns, "LUN", kMaxLun}};
+  for (std::size_t f = 0; f < 4; ++f) {
+    auto p = parse_number_set(fields[f], parts[f].what, parts[f].max);
+    if (!p) return p.error();
+    *parts[f].set = *p;
+  }
+  return done();
+}
+
+// What a rule of `kind` (one of the five) matches, from its argument.
+Status parse_match(std::string_view kind, std::string_view arg, Rule& rule) {
+  if (kind == "hctl") {
+    rule.kind = MatchKind::kHctl;
+    return parse_hctl(arg, rule);
+  }
+  if (kind == "fc" || kind == "sas") {
+    rule.kind = kind == "fc" ? MatchKind::kFc : MatchKind::kSas;
+    auto port = parse_port_address(arg);
+    if (!port)
+      return Error{std::string(kind == "fc" ? "bad FC port name '" : "bad SAS address '") + std::string(arg) +
+                   "' (expected 0x and 16 hex digits, or 8 bytes as xx:xx:...)"};
+    rule.port = *port;
+    return done();
+  }
+  auto name = kind == "iscsi" ? parse_iscsi_name(arg) : parse_wwn(arg);
+  if (!name) return name.error();
+  rule.kind = kind == "iscsi" ? MatchKind::kIscsi : MatchKind::kWwn;
+  rule.name = *name;
+  return done();
+}
+
 // One rule from the tokens of a line, or what is wrong with it.
 Result<Rule> parse_rule(const std::vector<std::string_view>& tokens) {
   Rule rule;
   std::string_view kind = tokens[0];
-  if (kind != "hctl" && kind != "fc" && kind != "sas" && kind != "iscsi" && kind != "wwn") return Error{"unknown rule '" + std::string(kind) + "' (expected hctl, fc, sas, iscsi or wwn)"};
-  if (tokens.size() < 2) {
+  if (kind != "hctl" && kind != "fc" && kind != "sas" && kind != "iscsi" && kind != "wwn")
+    return Error{"unknown rule '" + std::string(kind) + "' (expected hctl, fc, sas, iscsi or wwn)"};
+  if (tokens.size() < 2)
     return Error{"'" + std::string(kind) + "' needs " +
-            (kind == "hctl" ? "H:C:T:L" : kind == "wwn" ? "a WWN" : "an address")};
-  }
+                 (kind == "hctl" ? "H:C:T:L" : kind == "wwn" ? "a WWN" : "an address")};
+  if (Status match = parse_match(kind, tokens[1], rule); !match) return match.error();
   std::size_t next = 2;
-  std::string_view arg = tokens[1];
-  if (kind == "hctl") {
-    rule.kind = MatchKind::kHctl;
-    auto fields = split(arg, ':');
-    if (fields.size() != 4) return Error{"'" + std::string(arg) + "' is not H:C:T:L"};
-    struct Field {
-      NumberSet* set;
-      std::string_view what;
-      uint64_t max;
-    };
-    Field parts[] = {{&rule.host, "host", kMaxId},
-                     {&rule.channel, "channel", kMaxId},
-                     {&rule.target, "target", kMaxId},
-                     {&rule.luns, "LUN", kMaxLun}};
-    for (std::size_t f = 0; f < 4; ++f) {
-      auto p = parse_number_set(fields[f], parts[f].what, parts[f].max);
-      if (!p) return p.error();
-      *parts[f].set = *p;
-    }
-  } else if (kind == "fc" || kind == "sas") {
-    rule.kind = kind == "fc" ? MatchKind::kFc : MatchKind::kSas;
-    auto port = parse_port_address(arg);
-    if (!port) {
-      return Error{std::string(kind == "fc" ? "bad FC port name '" : "bad SAS address '") +
-              std::string(arg) + "' (expected 0x and 16 hex digits, or 8 bytes as xx:xx:...)"};
-    }
-    rule.port = *port;
-  } else if (kind == "iscsi") {
-    rule.kind = MatchKind::kIscsi;
-    auto name = parse_iscsi_name(arg);
-    if (!name) return name.error();
-    rule.name = *name;
-  } else if (kind == "wwn") {
-    rule.kind = MatchKind::kWwn;
-    auto wwn = parse_wwn(arg);
-    if (!wwn) return wwn.error();
-    rule.name = *wwn;
-  }
-  bool transport = rule.kind == MatchKind::kFc || rule.kind == MatchKind::kSas ||
-                   rule.kind == MatchKind::kIscsi;
+  bool transport = rule.kind == MatchKind::kFc || rule.kind == MatchKind::kSas || rule.kind == MatchKind::kIscsi;
   if (transport && next < tokens.size() && tokens[next] == "lun") {
     if (next + 1 == tokens.size()) return Error{"'lun' needs LUNs (numbers, ranges N-M, lists, or '*')"};
     auto luns = parse_number_set(tokens[next + 1], "LUN", kMaxLun);
@@ -236,7 +245,8 @@ Result<Rule> parse_rule(const std::vector<std::string_view>& tokens) {
   }
   if (Status actions = parse_actions(tokens, next, rule); !actions) return actions.error();
   // A LUN the target no longer reports cannot be identified any more.
-  if (rule.kind == MatchKind::kWwn && rule.remove_unreported) return Error{"unreported= needs an address (hctl, fc, sas or iscsi), not a wwn rule"};
+  if (rule.kind == MatchKind::kWwn && rule.remove_unreported)
+    return Error{"unreported= needs an address (hctl, fc, sas or iscsi), not a wwn rule"};
   return rule;
 }
 

@@ -89,6 +89,10 @@ ScanMode parse_scan_mode(std::string_view text) {
   return ScanMode::kAsync;
 }
 
+ScanTrigger scan_trigger(std::string_view action) {
+  return action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
+}
+
 bool scan_attribute_admits(uint64_t linux_lun, const HostLimits& host) {
   if (!scan_lun_text(linux_lun)) return false;
   if (!host.max_lun) return true;

@@ -67,6 +67,10 @@ enum class ScanTrigger {
   kRescan,       // REPORTED LUNS DATA HAS CHANGED, or `udevadm trigger --action=change`
 };
 
+// The trigger of a host or target run from its uevent action: "add" is an
+// added target, anything else (change) a rescan.
+ScanTrigger scan_trigger(std::string_view action);
+
 struct Decision {
   bool yes = false;
   std::string reason;

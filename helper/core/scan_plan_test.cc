@@ -49,6 +49,12 @@ const std::vector<std::optional<uint64_t>> kMaxLuns = {std::nullopt, 1, 2, 5, 8,
 
 // --- parse_scan_mode (scsi_scan.c compares prefixes with strncmp) ----------
 
+TEST(ScanTrigger, AddIsAnAddedTargetAnythingElseARescan) {
+  EXPECT_EQ(scan_trigger("add"), ScanTrigger::kTargetAdded);
+  EXPECT_EQ(scan_trigger("change"), ScanTrigger::kRescan);
+  EXPECT_EQ(scan_trigger(""), ScanTrigger::kRescan);
+}
+
 TEST(ParseScanMode, KernelPrefixes) {
   EXPECT_EQ(parse_scan_mode("manual"), ScanMode::kManual);
   EXPECT_EQ(parse_scan_mode("manual\n"), ScanMode::kManual);

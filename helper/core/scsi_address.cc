@@ -73,4 +73,8 @@ std::string format_scsi_target(const ScsiTarget& t) {
   return std::to_string(t.host) + ":" + std::to_string(t.channel) + ":" + std::to_string(t.id);
 }
 
+std::string target_sysname(const ScsiTarget& t) { return "target" + format_scsi_target(t); }
+
+std::string host_sysname(unsigned host) { return "host" + std::to_string(host); }
+
 }  // namespace scsi_probe

@@ -44,7 +44,10 @@ std::optional<ScsiTarget> target_in_path(std::string_view path);
 std::optional<unsigned> parse_host_name(std::string_view text);
 
 std::string format_scsi_address(const ScsiAddress& a);
-// "H:C:T"; the sysfs name is "target" + this.
+// "H:C:T".
 std::string format_scsi_target(const ScsiTarget& t);
+// The kernel's names of a target and a host: "targetH:C:T", "hostH".
+std::string target_sysname(const ScsiTarget& t);
+std::string host_sysname(unsigned host);
 
 }  // namespace scsi_probe

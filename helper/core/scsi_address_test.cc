@@ -46,6 +46,13 @@ TEST(ScsiAddress, FormatsTargets) {
   EXPECT_EQ((ScsiTarget{3, 1, 7}.lun(9)), (ScsiAddress{3, 1, 7, 9}));
 }
 
+TEST(ScsiAddress, SysfsNamesParseBack) {
+  EXPECT_EQ(target_sysname({3, 1, 7}), "target3:1:7");
+  EXPECT_EQ(parse_target_name(target_sysname({3, 1, 7})), (ScsiTarget{3, 1, 7}));
+  EXPECT_EQ(host_sysname(12), "host12");
+  EXPECT_EQ(parse_host_name(host_sysname(12)), 12u);
+}
+
 TEST(ScsiAddress, TargetInPath) {
   auto t = target_in_path("/devices/pseudo_0/adapter0/host0/target0:0:1/0:0:1:3");
   ASSERT_TRUE(t);

@@ -91,8 +91,123 @@ std::string escape_udev(std::string_view text) {
 
 }  // namespace sg_inq_encoding
 
+namespace sg_inq_designator {
+
 namespace {
 
+using sg_inq_encoding::escape_udev;
+using sg_inq_encoding::squeeze;
+
+// Protocol identifiers (SPC-5 table 444) with their own port designators.
+constexpr uint8_t kProtocolUas = 0x9;
+constexpr uint8_t kProtocolSop = 0xa;
+
+const char* naa_suffix(uint8_t naa) {
+  switch (naa) {
+    case 6: return "REGEXT";
+    case 5: return "REG";
+    case 2: return "EXT";
+    default: return "LOCAL";
+  }
+}
+
+// sg_lib's hex dump without addresses (16 bytes a line, a newline after
+// each): how sg_inq prints an MD5 designator. Empty input prints nothing,
+// not even the newline.
+std::string hex_dump(std::span<const uint8_t> bytes) {
+  // 50 characters per 16 bytes, plus the terminating NUL.
+  std::vector<char> buf(bytes.size() / 16 * 50 + 64);
+  int n = hex2str(bytes.data(), static_cast<int>(bytes.size()), nullptr, 1,
+                  static_cast<int>(buf.size()), buf.data());
+  return std::string(buf.data(), static_cast<std::size_t>(std::max(n, 0)));
+}
+
+bool is_binary(const DesignatorFields& d) { return d.code_set == kCodeSetBinary; }
+bool is_text(const DesignatorFields& d) { return d.code_set == kCodeSetAscii || d.code_set == kCodeSetUtf8; }
+
+// Vendor specific (at most 128 bytes, a blank text printing nothing) and
+// T10 vendor ID designators: text squeezed and escaped, other code sets in
+// hex. An "ATA_" T10 ID also gives the ATA line, unescaped.
+Properties vendor_lines(const DesignatorFields& d) {
+  const bool t10 = d.type == kDesigT10VendorId;
+  const char* key = t10 ? "T10" : "VENDOR";
+  if (!t10 && (d.value.empty() || d.value.size() > 128)) return {};
+  if (!is_text(d)) return {{key, hex_string(d.value)}};
+  const std::string s = squeeze(d.value);
+  if (!t10 && s.empty()) return {};
+  Properties out{{key, escape_udev(s)}};
+  if (t10 && s.starts_with("ATA_")) out.push_back({"ATA", s.substr(4)});
+  return out;
+}
+
+// The 16-bit number in bytes 2-3 of a 4-byte binary designator (relative
+// target port, target port group, logical unit group), which sg_inq prints
+// only in the association it belongs to.
+Properties group_line(const DesignatorFields& d, uint8_t association, const char* key, bool in_hex) {
+  if (!is_binary(d) || d.association != association || d.value.size() != 4) return {};
+  const uint16_t n = sg_get_unaligned_be16(d.value.data() + 2);
+  return {{key, in_hex ? hex_number(n) : std::to_string(n)}};
+}
+
+// Protocol specific port designators: UAS (device address, interface) and
+// SCSI over PCIe (routing ID).
+Properties protocol_port_lines(const DesignatorFields& d) {
+  const std::size_t len = d.value.size();
+  if (d.protocol_id == kProtocolUas && len == 4 && d.association == kAssocTargetPort)
+    return {{"UAS_DEVICE_ADDRESS", hex_number(d.value[0] & 0x7f)}, {"UAS_INTERFACE_NUMBER", hex_number(d.value[2])}};
+  if (d.protocol_id == kProtocolSop && (len == 4 || len == 8))
+    return {{"SOP_ROUTING_ID", hex_number(sg_get_unaligned_be16(d.value.data()))}};
+  return {};
+}
+
+// A UUID designator (two header bytes, then the UUID) in its 8-4-4-4-12
+// form; bytes past the 16 of a UUID go to the last group.
+Properties uuid_line(const DesignatorFields& d) {
+  if (!is_binary(d) || d.value.size() < 18) return {};
+  const auto group = [&](std::size_t from, std::size_t n = std::dynamic_extent) {
+    return hex_string(d.value.subspan(from, n));
+  };
+  return {{"UUID", concat({group(2, 4), "-", group(6, 2), "-", group(8, 2), "-", group(10, 2), "-", group(12)})}};
+}
+
+}  // namespace
+
+Properties designator_lines(const DesignatorFields& d) {
+  switch (d.type) {
+    case kDesigVendorSpecific:
+    case kDesigT10VendorId:
+      return vendor_lines(d);
+    case kDesigEui64:
+      return is_binary(d) ? Properties{{"EUI64", hex_string(d.value)}} : Properties{};
+    case kDesigNaa:
+      return is_binary(d) ? Properties{{concat({"NAA_", naa_suffix(d.first_byte >> 4)}), hex_string(d.value)}}
+                          : Properties{};
+    case kDesigRelativeTargetPort:
+      return group_line(d, kAssocTargetPort, "RELATIVE", false);
+    case kDesigTargetPortGroup:
+      return group_line(d, kAssocTargetPort, "TARGET_PORT_GROUP", true);
+    case kDesigLogicalUnitGroup:
+      return group_line(d, kAssocLogicalUnit, "LOGICAL_UNIT_GROUP", true);
+    case kDesigMd5LogicalUnit:
+      return is_binary(d) && d.association == kAssocLogicalUnit ? Properties{{"MD5", hex_dump(d.value)}}
+                                                                : Properties{};
+    case kDesigScsiName:
+      if (d.code_set != kCodeSetUtf8) return {};
+      return {{"NAME", std::string(d.value.begin(), std::find(d.value.begin(), d.value.end(), 0))}};
+    case kDesigProtocolSpecificPort:
+      return protocol_port_lines(d);
+    case kDesigUuid:
+      return uuid_line(d);
+    default:
+      return {};
+  }
+}
+
+}  // namespace sg_inq_designator
+
+namespace {
+
+using sg_inq_designator::DesignatorFields;
 using sg_inq_encoding::escape_blanks;
 using sg_inq_encoding::escape_udev;
 using sg_inq_encoding::squeeze;
@@ -107,17 +222,6 @@ std::vector<uint8_t> zero_padded(std::span<const uint8_t> data, std::size_t min_
 
 uint8_t byte_or_zero(std::span<const uint8_t> data, std::size_t i) {
   return i < data.size() ? data[i] : 0;
-}
-
-// sg_lib's hex dump without addresses (16 bytes a line, a newline after
-// each): how sg_inq prints an MD5 designator. Empty input prints nothing,
-// not even the newline.
-std::string hex_dump(std::span<const uint8_t> bytes) {
-  // 50 characters per 16 bytes, plus the terminating NUL.
-  std::vector<char> buf(bytes.size() / 16 * 50 + 64);
-  int n = hex2str(bytes.data(), static_cast<int>(bytes.size()), nullptr, 1,
-                  static_cast<int>(buf.size()), buf.data());
-  return std::string(buf.data(), static_cast<std::size_t>(std::max(n, 0)));
 }
 
 // sg_inq's stdout, read back the way udev's IMPORT{program} reads lines: a
@@ -153,30 +257,6 @@ const char* association_name(uint8_t assoc) {
   }
 }
 
-const char* naa_suffix(uint8_t naa) {
-  switch (naa) {
-    case 6: return "REGEXT";
-    case 5: return "REG";
-    case 2: return "EXT";
-    default: return "LOCAL";
-  }
-}
-
-// Protocol identifiers (SPC-5 table 444) with their own port designators.
-constexpr uint8_t kProtocolUas = 0x9;
-constexpr uint8_t kProtocolSop = 0xa;
-
-struct DesignatorFields {
-  uint8_t protocol_id;
-  uint8_t code_set;
-  uint8_t association;
-  uint8_t type;
-  std::span<const uint8_t> value;
-  // The byte right after the designator header, even when the designator
-  // is empty: sg_inq reads it for the NAA type in any case.
-  uint8_t first_byte;
-};
-
 // The page's properties as they are made: each designator's line is one
 // property, whatever bytes its value holds. Splitting sg_inq's text at its
 // line ends instead would let a SCSI name string with "\nKEY=..." in it
@@ -195,99 +275,27 @@ struct DesignatorExport {
     }
     props.push_back({std::move(key), std::move(value)});
   }
+
+  // A hex dump brings its own line ends, and none when empty.
+  void add_dump(std::string key, std::string dump) {
+    const bool empty = dump.empty();
+    if (!empty) dump.pop_back();
+    add(std::move(key), std::move(dump));
+    run_on = empty;
+  }
 };
 
 // One designator as sg_inq's export_dev_ids() prints it. Returns false
 // where sg_inq stops printing the page altogether.
-bool export_designator(const DesignatorFields& d, DesignatorExport& out) {
+bool export_designator(const sg_inq_designator::DesignatorFields& d, DesignatorExport& out) {
   const char* assoc = association_name(d.association);
   if (!assoc) return false;
-  std::string prefix = std::string("SCSI_IDENT_") + assoc + "_";
-  auto line = [&](const std::string& key, const std::string& value) { out.add(prefix + key, value); };
-  bool ascii = d.code_set == kCodeSetAscii || d.code_set == kCodeSetUtf8;
-  bool binary = d.code_set == kCodeSetBinary;
-  std::size_t len = d.value.size();
-  switch (d.type) {
-    case kDesigVendorSpecific:
-      if (len == 0 || len > 128) break;
-      if (ascii) {
-        std::string s = squeeze(d.value);
-        if (!s.empty()) line("VENDOR", escape_udev(s));
-      } else {
-        line("VENDOR", hex_string(d.value));
-      }
-      break;
-    case kDesigT10VendorId:
-      if (ascii) {
-        std::string s = squeeze(d.value);
-        line("T10", escape_udev(s));
-        if (s.compare(0, 4, "ATA_") == 0) line("ATA", s.substr(4));
-      } else {
-        line("T10", hex_string(d.value));
-      }
-      break;
-    case kDesigEui64:
-      if (binary) line("EUI64", hex_string(d.value));
-      break;
-    case kDesigNaa:
-      if (binary) line(std::string("NAA_") + naa_suffix(d.first_byte >> 4), hex_string(d.value));
-      break;
-    case kDesigRelativeTargetPort:
-      if (binary && d.association == kAssocTargetPort && len == 4)
-        line("RELATIVE", std::to_string(sg_get_unaligned_be16(d.value.data() + 2)));
-      break;
-    case kDesigTargetPortGroup:
-      if (binary && d.association == kAssocTargetPort && len == 4)
-        line("TARGET_PORT_GROUP", hex_number(sg_get_unaligned_be16(d.value.data() + 2)));
-      break;
-    case kDesigLogicalUnitGroup:
-      if (binary && d.association == kAssocLogicalUnit && len == 4)
-        line("LOGICAL_UNIT_GROUP", hex_number(sg_get_unaligned_be16(d.value.data() + 2)));
-      break;
-    case kDesigMd5LogicalUnit:
-      // The dump brings its own line ends, and none when empty.
-      if (binary && d.association == kAssocLogicalUnit) {
-        std::string dump = hex_dump(d.value);
-        if (dump.empty()) {
-          out.add(prefix + "MD5", "");
-          out.run_on = true;
-        } else {
-          dump.pop_back();
-          out.add(prefix + "MD5", dump);
-        }
-      }
-      break;
-    case kDesigScsiName:
-      if (d.code_set == kCodeSetUtf8) {
-        auto nul = std::find(d.value.begin(), d.value.end(), 0);
-        line("NAME", std::string(d.value.begin(), nul));
-      }
-      break;
-    case kDesigProtocolSpecificPort:
-      if (d.protocol_id == kProtocolUas) {
-        if (len == 4 && d.association == kAssocTargetPort) {
-          line("UAS_DEVICE_ADDRESS", hex_number(d.value[0] & 0x7f));
-          line("UAS_INTERFACE_NUMBER", hex_number(d.value[2]));
-        }
-      } else if (d.protocol_id == kProtocolSop) {
-        if (len == 4 || len == 8)
-          line("SOP_ROUTING_ID", hex_number(sg_get_unaligned_be16(d.value.data())));
-      }
-      break;
-    case kDesigUuid:
-      if (binary && len >= 18) {
-        std::string uuid;
-        char buf[3];
-        for (std::size_t m = 2; m < len; ++m) {
-          if (m == 6 || m == 8 || m == 10 || m == 12) uuid += '-';
-          std::snprintf(buf, sizeof(buf), "%02x", d.value[m]);
-          uuid += buf;
-        }
-        line("UUID", uuid);
-      }
-      break;
-    default:
-      break;
+  const std::string prefix = concat({"SCSI_IDENT_", assoc, "_"});
+  for (Property& line : sg_inq_designator::designator_lines(d)) {
+    if (d.type == kDesigMd5LogicalUnit)
+      out.add_dump(prefix + line.key, std::move(line.value));
+    else
+      out.add(prefix + line.key, std::move(line.value));
   }
   return true;
 }

@@ -62,4 +62,27 @@ std::string escape_udev(std::string_view text);
 
 }  // namespace sg_inq_encoding
 
+// The designators of page 0x83 as sg_inq prints them, exposed for their own
+// tests.
+namespace sg_inq_designator {
+
+struct DesignatorFields {
+  uint8_t protocol_id;
+  uint8_t code_set;
+  uint8_t association;
+  uint8_t type;
+  std::span<const uint8_t> value;
+  // The byte right after the designator header, even when the designator
+  // is empty: sg_inq reads it for the NAA type in any case.
+  uint8_t first_byte;
+};
+
+// The lines sg_inq's export_dev_ids() prints for one designator, keys
+// without their SCSI_IDENT_{LUN,PORT,TARGET}_ prefix; none for a type,
+// code set, association or length it does not print. An MD5 designator's
+// value is sg_lib's hex dump with its line ends (none when empty).
+Properties designator_lines(const DesignatorFields& d);
+
+}  // namespace sg_inq_designator
+
 }  // namespace scsi_probe

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "vpd_device_id.h"
+
 namespace scsi_probe {
 namespace {
 
@@ -228,6 +230,91 @@ TEST(SgInqEncoding, EscapeUdevKeepsItsSetOnly) {
   EXPECT_EQ(sg_inq_encoding::escape_udev("az09AZ#+-.:=@_"), "az09AZ#+-.:=@_");
   EXPECT_EQ(sg_inq_encoding::escape_udev("a/b c"), "a\\x2fb\\x20c");
   EXPECT_EQ(sg_inq_encoding::escape_udev(std::string("\0", 1)), "\\x00");
+}
+
+// ---- one designator --------------------------------------------------------
+
+using sg_inq_designator::DesignatorFields;
+using sg_inq_designator::designator_lines;
+
+DesignatorFields designator(uint8_t type, uint8_t code_set, uint8_t association, const Bytes& value,
+                            uint8_t protocol_id = 0) {
+  return {protocol_id, code_set, association, type, value, value.empty() ? uint8_t{0} : value[0]};
+}
+
+TEST(SgInqDesignator, T10VendorIdOfAnAtaDeviceGivesTheAtaLineUnescaped) {
+  const Bytes v = bytes_of("ATA     QEMU HARDDISK");
+  EXPECT_EQ(designator_lines(designator(kDesigT10VendorId, kCodeSetAscii, kAssocLogicalUnit, v)),
+            (Properties{{"T10", "ATA_QEMU_HARDDISK"}, {"ATA", "QEMU_HARDDISK"}}));
+  const Bytes other = bytes_of("LIO-ORG disk");
+  EXPECT_EQ(designator_lines(designator(kDesigT10VendorId, kCodeSetAscii, kAssocLogicalUnit, other)),
+            (Properties{{"T10", "LIO-ORG_disk"}}));
+}
+
+TEST(SgInqDesignator, VendorSpecificPrintsNothingPast128BytesOrWhenBlank) {
+  const Bytes long_value(129, 'a');
+  EXPECT_TRUE(designator_lines(designator(kDesigVendorSpecific, kCodeSetAscii, kAssocLogicalUnit, long_value)).empty());
+  EXPECT_TRUE(designator_lines(designator(kDesigVendorSpecific, kCodeSetAscii, kAssocLogicalUnit, bytes_of("  "))).empty());
+  EXPECT_EQ(designator_lines(designator(kDesigVendorSpecific, kCodeSetBinary, kAssocLogicalUnit, Bytes{0xab, 0x01})),
+            (Properties{{"VENDOR", "ab01"}}));
+}
+
+TEST(SgInqDesignator, NaaKeyFollowsTheNaaField) {
+  const Bytes v{0x60, 0x01, 0x40, 0x50, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
+  EXPECT_EQ(designator_lines(designator(kDesigNaa, kCodeSetBinary, kAssocLogicalUnit, v)),
+            (Properties{{"NAA_REGEXT", "60014050000000000000000000000001"}}));
+  EXPECT_TRUE(designator_lines(designator(kDesigNaa, kCodeSetAscii, kAssocLogicalUnit, v)).empty());
+}
+
+TEST(SgInqDesignator, PortNumbersOnlyInTheirOwnAssociation) {
+  const Bytes v{0x00, 0x00, 0x01, 0x2c};
+  EXPECT_EQ(designator_lines(designator(kDesigRelativeTargetPort, kCodeSetBinary, kAssocTargetPort, v)),
+            (Properties{{"RELATIVE", "300"}}));
+  EXPECT_EQ(designator_lines(designator(kDesigTargetPortGroup, kCodeSetBinary, kAssocTargetPort, v)),
+            (Properties{{"TARGET_PORT_GROUP", "0x12c"}}));
+  EXPECT_TRUE(designator_lines(designator(kDesigTargetPortGroup, kCodeSetBinary, kAssocLogicalUnit, v)).empty());
+  EXPECT_EQ(designator_lines(designator(kDesigLogicalUnitGroup, kCodeSetBinary, kAssocLogicalUnit, v)),
+            (Properties{{"LOGICAL_UNIT_GROUP", "0x12c"}}));
+  EXPECT_TRUE(designator_lines(designator(kDesigRelativeTargetPort, kCodeSetBinary, kAssocTargetPort,
+                                          Bytes{0, 0, 1})).empty());
+}
+
+TEST(SgInqDesignator, UasAndSopPorts) {
+  const Bytes v{0x85, 0x00, 0x02, 0x00};
+  EXPECT_EQ(designator_lines(designator(kDesigProtocolSpecificPort, kCodeSetBinary, kAssocTargetPort, v, 0x9)),
+            (Properties{{"UAS_DEVICE_ADDRESS", "0x5"}, {"UAS_INTERFACE_NUMBER", "0x2"}}));
+  EXPECT_TRUE(
+      designator_lines(designator(kDesigProtocolSpecificPort, kCodeSetBinary, kAssocLogicalUnit, v, 0x9)).empty());
+  EXPECT_EQ(designator_lines(designator(kDesigProtocolSpecificPort, kCodeSetBinary, kAssocLogicalUnit,
+                                        Bytes{0x01, 0x02, 0, 0, 0, 0, 0, 0}, 0xa)),
+            (Properties{{"SOP_ROUTING_ID", "0x102"}}));
+}
+
+TEST(SgInqDesignator, UuidIn8_4_4_4_12FormWithExtraBytesInTheLastGroup) {
+  Bytes v{0x10, 0x00};
+  for (uint8_t b = 0; b < 17; ++b) v.push_back(static_cast<uint8_t>(b * 0x11));
+  EXPECT_EQ(designator_lines(designator(kDesigUuid, kCodeSetBinary, kAssocLogicalUnit, v)),
+            (Properties{{"UUID", "00112233-4455-6677-8899-aabbccddeeff10"}}));
+  v.resize(17);
+  EXPECT_TRUE(designator_lines(designator(kDesigUuid, kCodeSetBinary, kAssocLogicalUnit, v)).empty());
+}
+
+TEST(SgInqDesignator, Md5IsAHexDumpWithItsLineEnd) {
+  const Bytes v{0xde, 0xad};
+  const Properties p = designator_lines(designator(kDesigMd5LogicalUnit, kCodeSetBinary, kAssocLogicalUnit, v));
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].key, "MD5");
+  EXPECT_TRUE(p[0].value.ends_with("\n"));
+  EXPECT_NE(p[0].value.find("de ad"), std::string::npos);
+  EXPECT_EQ(designator_lines(designator(kDesigMd5LogicalUnit, kCodeSetBinary, kAssocLogicalUnit, {})),
+            (Properties{{"MD5", ""}}));
+}
+
+TEST(SgInqDesignator, ScsiNameEndsAtItsFirstNul) {
+  const Bytes v{'i', 'q', 'n', '.', 'x', 0, 0, 0};
+  EXPECT_EQ(designator_lines(designator(kDesigScsiName, kCodeSetUtf8, kAssocTargetDevice, v)),
+            (Properties{{"NAME", "iqn.x"}}));
+  EXPECT_TRUE(designator_lines(designator(kDesigScsiName, kCodeSetAscii, kAssocTargetDevice, v)).empty());
 }
 
 }  // namespace

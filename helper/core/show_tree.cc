@@ -64,6 +64,20 @@ void sort_naturally(std::vector<ShowHost>& hosts) {
   }
 }
 
+std::vector<ShowHost> assemble_show_tree(std::map<unsigned, ShowHost> hosts, std::map<ScsiTarget, ShowTarget> targets,
+                                         const AddressPattern& only) {
+  for (auto& [key, t] : targets) {
+    if (t.devices.empty() && !only.any_below_target()) continue;
+    auto h = hosts.find(key.host);
+    if (h != hosts.end()) h->second.targets.push_back(std::move(t));
+  }
+  std::vector<ShowHost> list;
+  for (auto& [n, h] : hosts)
+    if (!h.targets.empty() || only.any_below_host()) list.push_back(std::move(h));
+  sort_naturally(list);
+  return list;
+}
+
 namespace {
 
 std::string or_dash(const OptionalText& s) { return s && !s->empty() ? *s : "-"; }

@@ -7,11 +7,15 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "address_pattern.h"
+#include "scsi_address.h"
 
 namespace scsi_probe {
 
@@ -63,6 +67,13 @@ std::string format_size(uint64_t bytes);
 // Hosts, targets and LUNs in natural order of their names (0:0:2 before
 // 0:0:10), each node list too.
 void sort_naturally(std::vector<ShowHost>& hosts);
+
+// The tree `scsi-probe show` prints from the hosts and targets `only`
+// matched (each target with its matching devices): a target with no device
+// in it is shown only where `only` takes every LUN, a host with no target
+// only where it takes every target; in natural order.
+std::vector<ShowHost> assemble_show_tree(std::map<unsigned, ShowHost> hosts, std::map<ScsiTarget, ShowTarget> targets,
+                                         const AddressPattern& only);
 
 // One header line per host and per target, one line per LUN in aligned
 // columns: [H:C:T:L] type vendor model rev state size driver nodes. The

@@ -133,6 +133,39 @@ TEST(ShowTree, NaturalOrderEverywhere) {
   EXPECT_EQ(hosts[0].targets[1].name, "2:0:10");
 }
 
+// The inputs as run_show reads them: hosts 2 and 3, target 2:0:1 with one
+// LUN, target 2:0:2 with none.
+struct ReadTree {
+  std::map<unsigned, ShowHost> hosts{{2, ShowHost{"host2", {}, {}, {}, {}, {}}}, {3, ShowHost{"host3", {}, {}, {}, {}, {}}}};
+  std::map<ScsiTarget, ShowTarget> targets{{ScsiTarget{2, 0, 1}, ShowTarget{"2:0:1", {}, {}, {}, {disk("2:0:1:0")}}},
+                                           {ScsiTarget{2, 0, 2}, ShowTarget{"2:0:2", {}, {}, {}, {}}}};
+};
+
+TEST(ShowTree, WithoutAPatternEveryHostAndTargetIsShown) {
+  ReadTree r;
+  const std::vector<ShowHost> tree = assemble_show_tree(r.hosts, r.targets, AddressPattern{});
+  ASSERT_EQ(tree.size(), 2u);
+  ASSERT_EQ(tree[0].targets.size(), 2u);
+  EXPECT_EQ(tree[0].targets[1].name, "2:0:2");
+  EXPECT_TRUE(tree[1].targets.empty());
+}
+
+TEST(ShowTree, APatternNamingALunShowsOnlyWhatHasAMatchingLunBelow) {
+  ReadTree r;
+  const std::vector<ShowHost> tree = assemble_show_tree(r.hosts, r.targets, AddressPattern{{}, {}, {}, 0});
+  ASSERT_EQ(tree.size(), 1u);
+  EXPECT_EQ(tree[0].name, "host2");
+  ASSERT_EQ(tree[0].targets.size(), 1u);
+  EXPECT_EQ(tree[0].targets[0].name, "2:0:1");
+}
+
+TEST(ShowTree, APatternNamingATargetKeepsItsEmptyTargetsButNoEmptyHost) {
+  ReadTree r;
+  const std::vector<ShowHost> tree = assemble_show_tree(r.hosts, r.targets, AddressPattern{{}, {}, 2, {}});
+  ASSERT_EQ(tree.size(), 1u);
+  EXPECT_EQ(tree[0].targets.size(), 2u);
+}
+
 TEST(ShowTree, Sizes) {
   EXPECT_EQ(format_size(512), "512B");
   EXPECT_EQ(format_size(10737418240ULL), "10.7GB");

@@ -14,6 +14,11 @@ std::string_view trim(std::string_view s, std::string_view set) {
   return s.substr(first, s.find_last_not_of(set) - first + 1);
 }
 
+std::string_view trim_end(std::string_view s, std::string_view set) {
+  const auto last = s.find_last_not_of(set);
+  return last == std::string_view::npos ? std::string_view() : s.substr(0, last + 1);
+}
+
 std::vector<std::string_view> split_words(std::string_view s, std::string_view separators) {
   std::vector<std::string_view> out;
   for (std::size_t i = s.find_first_not_of(separators); i != std::string_view::npos;) {

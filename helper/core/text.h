@@ -17,6 +17,9 @@ bool is_blank(char c);
 // `s` without leading and trailing characters of `set` (blanks and line ends
 // by default).
 std::string_view trim(std::string_view s, std::string_view set = " \t\r\n");
+// `s` without trailing characters of `set` (line ends by default): a sysfs
+// or /proc value without its newline, padding kept.
+std::string_view trim_end(std::string_view s, std::string_view set = "\n");
 
 // The words of `s`, separated by runs of characters of `separators`.
 std::vector<std::string_view> split_words(std::string_view s, std::string_view separators = " \t");

@@ -20,6 +20,13 @@ TEST(Text, Trims) {
   EXPECT_EQ(trim("\tx\t", " "), "\tx\t");
 }
 
+TEST(Text, TrimsTheEndOnly) {
+  EXPECT_EQ(trim_end("QEMU    \n\n"), "QEMU    ");
+  EXPECT_EQ(trim_end(" a \n", "\n "), " a");
+  EXPECT_EQ(trim_end("\n\n"), "");
+  EXPECT_EQ(trim_end(""), "");
+}
+
 TEST(Text, SplitsWords) {
   EXPECT_EQ(split_words("  a\tbb  c "), (std::vector<std::string_view>{"a", "bb", "c"}));
   EXPECT_EQ(split_words("a\nb c", " \t"), (std::vector<std::string_view>{"a\nb", "c"}));

@@ -41,12 +41,11 @@ std::vector<CheckedHost> checked_hosts(udev* u) {
   udev_enumerate_scan_devices(e.get());
   udev_list_entry* entry;
   udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
-    std::string error;
-    UdevDevicePtr host = find_scsi_object(u, udev_list_entry_get_name(entry), ScsiObjectKind::kHost, error);
+    Result<UdevDevicePtr> host = find_scsi_object(u, udev_list_entry_get_name(entry), ScsiObjectKind::kHost);
     if (!host) continue;
-    SysfsScsiHost hs(u, host.get());
+    SysfsScsiHost hs(u, host->get());
     const HostFacts f = read_host_facts(hs);
-    out.push_back({"host" + std::to_string(hs.number()), f.proc_name, classify_host(f)});
+    out.push_back({host_sysname(hs.number()), f.proc_name, classify_host(f)});
   }
   return out;
 }

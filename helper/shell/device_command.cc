@@ -142,12 +142,12 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
     diag(err, "device") << "cannot use libudev: " << std::strerror(errno) << "\n";
     return kExitInternal;
   }
-  std::string error;
-  UdevDevicePtr dev = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice, error);
-  if (!dev) {
-    diag(err, "device") << error << "\n";
+  Result<UdevDevicePtr> found = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice);
+  if (!found) {
+    diag(err, "device") << found.error().message << "\n";
     return kExitNoDevice;
   }
+  UdevDevicePtr dev = std::move(*found);
   const std::string name = udev_device_get_sysname(dev.get());
   // A synthetic change (`udevadm trigger`, a policy edit) on an identified
   // device decides again from what the kernel and the database hold: the

@@ -86,9 +86,12 @@ class DeviceCommands {
  private:
   ScsiChannel* open() {
     if (channel_) return channel_.get();
-    std::string error;
-    channel_ = ScsiChannel::open_first(command_nodes(u_, dev_), error);
-    if (!channel_) f_.warnings.push_back(error);
+    auto ch = ScsiChannel::open_first(command_nodes(u_, dev_));
+    if (!ch) {
+      f_.warnings.push_back(ch.error().message);
+      return nullptr;
+    }
+    channel_ = std::move(*ch);
     return channel_.get();
   }
 
@@ -136,7 +139,7 @@ DeviceFacts gather_device_facts(udev* u, udev_device* dev, const std::string& ac
   if (f.data.inquiry.empty()) return f;
   if (auto inq = parse_standard_inquiry(f.data.inquiry))
     f.quirks = lookup_quirks(u, inq->vendor, inq->model, inq->revision, dev);
-  if (f.address) f.target = target_identity(u, f.address->host, f.address->channel, f.address->target);
+  if (f.address) f.target = target_identity(u, target_of(*f.address));
   f.sysfs = read_sysfs_attach_facts(dev);
   return f;
 }
@@ -146,11 +149,6 @@ DeviceDecision decide_with_use(udev* u, udev_device* dev, DeviceFacts& facts, co
   if (!d.needs_use) return d;
   facts.use = device_use(u, dev);
   return decide_device_run(facts, policy);
-}
-
-std::string udev_property(udev_device* dev, const char* key) {
-  const char* v = udev_device_get_property_value(dev, key);
-  return v ? v : "";
 }
 
 }  // namespace scsi_probe

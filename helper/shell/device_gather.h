@@ -35,7 +35,4 @@ DeviceFacts gather_device_facts(udev* u, udev_device* dev, const std::string& ac
 // more with the device's use gathered.
 DeviceDecision decide_with_use(udev* u, udev_device* dev, DeviceFacts& facts, const Policy& policy);
 
-// A property of `dev` from the udev database, empty when unset.
-std::string udev_property(udev_device* dev, const char* key);
-
 }  // namespace scsi_probe

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "result.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -115,9 +116,8 @@ void gather_openers(const std::vector<Node>& nodes, DeviceUseFacts& f) {
       if (!S_ISBLK(st.st_mode) && !S_ISCHR(st.st_mode)) continue;
       for (const auto& n : nodes) {
         if (n.number != st.st_rdev || n.block != S_ISBLK(st.st_mode) || !seen.insert(n.path).second) continue;
-        std::string comm = slurp("/proc/" + pid + "/comm").value_or("?");
-        while (!comm.empty() && comm.back() == '\n') comm.pop_back();
-        f.openers.push_back({std::stoi(pid), comm, n.path});
+        const std::string comm = slurp("/proc/" + pid + "/comm").value_or("?");
+        f.openers.push_back({std::stoi(pid), std::string(trim_end(comm)), n.path});
       }
     }
   }

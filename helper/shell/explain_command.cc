@@ -21,6 +21,7 @@
 #include "scsi_address.h"
 #include "show_tree.h"
 #include "sysfs.h"
+#include "sysfs_scan.h"
 
 namespace scsi_probe {
 
@@ -34,10 +35,7 @@ ExplainFacts gather_explain_facts(udev* u, udev_device* dev, const ScsiAddress& 
   m.model = read_text_attribute(dev, "model").value_or("?");
   m.type = read_text_attribute(dev, "type").value_or("?");
   m.scan_mode = read_module_parameter("scsi_mod", "scan").value_or("?");
-  std::string target_name = "target" + std::to_string(addr.host) + ":" + std::to_string(addr.channel) + ":" +
-                            std::to_string(addr.target);
-  UdevDevicePtr target(udev_device_new_from_subsystem_sysname(u, "scsi", target_name.c_str()));
-  if (target) m.target_scan = udev_property(target.get(), "SCSI_PROBE_REASON");
+  if (UdevDevicePtr target = scsi_target_at(u, target_of(addr))) m.target_scan = udev_property(target.get(), "SCSI_PROBE_REASON");
   for (const char* key : {"ID_SERIAL", "ID_WWN_WITH_EXTENSION", "SCSI_PROBE_COMMANDS",
                           "SCSI_PROBE_ID_LEFT_TO_SCSI_ID", "SCSI_PROBE_WARNING", "SCSI_PROBE_KEPT"})
     if (std::string v = udev_property(dev, key); !v.empty()) m.record.push_back({key, v});
@@ -58,21 +56,19 @@ AbsentLunFacts gather_absent_lun_facts(udev* u, const ScsiAddress& a) {
   AbsentLunFacts f;
   f.address = a;
   f.scan_mode = read_module_parameter("scsi_mod", "scan").value_or("?");
-  const std::string host_name = "host" + std::to_string(a.host);
+  const std::string host_name = host_sysname(a.host);
   if (UdevDevicePtr host{udev_device_new_from_subsystem_sysname(u, "scsi", host_name.c_str())}) {
     f.host_exists = true;
     if (UdevDevicePtr shost{udev_device_new_from_subsystem_sysname(u, "scsi_host", host_name.c_str())})
       f.proc_name = read_text_attribute(shost.get(), "proc_name").value_or("");
-    while (!f.proc_name.empty() && f.proc_name.back() == '\n') f.proc_name.pop_back();
     f.host_record = record_of(host.get(), {"SCSI_PROBE_HOST_CLASS", "SCSI_PROBE_REASON", "SCSI_PROBE_TARGETS_FOUND",
                                            "SCSI_PROBE_KERNEL_SCANS"});
   }
   const ScsiTarget t = target_of(a);
-  const std::string target_name = "target" + format_scsi_target(t);
-  UdevDevicePtr target(udev_device_new_from_subsystem_sysname(u, "scsi", target_name.c_str()));
+  UdevDevicePtr target = scsi_target_at(u, t);
   if (!target) return f;
   f.target_exists = true;
-  f.target = target_identity(u, t.host, t.channel, t.id);
+  f.target = target_identity(u, t);
   f.target_record = record_of(target.get(), {"SCSI_PROBE_REASON", "SCSI_PROBE_LUNS_ADDED", "SCSI_PROBE_LUNS_REMOVED",
                                              "SCSI_PROBE_KERNEL_SCAN", "SCSI_PROBE_WARNING"});
   UdevEnumeratePtr e(udev_enumerate_new(u));
@@ -102,18 +98,18 @@ void print(const Explanation& e, const OutputFormat& format, std::ostream& out) 
 int run_explain(const Invocation& inv, const OutputFormat& format, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) return kExitInternal;
-  std::string error;
-  UdevDevicePtr dev = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice, error);
-  if (!dev) {
+  Result<UdevDevicePtr> found = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice);
+  if (!found) {
     // "Why is it not there?": an address is answered from what is above it.
     if (auto a = parse_scsi_address(inv.object)) {
       std::ostringstream policy_errors;
       print(explain_absent_lun(gather_absent_lun_facts(u.get(), *a), load_policy(policy_errors)), format, out);
       return kExitNoDevice;
     }
-    diag(err, "explain") << error << "\n";
+    diag(err, "explain") << found.error().message << "\n";
     return kExitNoDevice;
   }
+  UdevDevicePtr dev = std::move(*found);
   std::string name = udev_device_get_sysname(dev.get());
   if (!parse_scsi_address(name)) {
     diag(err, "explain", name) << "not an H:C:T:L device\n";

@@ -25,6 +25,7 @@
 #include "sysfs_host.h"
 #include "sysfs_scan.h"
 #include "system_log.h"
+#include "text.h"
 #include "walk_budget.h"
 #include "write_watchdog.h"
 
@@ -120,8 +121,7 @@ class SysfsWalkShell : public HostWalkShell {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
   }
   int send_target_change(const ScsiTarget& t) override {
-    UdevDevicePtr target(
-        udev_device_new_from_subsystem_sysname(u_, "scsi", ("target" + format_scsi_target(t)).c_str()));
+    UdevDevicePtr target = scsi_target_at(u_, t);
     return target ? send_synthetic_change(target.get(), {}) : ENODEV;
   }
   void writes_start(const ScsiTarget& resume_at) override {
@@ -223,8 +223,7 @@ void report_walk(const HostWalkResult& w, const SysfsScsiHost& hs, const std::st
                  const std::string& proc_name, const std::string& reason,
                  const std::optional<ScsiTarget>& continued_from, std::chrono::milliseconds ms,
                  std::ostream& out, std::ostream& err) {
-  std::string notes;
-  for (const auto& n : w.notes) notes += (notes.empty() ? "" : "; ") + n;
+  const std::string notes = join(w.notes);
   if (w.continue_at) out << kContinueProperty << "=" << format_walk_cursor(*w.continue_at) << "\n";
   out << "SCSI_PROBE_TARGETS_FOUND=" << w.targets_found << "\n"
       << "SCSI_PROBE_KERNEL_SCANS=" << w.kernel_scans << "\n"
@@ -249,7 +248,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
              const std::string& action, ScanTrigger trigger, const Decision& d, std::ostream& out,
              std::ostream& err) {
   const auto start = Clock::now();
-  const auto budget = walk_budget(udev_event_timeout(read_sysfs_text("/proc/cmdline").value_or("")));
+  const auto budget = walk_budget(udev_event_timeout(read_kernel_command_line()));
   std::string rescan_reason;
   const Policy policy = walk_needs_policy(strategy, trigger) ? load_policy(err) : Policy{};
   HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, policy, rescan_reason));
@@ -277,9 +276,8 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
 
 void dry_run_host(udev* u, udev_device* host, const Policy& policy, DryRunRecord& record) {
   SysfsScsiHost hs(u, host);
-  const std::string name = "host" + std::to_string(hs.number());
-  const Decision d = helper_scans(parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async")),
-                                  ScanTrigger::kRescan);
+  const std::string name = host_sysname(hs.number());
+  const Decision d = helper_scans(read_scan_mode(), ScanTrigger::kRescan);
   if (!d.yes) {
     record.scanned.push_back({name, d.reason});
     return;
@@ -328,22 +326,22 @@ void dry_run_host(udev* u, udev_device* host, const Policy& policy, DryRunRecord
 int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) return kExitInternal;
-  std::string error;
-  UdevDevicePtr host = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kHost, error);
-  if (!host) {
-    diag(err, "host") << error << "\n";
+  Result<UdevDevicePtr> found = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kHost);
+  if (!found) {
+    diag(err, "host") << found.error().message << "\n";
     return kExitNoDevice;
   }
+  UdevDevicePtr host = std::move(*found);
   SysfsScsiHost hs(u.get(), host.get());
-  std::string name = "host" + std::to_string(hs.number());
+  const std::string name = host_sysname(hs.number());
   UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u.get(), "scsi_host", name.c_str()));
   std::string proc_name = hs.proc_name();
 
   // A continuation carries the action of the run it continues.
   std::string action = inv.action;
   if (const char* a = synthetic_argument(kSynthAction)) action = a;
-  ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
-  ScanTrigger trigger = action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
+  const ScanMode mode = read_scan_mode();
+  const ScanTrigger trigger = scan_trigger(action);
   Decision d = helper_scans(mode, trigger);
   out << "SCSI_PROBE_HOST=" << name << "\n";
   if (!d.yes) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "diagnostics.h"
+#include "sysfs_scan.h"
 #include "system_log.h"
 
 namespace scsi_probe {
@@ -91,10 +92,8 @@ std::optional<std::string> class_attribute(udev_device* dev, const char* cls, co
 
 }  // namespace
 
-TargetIdentity target_identity(udev* u, unsigned host, unsigned channel, unsigned target) {
-  std::string name = "target" + std::to_string(host) + ":" + std::to_string(channel) + ":" +
-                     std::to_string(target);
-  UdevDevicePtr t(udev_device_new_from_subsystem_sysname(u, "scsi", name.c_str()));
+TargetIdentity target_identity(udev* u, const ScsiTarget& target) {
+  UdevDevicePtr t = scsi_target_at(u, target);
   if (!t) return {};
   if (auto v = class_attribute(t.get(), "fc_remote_ports", "port_name")) return {Transport::kFc, *v};
   if (auto v = class_attribute(t.get(), "sas_device", "sas_address")) return {Transport::kSas, *v};

@@ -7,6 +7,7 @@
 
 #include "config_dirs.h"
 #include "lun_policy.h"
+#include "scsi_address.h"
 #include "sysfs.h"
 
 namespace scsi_probe {
@@ -26,6 +27,6 @@ Policy load_policy(std::ostream& err, bool log_ignored = true);
 // The transport's name of a target (FC WWPN, SAS address, iSCSI target
 // name), found on the ancestors of the host's target H:C:T; none when the
 // host has no such transport or the target does not exist yet.
-TargetIdentity target_identity(udev* u, unsigned host, unsigned channel, unsigned target);
+TargetIdentity target_identity(udev* u, const ScsiTarget& t);
 
 }  // namespace scsi_probe

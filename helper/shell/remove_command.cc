@@ -17,21 +17,23 @@ namespace scsi_probe {
 int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostream& err) {
   UdevPtr u(udev_new());
   if (!u) return kExitInternal;
-  std::string error;
-  UdevDevicePtr dev = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice, error);
+  Result<UdevDevicePtr> dev = find_scsi_object(u.get(), inv.object, ScsiObjectKind::kDevice);
   if (!dev) {
-    diag(err, "remove") << error << "\n";
+    diag(err, "remove") << dev.error().message << "\n";
     return kExitNoDevice;
   }
-  const auto a = parse_scsi_address(udev_device_get_sysname(dev.get()));
-  UdevDevicePtr host = a ? find_scsi_object(u.get(), "host" + std::to_string(a->host), ScsiObjectKind::kHost, error)
-                         : nullptr;
+  const auto a = parse_scsi_address(udev_device_get_sysname(dev->get()));
+  if (!a) {
+    diag(err, "remove", inv.object) << "not a scsi_device\n";
+    return kExitNoDevice;
+  }
+  Result<UdevDevicePtr> host = find_scsi_object(u.get(), host_sysname(a->host), ScsiObjectKind::kHost);
   if (!host) {
-    diag(err, "remove", inv.object) << (a ? error : "not a scsi_device") << "\n";
+    diag(err, "remove", inv.object) << host.error().message << "\n";
     return kExitNoDevice;
   }
   const std::string name = format_scsi_address(*a);
-  const UseVerdict use = device_use(u.get(), dev.get());
+  const UseVerdict use = device_use(u.get(), dev->get());
   if (use.in_use && !force) {
     out << name << ": kept, " << use.reason << " (--force removes it anyway)\n";
     log_change({LogPriority::kNotice, name, "keep", "scsi-probe remove: " + use.reason});
@@ -39,7 +41,7 @@ int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostrea
   }
   std::string why = "scsi-probe remove";
   if (use.in_use) why += " --force, although " + use.reason;
-  SysfsScsiHost hs(u.get(), host.get());
+  SysfsScsiHost hs(u.get(), host->get());
   if (int rc = hs.delete_device(*a, why)) {
     diag(err, "remove", name) << "delete: " << std::strerror(rc) << "\n";
     return kExitInternal;

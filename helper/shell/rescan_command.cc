@@ -44,14 +44,8 @@ struct Scope {
   }
 };
 
-std::string property(udev_device* d, const char* key) {
-  const char* v = udev_device_get_property_value(d, key);
-  return v ? v : "";
-}
-
 Result<Scope> resolve(udev* u, const std::string& arg, bool all) {
   Scope s;
-  std::string error;
   if (all || arg.empty()) {
     s.all = true;
     UdevEnumeratePtr e(udev_enumerate_new(u));
@@ -66,10 +60,10 @@ Result<Scope> resolve(udev* u, const std::string& arg, bool all) {
     return s;
   }
   if (auto h = parse_host_name(arg)) {
-    UdevDevicePtr d = find_scsi_object(u, arg, ScsiObjectKind::kHost, error);
-    if (!d) return Error{error, ENODEV};
+    Result<UdevDevicePtr> d = find_scsi_object(u, arg, ScsiObjectKind::kHost);
+    if (!d) return d.error();
     s.host = h;
-    s.objects.push_back(std::move(d));
+    s.objects.push_back(std::move(*d));
     return s;
   }
   // "H:C:T" names a target as well as "targetH:C:T".
@@ -77,31 +71,17 @@ Result<Scope> resolve(udev* u, const std::string& arg, bool all) {
                                      ? "target" + arg
                                      : arg;
   if (auto t = parse_target_name(target_arg)) {
-    UdevDevicePtr d = find_scsi_object(u, target_arg, ScsiObjectKind::kTarget, error);
-    if (!d) return Error{error, ENODEV};
+    Result<UdevDevicePtr> d = find_scsi_object(u, target_arg, ScsiObjectKind::kTarget);
+    if (!d) return d.error();
     s.target = t;
-    s.objects.push_back(std::move(d));
+    s.objects.push_back(std::move(*d));
     return s;
   }
-  UdevDevicePtr d = find_scsi_object(u, arg, ScsiObjectKind::kDevice, error);
-  if (!d) return Error{error, ENODEV};
-  s.device = parse_scsi_address(udev_device_get_sysname(d.get()));
-  s.objects.push_back(std::move(d));
+  Result<UdevDevicePtr> d = find_scsi_object(u, arg, ScsiObjectKind::kDevice);
+  if (!d) return d.error();
+  s.device = parse_scsi_address(udev_device_get_sysname(d->get()));
+  s.objects.push_back(std::move(*d));
   return s;
-}
-
-std::optional<uint64_t> block_size(udev* u, udev_device* dev) {
-  UdevEnumeratePtr e(udev_enumerate_new(u));
-  udev_enumerate_add_match_parent(e.get(), dev);
-  udev_enumerate_add_match_subsystem(e.get(), "block");
-  udev_enumerate_add_match_property(e.get(), "DEVTYPE", "disk");
-  udev_enumerate_scan_devices(e.get());
-  udev_list_entry* entry = udev_enumerate_get_list_entry(e.get());
-  if (!entry) return std::nullopt;
-  UdevDevicePtr disk(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
-  auto sectors = disk ? read_int_attribute(disk.get(), "size") : std::nullopt;
-  if (!sectors || *sectors < 0) return std::nullopt;
-  return static_cast<uint64_t>(*sectors) * 512;  // `size` counts 512-byte sectors
 }
 
 DeviceSet snapshot(udev* u, const Scope& scope) {
@@ -119,8 +99,8 @@ DeviceSet snapshot(udev* u, const Scope& scope) {
     s.type = device_type_name(static_cast<int>(read_int_attribute(d.get(), "type").value_or(-1)));
     s.vendor = std::string(trim(read_text_attribute(d.get(), "vendor").value_or("")));
     s.model = std::string(trim(read_text_attribute(d.get(), "model").value_or("")));
-    s.size_bytes = block_size(u, d.get());
-    s.kept = property(d.get(), "SCSI_PROBE_KEPT");
+    s.size_bytes = block_device_bytes(u, d.get());
+    s.kept = udev_property(d.get(), "SCSI_PROBE_KEPT");
     set[*a] = std::move(s);
   }
   return set;
@@ -235,7 +215,7 @@ int run_rescan(const Invocation& inv, bool all, bool dry, std::chrono::seconds t
     const bool host = scope->all || scope->host;
     const std::string key = host ? "SCSI_PROBE_HOST" : "SCSI_PROBE_TARGET";
     records.push_back({host ? std::string(udev_device_get_sysname(now.get())) : format_scsi_target(*scope->target),
-                       !property(now.get(), key.c_str()).empty(), property(now.get(), "SCSI_PROBE_REASON")});
+                       !udev_property(now.get(), key.c_str()).empty(), udev_property(now.get(), "SCSI_PROBE_REASON")});
   }
   const RescanReport r = report_rescan(before, after, records, settled);
   for (const std::string& line : r.lines) out << line << "\n";

@@ -13,6 +13,7 @@
 
 #include "cdb.h"
 #include "report_luns.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -65,36 +66,94 @@ std::string category_text(int category) {
   return buf;
 }
 
+CommandResult failure(int category, std::string error) {
+  CommandResult r;
+  r.category = category;
+  r.error = std::move(error);
+  return r;
+}
+
+// A command do_scsi_pt() did not complete: `rc` is what it returned (not 0).
+CommandResult not_completed(int rc) {
+  if (rc == -EINTR)
+    return failure(SG_LIB_CAT_TIMEOUT, concat({"no answer within ", std::to_string(ScsiChannel::kWaitSeconds),
+                                               " s (the host may be in error recovery): given up"}));
+  if (rc == SCSI_PT_DO_TIMEOUT)
+    return failure(SG_LIB_CAT_TIMEOUT, concat({"timed out after ", std::to_string(ScsiChannel::kTimeoutSeconds), " s"}));
+  return failure(SG_LIB_CAT_OTHER,
+                 rc < 0 ? concat({"SG_IO: ", std::strerror(-rc)}) : "pass-through refused the command");
+}
+
+// A command that failed below SCSI: in the transport (the host byte; the
+// kernel's own timeout is DID_TIME_OUT) or in the OS.
+CommandResult transport_failure(const sg_pt_base* pt) {
+  char buf[256];
+  // sg3_utils 1.46 on Linux: the transport error is the host byte.
+  const int transport_err = get_scsi_pt_transport_err(pt);
+  const auto host_status = static_cast<uint8_t>(transport_err & 0xff);
+  CommandResult r = host_status == kDidTimeOut
+                        ? failure(SG_LIB_CAT_TIMEOUT, concat({"timed out after ",
+                                                              std::to_string(ScsiChannel::kTimeoutSeconds),
+                                                              " s (DID_TIME_OUT)"}))
+                    : transport_err ? failure(SG_LIB_CAT_OTHER, get_scsi_pt_transport_err_str(pt, sizeof buf, buf))
+                                    : failure(SG_LIB_CAT_OTHER, get_scsi_pt_os_err_str(pt, sizeof buf, buf));
+  r.host_status = host_status;
+  r.error = std::string(trim_end(r.error));
+  return r;
+}
+
+// A command do_scsi_pt() completed: its data cut to what was transferred,
+// its sense data kept and decoded; recovered errors and NO SENSE count as
+// good.
+CommandResult completed(const sg_pt_base* pt, std::vector<uint8_t> data, std::span<const uint8_t> sense_buffer) {
+  const int resid = std::clamp(get_scsi_pt_resid(pt), 0, static_cast<int>(data.size()));
+  data.resize(data.size() - static_cast<std::size_t>(resid));
+  const int sense_len = std::clamp(get_scsi_pt_sense_len(pt), 0, static_cast<int>(sense_buffer.size()));
+  const std::span<const uint8_t> sense = sense_buffer.first(static_cast<std::size_t>(sense_len));
+  CommandResult r;
+  switch (get_scsi_pt_result_category(pt)) {
+    case SCSI_PT_RESULT_GOOD:
+      r.category = SG_LIB_CAT_CLEAN;
+      break;
+    case SCSI_PT_RESULT_SENSE:
+      r.category = sg_err_category_sense(sense.data(), sense_len);
+      if (r.category == SG_LIB_CAT_RECOVERED || r.category == SG_LIB_CAT_NO_SENSE)
+        r.category = SG_LIB_CAT_CLEAN;
+      else
+        r.error = sense_text(sense);
+      break;
+    case SCSI_PT_RESULT_STATUS:
+      r = failure(SG_LIB_CAT_OTHER,
+                  "SCSI status " + hex_number(static_cast<unsigned>(get_scsi_pt_status_response(pt)) & 0xff, 2));
+      break;
+    default:
+      r = transport_failure(pt);
+  }
+  r.sense.assign(sense.begin(), sense.end());
+  if (r.ok()) r.data = std::move(data);
+  return r;
+}
+
 }  // namespace
 
-std::unique_ptr<ScsiChannel> ScsiChannel::open(const std::string& node, std::string& error) {
+Result<std::unique_ptr<ScsiChannel>> ScsiChannel::open(const std::string& node) {
   int fd = scsi_pt_open_device(node.c_str(), true, 0);
-  if (fd < 0) {
-    error = node + ": cannot open: " + std::strerror(-fd);
-    return nullptr;
-  }
+  if (fd < 0) return Error{concat({node, ": cannot open: ", std::strerror(-fd)}), -fd};
   return std::unique_ptr<ScsiChannel>(new ScsiChannel(fd));
 }
 
-std::unique_ptr<ScsiChannel> ScsiChannel::open_first(const std::vector<std::string>& nodes,
-                                                     std::string& error) {
-  error = "no sg, bsg or upper-level node to send commands through";
+Result<std::unique_ptr<ScsiChannel>> ScsiChannel::open_first(const std::vector<std::string>& nodes) {
+  Result<std::unique_ptr<ScsiChannel>> ch = Error{"no sg, bsg or upper-level node to send commands through", ENODEV};
   for (const auto& node : nodes)
-    if (auto ch = open(node, error)) return ch;
-  return nullptr;
+    if ((ch = open(node))) break;
+  return ch;
 }
 
 ScsiChannel::~ScsiChannel() { scsi_pt_close_device(fd_); }
 
-CommandResult ScsiChannel::execute_once(std::span<const uint8_t> cdb,
-                                        std::size_t allocation_length) {
-  CommandResult r;
+CommandResult ScsiChannel::execute_once(std::span<const uint8_t> cdb, std::size_t allocation_length) {
   std::unique_ptr<sg_pt_base, PtDeleter> pt(construct_scsi_pt_obj());
-  if (!pt) {
-    r.category = SG_LIB_CAT_OTHER;
-    r.error = "out of memory";
-    return r;
-  }
+  if (!pt) return failure(SG_LIB_CAT_OTHER, "out of memory");
   std::vector<uint8_t> data(allocation_length);
   uint8_t sense[64] = {};
   set_scsi_pt_cdb(pt.get(), cdb.data(), static_cast<int>(cdb.size()));
@@ -106,74 +165,14 @@ CommandResult ScsiChannel::execute_once(std::span<const uint8_t> cdb,
     WaitBound bound(kWaitSeconds);
     rc = do_scsi_pt(pt.get(), fd_, kTimeoutSeconds, 0);
   }
-  if (rc == -EINTR) {
-    r.category = SG_LIB_CAT_TIMEOUT;
-    r.error = "no answer within " + std::to_string(kWaitSeconds) +
-              " s (the host may be in error recovery): given up";
-    return r;
-  }
-  if (rc == SCSI_PT_DO_TIMEOUT) {
-    r.category = SG_LIB_CAT_TIMEOUT;
-    r.error = "timed out after " + std::to_string(kTimeoutSeconds) + " s";
-    return r;
-  }
-  if (rc != 0) {
-    r.category = SG_LIB_CAT_OTHER;
-    r.error = rc < 0 ? std::string("SG_IO: ") + std::strerror(-rc) : "pass-through refused the command";
-    return r;
-  }
-  int resid = std::clamp(get_scsi_pt_resid(pt.get()), 0, static_cast<int>(data.size()));
-  data.resize(data.size() - static_cast<std::size_t>(resid));
-  int sense_len = std::clamp(get_scsi_pt_sense_len(pt.get()), 0, static_cast<int>(sizeof sense));
-  r.sense.assign(sense, sense + sense_len);
-  switch (get_scsi_pt_result_category(pt.get())) {
-    case SCSI_PT_RESULT_GOOD:
-      r.category = SG_LIB_CAT_CLEAN;
-      r.data = std::move(data);
-      break;
-    case SCSI_PT_RESULT_SENSE:
-      r.category = sg_err_category_sense(r.sense.data(), static_cast<int>(r.sense.size()));
-      if (r.category == SG_LIB_CAT_RECOVERED || r.category == SG_LIB_CAT_NO_SENSE) {
-        r.category = SG_LIB_CAT_CLEAN;
-        r.data = std::move(data);
-      } else {
-        r.error = sense_text(r.sense);
-      }
-      break;
-    case SCSI_PT_RESULT_STATUS:
-      r.category = SG_LIB_CAT_OTHER;
-      r.error = "SCSI status 0x" + [&] {
-        char b[8];
-        std::snprintf(b, sizeof b, "%02x", get_scsi_pt_status_response(pt.get()));
-        return std::string(b);
-      }();
-      break;
-    default: {
-      char buf[256];
-      r.category = SG_LIB_CAT_OTHER;
-      // sg3_utils 1.46 on Linux: the transport error is the host byte.
-      r.host_status = static_cast<uint8_t>(get_scsi_pt_transport_err(pt.get()) & 0xff);
-      if (r.host_status == kDidTimeOut) {
-        r.category = SG_LIB_CAT_TIMEOUT;
-        r.error = "timed out after " + std::to_string(kTimeoutSeconds) + " s (DID_TIME_OUT)";
-      } else if (get_scsi_pt_transport_err(pt.get()))
-        r.error = get_scsi_pt_transport_err_str(pt.get(), sizeof buf, buf);
-      else
-        r.error = get_scsi_pt_os_err_str(pt.get(), sizeof buf, buf);
-      while (!r.error.empty() && r.error.back() == '\n') r.error.pop_back();
-    }
-  }
+  CommandResult r = rc == 0 ? completed(pt.get(), std::move(data), sense) : not_completed(rc);
   if (!r.ok() && r.error.empty()) r.error = category_text(r.category);
   return r;
 }
 
 CommandResult ScsiChannel::execute(std::span<const uint8_t> cdb, std::size_t allocation_length) {
+  if (timed_out_) return failure(SG_LIB_CAT_TIMEOUT, "not sent: an earlier command timed out");
   CommandResult r;
-  if (timed_out_) {
-    r.category = SG_LIB_CAT_TIMEOUT;
-    r.error = "not sent: an earlier command timed out";
-    return r;
-  }
   for (int attempt = 0; attempt <= kUnitAttentionRetries; ++attempt) {
     r = execute_once(cdb, allocation_length);
     if (r.category == SG_LIB_CAT_TIMEOUT) {

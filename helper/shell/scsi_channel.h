@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "result.h"
+
 namespace scsi_probe {
 
 struct CommandResult {
@@ -26,10 +28,10 @@ struct CommandResult {
 class ScsiChannel {
  public:
   // Opens `node` (an sg, block or tape node) read-only and non-blocking.
-  static std::unique_ptr<ScsiChannel> open(const std::string& node, std::string& error);
-  // The first of `nodes` that opens; `error` says why none did.
-  static std::unique_ptr<ScsiChannel> open_first(const std::vector<std::string>& nodes,
-                                                 std::string& error);
+  static Result<std::unique_ptr<ScsiChannel>> open(const std::string& node);
+  // The first of `nodes` that opens; else why the last one did not, or that
+  // there was none.
+  static Result<std::unique_ptr<ScsiChannel>> open_first(const std::vector<std::string>& nodes);
   ~ScsiChannel();
   ScsiChannel(const ScsiChannel&) = delete;
   ScsiChannel& operator=(const ScsiChannel&) = delete;

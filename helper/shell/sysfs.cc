@@ -15,6 +15,7 @@
 #include <iterator>
 
 #include "scsi_address.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -57,21 +58,17 @@ UdevDevicePtr from_kernel_name(udev* u, std::string_view arg, ScsiObjectKind kin
 
 }  // namespace
 
-UdevDevicePtr find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kind,
-                               std::string& error) {
+Result<UdevDevicePtr> find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kind) {
   std::string path(arg);
   UdevDevicePtr start;
   if (path.starts_with("/dev/")) {
     struct stat st;
     if (stat(path.c_str(), &st) != 0) {
-      error = path + ": " + std::strerror(errno);
-      return nullptr;
+      const int e = errno;
+      return Error{concat({path, ": ", std::strerror(e)}), e};
     }
     char type = S_ISBLK(st.st_mode) ? 'b' : S_ISCHR(st.st_mode) ? 'c' : 0;
-    if (!type) {
-      error = path + ": not a device node";
-      return nullptr;
-    }
+    if (!type) return Error{path + ": not a device node", ENODEV};
     start.reset(udev_device_new_from_devnum(u, type, st.st_rdev));
   } else if (path.starts_with("/sys/")) {
     start.reset(udev_device_new_from_syspath(u, path.c_str()));
@@ -80,12 +77,9 @@ UdevDevicePtr find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kin
   } else {
     start = from_kernel_name(u, arg, kind);
   }
-  if (!start) {
-    error = path + ": no such device in sysfs";
-    return nullptr;
-  }
+  if (!start) return Error{path + ": no such device in sysfs", ENODEV};
   UdevDevicePtr found = ancestor_of_kind(start.get(), kind);
-  if (!found) error = path + ": not a " + devtype_of(kind) + " and not below one";
+  if (!found) return Error{concat({path, ": not a ", devtype_of(kind), " and not below one"}), ENODEV};
   return found;
 }
 
@@ -117,9 +111,7 @@ std::optional<std::vector<uint8_t>> read_binary_attribute(udev_device* dev, std:
 std::optional<std::string> read_text_attribute(udev_device* dev, std::string_view name) {
   const char* v = udev_device_get_sysattr_value(dev, std::string(name).c_str());
   if (!v) return std::nullopt;
-  std::string s(v);
-  while (!s.empty() && (s.back() == '\n')) s.pop_back();
-  return s;
+  return std::string(trim_end(v));
 }
 
 std::optional<long long> read_int_attribute(udev_device* dev, std::string_view name) {
@@ -147,6 +139,28 @@ int write_sysfs(udev_device* dev, std::string_view name, std::string_view value)
     rc = EIO;
   close(fd);
   return rc;
+}
+
+std::string udev_property(udev_device* dev, const char* key) {
+  const char* v = udev_device_get_property_value(dev, key);
+  return v ? v : "";
+}
+
+std::optional<uint64_t> block_device_bytes(udev* u, udev_device* scsi_device) {
+  UdevEnumeratePtr e(udev_enumerate_new(u));
+  if (!e) return std::nullopt;
+  udev_enumerate_add_match_parent(e.get(), scsi_device);
+  udev_enumerate_add_match_subsystem(e.get(), "block");
+  if (udev_enumerate_scan_devices(e.get()) < 0) return std::nullopt;
+  udev_list_entry* entry;
+  udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e.get())) {
+    UdevDevicePtr b(udev_device_new_from_syspath(u, udev_list_entry_get_name(entry)));
+    const char* devtype = b ? udev_device_get_devtype(b.get()) : nullptr;
+    if (!devtype || std::strcmp(devtype, "disk") != 0) continue;
+    if (auto sectors = read_int_attribute(b.get(), "size"); sectors && *sectors >= 0)
+      return static_cast<uint64_t>(*sectors) * 512;
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string> device_nodes(udev* u, udev_device* parent) {
@@ -221,9 +235,8 @@ std::optional<std::string> read_module_parameter(std::string_view module, std::s
 
 std::string read_kernel_command_line() {
   std::ifstream in("/proc/cmdline");
-  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!s.empty() && s.back() == '\n') s.pop_back();
-  return s;
+  const std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::string(trim_end(s));
 }
 
 }  // namespace scsi_probe

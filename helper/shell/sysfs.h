@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "result.h"
+
 namespace scsi_probe {
 
 struct UdevDeleter {
@@ -30,10 +32,9 @@ enum class ScsiObjectKind { kHost, kTarget, kDevice };
 // Finds the scsi_host, scsi_target or scsi_device named by `arg`: a syspath
 // ("/sys/..."), a devpath ("/devices/..."), a device node ("/dev/sdb",
 // "/dev/sg3", "/dev/st0": the scsi_device behind it), or a kernel name
-// ("2:0:1:0", "target2:0:1", "host2"). On failure returns null and says why
-// in `error`.
-UdevDevicePtr find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kind,
-                               std::string& error);
+// ("2:0:1:0", "target2:0:1", "host2"); or an Error that names `arg` and
+// says why not (ENODEV).
+Result<UdevDevicePtr> find_scsi_object(udev* u, std::string_view arg, ScsiObjectKind kind);
 
 // Reads a sysfs attribute file of `dev` as bytes (binary-safe, at most
 // `limit` bytes). nullopt when the attribute does not exist or cannot be read.
@@ -50,6 +51,13 @@ std::optional<long long> read_int_attribute(udev_device* dev, std::string_view n
 // when `dev` is null). Returns 0 or the errno of the write: the kernel's
 // answer matters (EINVAL marks a scan address past the host's limits).
 int write_sysfs(udev_device* dev, std::string_view name, std::string_view value);
+
+// A property of `dev` from the udev database, empty when unset.
+std::string udev_property(udev_device* dev, const char* key);
+
+// The size of a scsi_device's block device (its `size` counts 512-byte
+// sectors whatever the logical block size); nullopt when it has none.
+std::optional<uint64_t> block_device_bytes(udev* u, udev_device* scsi_device);
 
 // The device nodes below `parent`, partitions left out.
 std::vector<std::string> device_nodes(udev* u, udev_device* parent);

@@ -113,14 +113,13 @@ int SysfsScsiHost::delete_device(const ScsiAddress& a, std::string_view reason) 
 }
 
 std::string SysfsScsiHost::proc_name() const {
-  UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(
-      udev_, "scsi_host", ("host" + std::to_string(host_)).c_str()));
+  UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(udev_, "scsi_host", host_sysname(host_).c_str()));
   return shost ? read_text_attribute(shost.get(), "proc_name").value_or("") : "";
 }
 
 std::string SysfsScsiHost::transport() const {
   std::string base = std::string(udev_device_get_syspath(host_dev_)) + "/";
-  std::string name = "host" + std::to_string(host_);
+  const std::string name = host_sysname(host_);
   for (const char* t : {"fc", "sas", "iscsi", "spi", "srp"}) {
     struct stat st;
     if (stat((base + t + "_host/" + name).c_str(), &st) == 0) return t;
@@ -187,9 +186,15 @@ std::vector<UdevDevicePtr> host_remote_ports(udev* u, udev_device* host) {
   return ports;
 }
 
+ScanMode read_scan_mode() { return parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async")); }
+
 UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a) {
   return UdevDevicePtr(
       udev_device_new_from_subsystem_sysname(u, "scsi", format_scsi_address(a).c_str()));
+}
+
+UdevDevicePtr scsi_target_at(udev* u, const ScsiTarget& t) {
+  return UdevDevicePtr(udev_device_new_from_subsystem_sysname(u, "scsi", target_sysname(t).c_str()));
 }
 
 int send_synthetic_change(udev_device* dev,

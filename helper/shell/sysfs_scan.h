@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "remote_port.h"
+#include "scan_plan.h"
 #include "scsi_address.h"
 #include "scsi_host.h"
 #include "sysfs.h"
@@ -65,8 +66,13 @@ RemotePortFacts read_remote_port(udev_device* port);
 // The remote ports of one host, in sysfs order.
 std::vector<UdevDevicePtr> host_remote_ports(udev* u, udev_device* host);
 
-// The scsi_device at H:C:T:L, if it exists.
+// scsi_mod.scan as the kernel has it now; async (its default) when it
+// cannot be read.
+ScanMode read_scan_mode();
+
+// The scsi_device at H:C:T:L, the scsi_target H:C:T, if it exists.
 UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a);
+UdevDevicePtr scsi_target_at(udev* u, const ScsiTarget& t);
 
 // Sends a synthetic change uevent to `dev` carrying KEY=VALUE arguments
 // (kernel 4.13+: "change <uuid> KEY=VALUE ..."). The kernel takes letters

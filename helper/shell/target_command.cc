@@ -25,31 +25,18 @@ namespace scsi_probe {
 namespace {
 
 // Resolves "targetH:C:T", a target's syspath, or anything below a target.
-std::optional<ScsiTarget> resolve_target(udev* u, const std::string& arg, std::string& error) {
-  auto name = parse_target_name(arg);
-  if (!name) {
-    UdevDevicePtr target = find_scsi_object(u, arg, ScsiObjectKind::kTarget, error);
+Result<ScsiTarget> resolve_target(udev* u, const std::string& arg) {
+  if (auto name = parse_target_name(arg)) return *name;
+  Result<UdevDevicePtr> target = find_scsi_object(u, arg, ScsiObjectKind::kTarget);
+  if (!target) {
     // A change event queued on a LUN that a rescan has removed since: what
     // it says (REPORTED LUNS DATA HAS CHANGED) still holds for its target,
     // if that is still there.
-    if (!target)
-      if (auto t = target_in_path(arg)) {
-        const std::string sysname = "target" + format_scsi_target(*t);
-        UdevDevicePtr still(udev_device_new_from_subsystem_sysname(u, "scsi", sysname.c_str()));
-        if (still) return t;
-      }
-    if (!target) return std::nullopt;
-    name = parse_target_name(udev_device_get_sysname(target.get()));
-    if (!name) {
-      error = arg + ": unexpected target name";
-      return std::nullopt;
-    }
+    if (auto t = target_in_path(arg); t && scsi_target_at(u, *t)) return *t;
+    return target.error();
   }
-  return name;
-}
-
-UdevDevicePtr host_of(udev* u, udev_device* below, std::string& error) {
-  return find_scsi_object(u, udev_device_get_syspath(below), ScsiObjectKind::kHost, error);
+  if (auto name = parse_target_name(udev_device_get_sysname(target->get()))) return *name;
+  return Error{arg + ": unexpected target name", ENODEV};
 }
 
 // Polls an iSCSI session's state until the login is over or this run's
@@ -82,16 +69,15 @@ void login_wait_later(udev_device* port, const std::string& name, std::ostream& 
 
 int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& out, std::ostream& err) {
   RemotePortFacts facts = read_remote_port(port);
-  std::string error;
-  UdevDevicePtr host = host_of(u, port, error);
+  Result<UdevDevicePtr> host = find_scsi_object(u, udev_device_get_syspath(port), ScsiObjectKind::kHost);
   if (!host) {
-    diag(err, "target", facts.name) << error << "\n";
+    diag(err, "target", facts.name) << host.error().message << "\n";
     return kExitNoDevice;
   }
-  SysfsScsiHost hs(u, host.get());
-  ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
-  ScanTrigger trigger = inv.action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
-  Decision d = helper_scans(mode, trigger);
+  SysfsScsiHost hs(u, host->get());
+  const ScanMode mode = read_scan_mode();
+  const ScanTrigger trigger = scan_trigger(inv.action);
+  const Decision d = helper_scans(mode, trigger);
   PortTarget pt = decide_port_target(facts);
   if (pt.await_login && d.yes) {
     auto after = await_login(u, port);
@@ -178,7 +164,7 @@ int run_target_by_host_class(udev* u, SysfsScsiHost& hs, const ScsiTarget& t, Sc
 // The rest of a list cut by the run's budget goes to a later run: a
 // synthetic change event on the target carries the cursor.
 void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostream& out, std::ostream& err) {
-  UdevDevicePtr target(udev_device_new_from_subsystem_sysname(u, "scsi", ("target" + format_scsi_target(t)).c_str()));
+  UdevDevicePtr target = scsi_target_at(u, t);
   int rc = target ? send_synthetic_change(target.get(), {{kSynthContinue, format_continue_cursor(cursor)}}) : ENODEV;
   out << kContinueProperty << "=" << cursor << "\n";
   if (rc) diag(err, "target", format_scsi_target(t)) << "cannot continue: " << std::strerror(rc) << "\n";
@@ -199,8 +185,7 @@ std::optional<uint64_t> inventory_change_lun(const Invocation& inv) {
 void dry_run_target(udev* u, SysfsScsiHost& hs, RecordingScsiHost& dry, const ScsiTarget& t, const Policy& policy,
                     DryRunRecord& record) {
   const std::string name = format_scsi_target(t);
-  const Decision d = helper_scans(parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async")),
-                                  ScanTrigger::kRescan);
+  const Decision d = helper_scans(read_scan_mode(), ScanTrigger::kRescan);
   if (!d.yes) {
     record.scanned.push_back({name, d.reason});
     return;
@@ -219,27 +204,25 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   if (!u) return kExitInternal;
   if (UdevDevicePtr port = find_remote_port(u.get(), inv.object))
     return run_port(u.get(), port.get(), inv, out, err);
-  std::string error;
-  auto t = resolve_target(u.get(), inv.object, error);
+  Result<ScsiTarget> t = resolve_target(u.get(), inv.object);
   if (!t) {
-    diag(err, "target") << error << "\n";
+    diag(err, "target") << t.error().message << "\n";
     return kExitNoDevice;
   }
-  UdevDevicePtr host =
-      find_scsi_object(u.get(), "host" + std::to_string(t->host), ScsiObjectKind::kHost, error);
+  Result<UdevDevicePtr> host = find_scsi_object(u.get(), host_sysname(t->host), ScsiObjectKind::kHost);
   if (!host) {
-    diag(err, "target", format_scsi_target(*t)) << error << "\n";
+    diag(err, "target", format_scsi_target(*t)) << host.error().message << "\n";
     return kExitNoDevice;
   }
-  ScanMode mode = parse_scan_mode(read_module_parameter("scsi_mod", "scan").value_or("async"));
-  ScanTrigger trigger = inv.action == "add" ? ScanTrigger::kTargetAdded : ScanTrigger::kRescan;
+  const ScanMode mode = read_scan_mode();
+  const ScanTrigger trigger = scan_trigger(inv.action);
   Decision d = helper_scans(mode, trigger);
   if (!d.yes) {
     out << "SCSI_PROBE_TARGET=" << format_scsi_target(*t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
     if (inv.verbose) diag(err, "target", format_scsi_target(*t)) << d.reason << "\n";
     return kExitOk;
   }
-  SysfsScsiHost hs(u.get(), host.get());
+  SysfsScsiHost hs(u.get(), host->get());
   if (int rc = run_target_by_host_class(u.get(), hs, *t, trigger, out, err); rc >= 0) return rc;
 
   std::size_t cursor = 0;

@@ -19,6 +19,7 @@
 #include "rescan_gate.h"
 #include "scsi_channel.h"
 #include "system_log.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -78,12 +79,15 @@ LunCommandAnswer SysfsLunScanIo::send(uint64_t lun, bool inquiry) {
     a.absent = true;
     return a;
   }
-  auto ch = ScsiChannel::open_first(command_nodes(u_, dev.get()), a.unreachable);
-  if (!ch) return a;
-  a.unreachable.clear();
+  auto ch = ScsiChannel::open_first(command_nodes(u_, dev.get()));
+  if (!ch) {
+    a.unreachable = ch.error().message;
+    return a;
+  }
   if (inquiry) a.running = read_text_attribute(dev.get(), "state").value_or("") == "running";
-  CommandResult res = inquiry ? ch->inquiry(36) : ch->report_luns();
-  a.commands = ch->commands_sent();
+  ScsiChannel& channel = **ch;
+  CommandResult res = inquiry ? channel.inquiry(36) : channel.report_luns();
+  a.commands = channel.commands_sent();
   a.ok = res.ok();
   a.data = std::move(res.data);
   a.sense = std::move(res.sense);
@@ -99,7 +103,7 @@ LunScanSetup lun_scan_setup(udev* u, SysfsScsiHost& host, const ScsiTarget& t, S
   setup.trigger = trigger;
   setup.cursor = cursor;
   setup.policy = std::move(policy);
-  setup.identity = target_identity(u, t.host, t.channel, t.id);
+  setup.identity = target_identity(u, t);
   // usb-storage sets the target's no_report_luns itself (scsiglue.c).
   setup.no_report_luns = host.proc_name() == "usb-storage";
   if (auto max = read_module_parameter("scsi_mod", "max_luns"))
@@ -121,11 +125,11 @@ std::vector<uint64_t> collect_inventory_changes(udev* u, SysfsScsiHost& host, co
   for (uint64_t lun : host.target_luns(t)) {
     if (lun == except) continue;
     UdevDevicePtr dev = scsi_device_at(u, t.lun(lun));
-    std::string why;
-    auto ch = dev ? ScsiChannel::open_first(command_nodes(u, dev.get()), why) : nullptr;
+    if (!dev) continue;
+    auto ch = ScsiChannel::open_first(command_nodes(u, dev.get()));
     if (!ch) continue;
-    if (is_inventory_change(ch->test_unit_ready().sense)) collected.push_back(lun);
-    commands += ch->commands_sent();
+    if (is_inventory_change((*ch)->test_unit_ready().sense)) collected.push_back(lun);
+    commands += (*ch)->commands_sent();
   }
   return collected;
 }
@@ -149,13 +153,11 @@ std::vector<std::string> dry_run_target_scan(udev* u, SysfsScsiHost& host, Recor
 }
 
 void print_scan_result(const ScsiTarget& t, const TargetScanResult& r, std::ostream& out) {
-  std::string reason;
-  for (const auto& x : r.reasons) reason += (reason.empty() ? "" : "; ") + x;
   out << "SCSI_PROBE_TARGET=" << format_scsi_target(t) << "\n"
       << "SCSI_PROBE_LUNS_ADDED=" << r.added << "\n"
       << "SCSI_PROBE_LUNS_REMOVED=" << r.removed << "\n"
       << "SCSI_PROBE_KERNEL_SCAN=" << (r.kernel_fallback ? 1 : 0) << "\n"
-      << "SCSI_PROBE_REASON=" << reason << "\n";
+      << "SCSI_PROBE_REASON=" << join(r.reasons) << "\n";
 }
 
 }  // namespace scsi_probe
