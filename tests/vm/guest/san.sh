@@ -86,14 +86,30 @@ session_state() {
 	echo none
 }
 
-wait_state() {
-	i=0
-	until [ "$(session_state "$1")" = "$2" ]; do
-		i=$((i + 1))
-		[ "$i" -ge 300 ] && { echo "session to port $1 not $2 after 60 s"; return 1; }
+# Runs the rest of the line every 0.2 s until it succeeds, for at most $1
+# seconds.
+wait_for() {
+	tries=$(($1 * 5)) n=0
+	shift
+	until "$@"; do
+		n=$((n + 1))
+		[ "$n" -ge "$tries" ] && return 1
 		sleep 0.2
 	done
+}
+
+in_state() { [ "$(session_state "$1")" = "$2" ]; }
+
+wait_state() {
+	wait_for 60 in_state "$1" "$2" || { echo "session to port $1 not $2 after 60 s"; return 1; }
 	echo "session to port $1: $2"
+}
+
+daemon_up() { multipathd show daemon 2>/dev/null | grep -qE 'idle|running'; }
+
+# $1 maps of two usable paths each (the standby path counts: "ghost").
+maps_ready() {
+	[ "$(multipath -ll 2>/dev/null | grep -cE 'active (ready|ghost) running')" -ge $((2 * $1)) ]
 }
 
 start() {
@@ -135,12 +151,7 @@ start() {
 	modprobe dm_multipath
 	iscsid -f > /out/iscsid.log 2>&1 &
 	multipathd -d -s > /out/multipathd.log 2>&1 &
-	i=0
-	until multipathd show daemon 2>/dev/null | grep -qE 'idle|running'; do
-		i=$((i + 1))
-		[ "$i" -ge 150 ] && { echo "multipathd not running after 30 s"; return 1; }
-		sleep 0.2
-	done
+	wait_for 30 daemon_up || { echo "multipathd not running after 30 s"; return 1; }
 	echo "target $iqn: LUNs 0..$(($1 - 1)) on ports $ports; iscsid and multipathd up"
 }
 
@@ -164,18 +175,12 @@ login() {
 	udevadm settle
 }
 
-# bench/: from the first login to N maps of two usable paths each (the
-# standby path counts: "ghost"), and the SCSI commands every path has
-# carried by then (iorequest_cnt).
+# bench/: from the first login to N maps of two usable paths each, and the
+# SCSI commands every path has carried by then (iorequest_cnt).
 maps_up() {
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	login
-	i=0
-	until [ "$(multipath -ll 2>/dev/null | grep -cE 'active (ready|ghost) running')" -ge $((2 * $1)) ]; do
-		i=$((i + 1))
-		[ "$i" -ge 1200 ] && { echo "maps not up after 240 s"; return 1; }
-		sleep 0.2
-	done
+	wait_for 240 maps_ready "$1" || { echo "maps not up after 240 s"; return 1; }
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	n=0
 	for c in /sys/bus/scsi/devices/*:*:*:*/iorequest_cnt; do n=$((n + $(cat "$c"))); done
