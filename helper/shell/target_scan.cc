@@ -122,7 +122,11 @@ TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, 
 std::vector<uint64_t> collect_inventory_changes(udev* u, SysfsScsiHost& host, const ScsiTarget& t,
                                                 uint64_t except, int& commands) {
   std::vector<uint64_t> collected;
+  const auto until = Clock::now() + kCollectBudget;
   for (uint64_t lun : host.target_luns(t)) {
+    // Past its budget the rescan goes on: a unit attention not collected
+    // only costs its LUN's event a rescan of its own.
+    if (Clock::now() >= until) break;
     if (lun == except) continue;
     UdevDevicePtr dev = scsi_device_at(u, t.lun(lun));
     if (!dev) continue;

@@ -23,8 +23,10 @@ TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, 
 
 // Before a rescan for a REPORTED LUNS DATA HAS CHANGED unit attention on
 // LUN `except` (rescan_gate.h): the ones still pending on the target's other
-// LUNs, collected with one TEST UNIT READY each. Returns the LUNs that had
-// one; `commands` counts what was sent.
+// LUNs, collected with one TEST UNIT READY each, for at most kCollectBudget
+// (a target of thousands of LUNs). Returns the LUNs that had one;
+// `commands` counts what was sent.
+inline constexpr std::chrono::seconds kCollectBudget{2};
 std::vector<uint64_t> collect_inventory_changes(udev* u, SysfsScsiHost& host, const ScsiTarget& t,
                                                 uint64_t except, int& commands);
 
