@@ -170,6 +170,17 @@ void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostre
   if (rc) diag(err, "target", format_scsi_target(t)) << "cannot continue: " << std::strerror(rc) << "\n";
 }
 
+// The run's one line for udev's log.
+void log_target_scan(const ScsiTarget& t, const TargetScanResult& r, int scan_writes,
+                     std::chrono::steady_clock::time_point start, std::ostream& err) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  diag(err, "target", format_scsi_target(t)) << r.added << " LUN(s) added, " << r.removed << " removed, "
+      << scan_writes << " scan write(s), " << r.commands << " SCSI command(s), " << ms.count() << " ms"
+      << (r.kernel_fallback ? ", kernel scan of this target" : "")
+      << (r.host_gone ? ", host gone: scan stopped" : "")
+      << (r.continue_at ? ", continuing in a later run" : "") << "\n";
+}
+
 // The LUN whose REPORTED LUNS DATA HAS CHANGED unit attention raised this
 // event (the kernel's SDEV_UA on the scsi_device's change event).
 std::optional<uint64_t> inventory_change_lun(const Invocation& inv) {
@@ -255,17 +266,14 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   auto start = std::chrono::steady_clock::now();
   TargetScanResult r = scan_target(u.get(), hs, *t, trigger, cursor, inv.verbose, err);
   r.commands += collect_commands;
-  if (!collected.empty()) r.reasons.push_back(concat({"collected the unit attention of ", std::to_string(collected.size()), " other LUN(s) first"}));
+  if (!collected.empty())
+    r.reasons.push_back(
+        concat({"collected the unit attention of ", std::to_string(collected.size()), " other LUN(s) first"}));
   if (lock && !r.continue_at && !r.host_gone) lock->record(std::move(collected));
   lock.reset();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   print_scan_result(*t, r, out);
   if (r.continue_at) continue_later(u.get(), *t, *r.continue_at, out, err);
-  diag(err, "target", format_scsi_target(*t)) << r.added << " LUN(s) added, " << r.removed
-      << " removed, " << hs.scan_writes() << " scan write(s), " << r.commands << " SCSI command(s), "
-      << ms.count() << " ms" << (r.kernel_fallback ? ", kernel scan of this target" : "")
-      << (r.host_gone ? ", host gone: scan stopped" : "")
-      << (r.continue_at ? ", continuing in a later run" : "") << "\n";
+  log_target_scan(*t, r, hs.scan_writes(), start, err);
   identify_created(u.get(), hs.created(), start, err);
   return kExitOk;
 }
