@@ -64,6 +64,13 @@ RescanGate decide_rescan(const RescanEvent& event, RescanRecord& record) {
   return {true, "event " + seq + " came after the last rescan started (uevent " + at + ")"};
 }
 
+bool may_collect_unit_attention(uint8_t peripheral_type, bool removable) {
+  constexpr uint8_t kTape = 0x01, kCdDvd = 0x05, kOptical = 0x07, kChanger = 0x08;
+  if (removable) return false;
+  return peripheral_type != kTape && peripheral_type != kCdDvd && peripheral_type != kOptical &&
+         peripheral_type != kChanger;
+}
+
 bool is_inventory_change(std::span<const uint8_t> sense) {
   sg_scsi_sense_hdr h{};
   if (sense.empty() || !sg_scsi_normalize_sense(sense.data(), static_cast<int>(sense.size()), &h)) return false;

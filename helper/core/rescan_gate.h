@@ -54,6 +54,12 @@ struct RescanGate {
 // that answers this event is removed.
 RescanGate decide_rescan(const RescanEvent& event, RescanRecord& record);
 
+// Whether the collection may send TEST UNIT READY to a LUN: not where a unit
+// attention it would take carries news the upper driver needs (a medium
+// changed on removable media, tapes, optical drives and changers: st, sr
+// and ch learn of it that way).
+bool may_collect_unit_attention(uint8_t peripheral_type, bool removable);
+
 // Whether sense data is REPORTED LUNS DATA HAS CHANGED (UNIT ATTENTION,
 // 3Fh/0Eh), decoded by libsgutils2 (fixed or descriptor format).
 bool is_inventory_change(std::span<const uint8_t> sense);

@@ -64,6 +64,14 @@ TEST(RescanGate, CollectedUnitAttentionAnswersItsOneEvent) {
   EXPECT_TRUE(decide_rescan({142, 9}, r).rescan);
 }
 
+TEST(RescanGate, CollectsOnlyWhereNoUpperDriverNeedsTheUnitAttention) {
+  for (uint8_t type : {0x00, 0x03, 0x0c, 0x0d, 0x0e}) {
+    EXPECT_TRUE(may_collect_unit_attention(type, false)) << int(type);
+    EXPECT_FALSE(may_collect_unit_attention(type, true)) << int(type);
+  }
+  for (uint8_t type : {0x01, 0x05, 0x07, 0x08}) EXPECT_FALSE(may_collect_unit_attention(type, false)) << int(type);
+}
+
 TEST(RescanGate, InventoryChangeSense) {
   const std::vector<uint8_t> fixed = {0x70, 0, 0x06, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x3f, 0x0e, 0, 0, 0, 0};
   const std::vector<uint8_t> descriptor = {0x72, 0x06, 0x3f, 0x0e, 0, 0, 0, 0};

@@ -130,6 +130,12 @@ std::vector<uint64_t> collect_inventory_changes(udev* u, SysfsScsiHost& host, co
     if (lun == except) continue;
     UdevDevicePtr dev = scsi_device_at(u, t.lun(lun));
     if (!dev) continue;
+    // The kernel's sdev->removable is INQUIRY's RMB bit (byte 1, bit 7).
+    auto type = read_int_attribute(dev.get(), "type");
+    auto inquiry = read_binary_attribute(dev.get(), "inquiry");
+    if (!type || !inquiry || inquiry->size() < 2 ||
+        !may_collect_unit_attention(static_cast<uint8_t>(*type), ((*inquiry)[1] & 0x80) != 0))
+      continue;
     auto ch = ScsiChannel::open_first(command_nodes(u, dev.get()));
     if (!ch) continue;
     if (is_inventory_change((*ch)->test_unit_ready().sense)) collected.push_back(lun);

@@ -23,7 +23,8 @@ TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, 
 
 // Before a rescan for a REPORTED LUNS DATA HAS CHANGED unit attention on
 // LUN `except` (rescan_gate.h): the ones still pending on the target's other
-// LUNs, collected with one TEST UNIT READY each, for at most kCollectBudget
+// LUNs (those may_collect_unit_attention allows), collected with one TEST
+// UNIT READY each, for at most kCollectBudget
 // (a target of thousands of LUNs). Returns the LUNs that had one;
 // `commands` counts what was sent.
 inline constexpr std::chrono::seconds kCollectBudget{2};
