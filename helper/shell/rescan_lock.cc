@@ -46,9 +46,10 @@ TargetRescanLock::~TargetRescanLock() {
 RescanGate TargetRescanLock::gate(std::optional<uint64_t> inventory_change_lun) {
   restart();
   if (!locked_) return {true, "target lock not held: scanned anyway"};
-  // A record lists at most a target's LUNs: 16,384 of up to 20 digits.
-  std::string buf(400 * 1024, '\0');
-  ssize_t n = pread(fd_, buf.data(), buf.size(), 0);
+  // Mostly one line; a list of collected LUNs only after a unit attention.
+  struct stat st {};
+  std::string buf(fstat(fd_, &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0, '\0');
+  ssize_t n = buf.empty() ? 0 : pread(fd_, buf.data(), buf.size(), 0);
   RescanRecord last = parse_rescan_record(std::string_view(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0));
   RescanGate g = decide_rescan({environment_seqnum(), inventory_change_lun}, last);
   if (g.record_changed) write(last);
