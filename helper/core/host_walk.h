@@ -84,6 +84,13 @@ struct HostWalkSetup {
   bool kernel_rescan = false;
 };
 
+// The walk of the one target the kernel asked a scan of (scan_request.h),
+// walked as a transport's port: probed when not among `known` (the host's
+// targets now), else left to its change event, whose target run rescans
+// its LUNs. No other target is touched.
+HostWalkSetup requested_target_walk(const ScsiTarget& requested, const std::vector<ScsiTarget>& known,
+                                    std::chrono::milliseconds budget);
+
 struct HostWalkStep {
   enum class Kind {
     kProbe,                // probe_target(target)

@@ -317,6 +317,54 @@ TEST(HostWalk, TransportHostsProbeThePortsTargetsOnARescan) {
   EXPECT_EQ(shell.changed, (std::vector<ScsiTarget>{{5, 0, 12}}));
 }
 
+TEST(HostWalk, ARequestedTargetIsProbedAloneWhenNew) {
+  // virtio_scsi hot-add of LUN 0 on target 3 under a patched manual: "0 3 -".
+  FakeScsiHost h = wide_host(2);
+  h.max_id = 255;
+  h.bus[{0, 0}].luns = {0};
+  h.bus[{0, 1}].luns = {0};  // not instantiated: not this request's business
+  h.bus[{0, 3}].luns = {0, 1};
+  h.add_device({2, 0, 0, 0});
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, requested_target_walk({2, 0, 3}, h.targets(), milliseconds(60000)));
+  EXPECT_EQ(h.writes(), (Strings{"0 3 0"}));
+  EXPECT_EQ(r.targets_found, 1);
+  EXPECT_TRUE(shell.changed.empty());
+}
+
+TEST(HostWalk, ARequestedTargetWithoutLun0IsReachedAsAnyOther) {
+  FakeScsiHost h = wide_host(2);
+  h.max_id = 255;
+  h.bus[{0, 4}].luns = {2};
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, requested_target_walk({2, 0, 4}, h.targets(), milliseconds(60000)));
+  EXPECT_EQ(h.writes(), (Strings{"0 4 0", "0 4 49409"}));
+  EXPECT_EQ(r.wlun_targets, 1);
+}
+
+TEST(HostWalk, AKnownRequestedTargetIsLeftToItsChangeEventAlone) {
+  FakeScsiHost h = wide_host(2);
+  h.bus[{0, 0}].luns = {0};
+  h.bus[{0, 3}].luns = {0};
+  h.add_device({2, 0, 0, 0});
+  h.add_device({2, 0, 3, 0});
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, requested_target_walk({2, 0, 3}, h.targets(), milliseconds(60000)));
+  EXPECT_TRUE(h.writes().empty());
+  EXPECT_EQ(shell.changed, (std::vector<ScsiTarget>{{2, 0, 3}}));
+  EXPECT_EQ(r.rescanned, 1);
+}
+
+TEST(HostWalk, ARequestedTargetPastTheHostsLimitsFindsNothing) {
+  FakeScsiHost h = wide_host(2);
+  h.max_id = 7;
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, requested_target_walk({2, 0, 9}, h.targets(), milliseconds(60000)));
+  EXPECT_EQ(h.writes(), (Strings{"0 9 0"}));
+  EXPECT_EQ(r.targets_found, 0);
+  EXPECT_TRUE(shell.changed.empty());
+}
+
 TEST(HostWalk, AKernelRescanIsOneWriteThatRescansKnownTargetsAndFindsNewOnes) {
   FakeScsiHost h = wide_host(2);
   h.max_id = 255;

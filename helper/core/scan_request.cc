@@ -68,6 +68,14 @@ HostRunPlan plan_host_run(const HostEventFacts& f) {
   }
   const std::string mode = concat({"scsi_mod.scan=", scan_mode_name(f.mode)});
   const std::string request = concat({kScanRequestProperty, "=", format_scan_request(*r)});
+  if (r->channel && r->id && !f.walked) {
+    p.scope = HostRunScope::kHostRescan;
+    p.reason = concat({"scan of ", std::to_string(*r->channel), ":", std::to_string(*r->id),
+                       " requested by the kernel (", origin(f.host_class, true), " under ", mode, ", ", request,
+                       "): the host's own scan, as on any change event (a ", host_class_name(f.host_class),
+                       " host is not walked)"});
+    return p;
+  }
   if (r->channel && r->id) {
     p.scope = HostRunScope::kTarget;
     p.target = {f.host, *r->channel, *r->id};

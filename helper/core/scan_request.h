@@ -57,6 +57,10 @@ struct HostRunPlan {
 struct HostEventFacts {
   unsigned host = 0;
   HostClass host_class = HostClass::kParallel;
+  // The host is walked, or its transport's ports probed (HostAction kWalk,
+  // kTransportPorts); a host of another class gets its own scan for a
+  // request that names a target, as on any change event.
+  bool walked = true;
   ScanMode mode = ScanMode::kManual;
   // SCSI_SCAN_REQUEST, nullopt where the event has none.
   std::optional<std::string> request;

@@ -86,6 +86,17 @@ TEST(PlanHostRun, ATargetRequestIsNeverAnsweredByAnEarlierWalk) {
   EXPECT_EQ(p.target, (ScsiTarget{2, 1, 4}));
 }
 
+TEST(PlanHostRun, ATargetRequestOnAHostThatIsNotWalkedGetsTheHostsOwnScan) {
+  HostEventFacts f = facts("0 1 -", 150, RescanRecord{200, {}});
+  f.host_class = HostClass::kSrp;
+  f.walked = false;
+  const HostRunPlan p = plan_host_run(f);
+  EXPECT_EQ(p.scope, HostRunScope::kHostRescan);
+  EXPECT_EQ(p.reason, "scan of 0:1 requested by the kernel (srp host's scsi_scan_target under scsi_mod.scan=manual, "
+                      "SCSI_SCAN_REQUEST=0 1 -): the host's own scan, as on any change event (a srp host is not "
+                      "walked)");
+}
+
 TEST(PlanHostRun, TheTransportNamesTheOrigin) {
   HostEventFacts f = facts("0 1 -");
   f.host_class = HostClass::kFc;
