@@ -66,30 +66,25 @@ HostRunPlan plan_host_run(const HostEventFacts& f) {
                         "; the host is scanned as on any change event"});
     return p;
   }
-  const std::string mode = concat({"scsi_mod.scan=", scan_mode_name(f.mode)});
-  const std::string request = concat({kScanRequestProperty, "=", format_scan_request(*r)});
-  if (r->channel && r->id && !f.walked) {
-    p.scope = HostRunScope::kHostRescan;
-    p.reason = concat({"scan of ", std::to_string(*r->channel), ":", std::to_string(*r->id),
-                       " requested by the kernel (", origin(f.host_class, true), " under ", mode, ", ", request,
-                       "): the host's own scan, as on any change event (a ", host_class_name(f.host_class),
-                       " host is not walked)"});
-    return p;
-  }
-  if (r->channel && r->id) {
-    p.scope = HostRunScope::kTarget;
+  const bool names_target = r->channel && r->id;
+  const std::string what = names_target
+                               ? concat({"scan of ", std::to_string(*r->channel), ":", std::to_string(*r->id)})
+                               : std::string("scan of the host");
+  const std::string asked = concat({what, " requested by the kernel (", origin(f.host_class, names_target),
+                                    " under scsi_mod.scan=", scan_mode_name(f.mode), ", ", kScanRequestProperty, "=",
+                                    format_scan_request(*r), "): "});
+  if (names_target) {
+    p.scope = f.walked ? HostRunScope::kTarget : HostRunScope::kHostRescan;
     p.target = {f.host, *r->channel, *r->id};
-    p.reason = concat({"scan of ", std::to_string(*r->channel), ":", std::to_string(*r->id),
-                       " requested by the kernel (", origin(f.host_class, true), " under ", mode, ", ", request,
-                       "): that target only"});
+    p.reason = asked + (f.walked ? "that target only"
+                                 : concat({"the host's own scan, as on any change event (a ",
+                                           host_class_name(f.host_class), " host is not walked)"}));
     return p;
   }
   RescanRecord last = f.last_walk;
   const RescanGate g = decide_rescan({f.seqnum, std::nullopt}, last);
   p.scope = g.rescan ? HostRunScope::kHostRescan : HostRunScope::kAnswered;
-  p.reason = concat({"scan of the host requested by the kernel (", origin(f.host_class, false), " under ", mode,
-                     ", ", request, "): ",
-                     g.rescan ? "rescanned as on any change event" : "not walked again", " (", g.reason, ")"});
+  p.reason = concat({asked, g.rescan ? "rescanned as on any change event" : "not walked again", " (", g.reason, ")"});
   return p;
 }
 
