@@ -201,6 +201,7 @@ void HostWalk::kernel_host_scanned(int error, const std::vector<ScsiTarget>& tar
     return;
   }
   if (error) {
+    r_.kernel_host_scan_failed = true;
     r_.notes.push_back(std::string("the kernel's scan of the host: ") + std::strerror(error));
     return;
   }
@@ -257,6 +258,11 @@ HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell) {
         return walk.result();
     }
   }
+}
+
+bool walk_complete(const HostWalkSetup& setup, const HostWalkResult& result) {
+  return !setup.resume_at && !result.continue_at && !result.handed_on && !result.host_gone &&
+         !result.kernel_host_scan_failed;
 }
 
 std::string format_walk_cursor(const ScsiTarget& t) { return where(t); }

@@ -402,6 +402,37 @@ TEST(HostWalk, AKernelRescanOfAHostBeingRemovedIsNotComplete) {
   EXPECT_EQ(r.rescanned, 0);
 }
 
+TEST(HostWalk, OnlyAWalkOfTheWholeHostFromItsStartIsComplete) {
+  auto run = [](FakeScsiHost h, HostWalkSetup s, const std::string& hang_at = "") {
+    FakeShell shell(h, milliseconds(100));
+    shell.hang_at = hang_at;
+    HostWalk w(s);
+    const HostWalkResult r = walk_host(h, w, shell);
+    return walk_complete(w.setup(), r);
+  };
+  FakeScsiHost h = wide_host();
+  h.max_id = 4;
+  HostWalkSetup s = setup_for(h);
+  EXPECT_TRUE(run(h, s));
+  s.budget = milliseconds(250);
+  EXPECT_FALSE(run(h, s));  // cut by its budget
+  s.budget = milliseconds(60000);
+  EXPECT_FALSE(run(h, s, "0 1 0"));  // a hanging write handed the rest on
+  s.resume_at = ScsiTarget{0, 0, 2};
+  EXPECT_FALSE(run(h, s));  // a continuation covers the rest only
+  s.resume_at.reset();
+
+  s.rescan = true;
+  s.kernel_rescan = true;
+  EXPECT_TRUE(run(h, s));
+  FakeScsiHost failing = h;
+  failing.failing_writes["- - -"] = EIO;
+  EXPECT_FALSE(run(failing, s));
+  FakeScsiHost removed = h;
+  removed.removed_after_writes = 0;
+  EXPECT_FALSE(run(removed, s));
+}
+
 TEST(ChooseKernelRescan, OnlyARescanWithNothingThePolicyOrTheWalkAloneWouldDoDifferently) {
   KernelRescanFacts f;
   f.host = 2;

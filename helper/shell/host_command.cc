@@ -195,8 +195,8 @@ HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_dev
   long long this_id = shost ? read_int_attribute(shost, "this_id").value_or(-1) : -1;
   if (this_id >= 0) s.this_id = static_cast<unsigned>(this_id);
   s.rescan = trigger == ScanTrigger::kRescan;
-  s.budget = budget;
   for (const ScsiTarget& t : hs.targets()) s.known.insert(t);
+  s.budget = budget;
   if (strategy.action == HostAction::kTransportPorts) {
     // The transport's own events name the targets. A rescan also probes the
     // ports that have a target but no LUNs yet: FC ports whose roles came
@@ -272,7 +272,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
     SysfsWalkShell shell(u, host, action, start, budget, !ports);
     w = walk_host(hs, walk, shell);
   }
-  if (!one_target && !walk.setup().resume_at && !w.continue_at && !w.handed_on && !w.host_gone) host_lock.record();
+  if (!one_target && walk_complete(walk.setup(), w)) host_lock.record();
   if (ports && !one_target)
     w.notes.insert(w.notes.begin(), transport + " transport: targets come from its remote-port events");
   if (!rescan_reason.empty()) w.notes.insert(w.notes.begin(), rescan_reason);
@@ -377,9 +377,13 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   // the host's lock holds its last complete walk.
   RescanLock host_lock(host_lock_path(hs.number()));
   const char* request = std::getenv(kScanRequestProperty);
-  const HostRunPlan plan = plan_host_run({hs.number(), cls, walked, mode,
-                                          request ? std::optional<std::string>(request) : std::nullopt,
-                                          event_seqnum(), host_lock.last()});
+  const HostRunPlan plan = plan_host_run({.host = hs.number(),
+                                          .host_class = cls,
+                                          .walked = walked,
+                                          .mode = mode,
+                                          .request = request ? std::optional<std::string>(request) : std::nullopt,
+                                          .seqnum = event_seqnum(),
+                                          .last_walk = host_lock.last()});
   if (!plan.ignored.empty()) diag(err, "host", name) << plan.ignored << "\n";
   if (plan.scope == HostRunScope::kAnswered) {
     out << "SCSI_PROBE_REASON=" << plan.reason << "\n";
