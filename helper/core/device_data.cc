@@ -74,4 +74,20 @@ void record_vpd_read(DeviceData& d, uint8_t page, VpdRead outcome, std::vector<u
   d.vpd[page] = outcome == VpdRead::kPage ? std::move(bytes) : std::vector<uint8_t>{};
 }
 
+bool usable_inquiry(std::span<const uint8_t> data) { return data.size() >= 5; }
+
+InquirySource choose_inquiry_source(const std::optional<std::vector<uint8_t>>& raw, bool may_send_commands) {
+  if (raw && usable_inquiry(*raw)) return InquirySource::kKernelRawCopy;
+  return may_send_commands ? InquirySource::kDevice : InquirySource::kKernelSanitizedCopy;
+}
+
+std::string_view inquiry_source_text(InquirySource s) {
+  switch (s) {
+    case InquirySource::kKernelRawCopy: return "the kernel's unsanitized copy (inquiry_raw)";
+    case InquirySource::kDevice: return "asked of the device (the kernel's copy is sanitized, no inquiry_raw)";
+    case InquirySource::kKernelSanitizedCopy: return "the kernel's sanitized copy (inquiry)";
+  }
+  return "?";
+}
+
 }  // namespace scsi_probe

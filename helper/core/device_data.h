@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -31,6 +32,29 @@ struct DeviceData {
 
   const std::vector<uint8_t>* page(uint8_t code) const;
 };
+
+// Where identification takes the standard INQUIRY data from. The kernel's
+// `inquiry` has vendor, model and revision sanitized (other bytes blanked,
+// everything after a NUL too), while scsi_id and sg_inq see the device's own
+// bytes. A patched kernel keeps those in `inquiry_raw` (absent on 6.1 as
+// Debian ships it); else the device is asked, with one INQUIRY.
+enum class InquirySource {
+  kKernelRawCopy,        // sysfs `inquiry_raw`: no command
+  kDevice,               // one INQUIRY over SG_IO
+  kKernelSanitizedCopy,  // sysfs `inquiry`: no command may be sent, or the INQUIRY failed
+};
+
+// Whether INQUIRY data can stand for the device's answer: it reaches the
+// additional length (byte 4), as the INQUIRY over SG_IO must.
+bool usable_inquiry(std::span<const uint8_t> data);
+
+// `raw`: sysfs `inquiry_raw`, nullopt where the kernel has no such
+// attribute; `may_send_commands`: false where the identification comes from
+// the udev database (a synthetic change, `explain`).
+InquirySource choose_inquiry_source(const std::optional<std::vector<uint8_t>>& raw, bool may_send_commands);
+
+// For the device run's log line ("INQUIRY: ...") and `explain`.
+std::string_view inquiry_source_text(InquirySource s);
 
 // The sysfs attribute name of a VPD page ("vpd_pg0", "vpd_pg80", "vpd_pgb0").
 std::string vpd_attribute_name(uint8_t page);

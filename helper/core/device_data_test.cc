@@ -83,4 +83,31 @@ TEST(DeviceData, KernelCachedPages) {
 }
 
 }  // namespace
+TEST(InquirySource, RawCopyWhereThePatchedKernelKeepsOneOfFiveBytesOrMore) {
+  const std::vector<uint8_t> raw(36, 0x20), five(5, 0), four(4, 0);
+  EXPECT_EQ(choose_inquiry_source(raw, true), InquirySource::kKernelRawCopy);
+  EXPECT_EQ(choose_inquiry_source(raw, false), InquirySource::kKernelRawCopy);
+  EXPECT_EQ(choose_inquiry_source(five, true), InquirySource::kKernelRawCopy);
+  // Too short to stand for an answer: as without the attribute.
+  EXPECT_EQ(choose_inquiry_source(four, true), InquirySource::kDevice);
+  EXPECT_EQ(choose_inquiry_source(std::vector<uint8_t>{}, false), InquirySource::kKernelSanitizedCopy);
+}
+
+TEST(InquirySource, WithoutInquiryRawTheDeviceIsAskedUnlessNoCommandMayBeSent) {
+  EXPECT_EQ(choose_inquiry_source(std::nullopt, true), InquirySource::kDevice);
+  EXPECT_EQ(choose_inquiry_source(std::nullopt, false), InquirySource::kKernelSanitizedCopy);
+}
+
+TEST(InquirySource, UsableFromTheAdditionalLengthOn) {
+  EXPECT_FALSE(usable_inquiry({}));
+  EXPECT_FALSE(usable_inquiry(std::vector<uint8_t>(4, 0)));
+  EXPECT_TRUE(usable_inquiry(std::vector<uint8_t>(5, 0)));
+}
+
+TEST(InquirySource, EachSourceNamesItsAttribute) {
+  EXPECT_NE(inquiry_source_text(InquirySource::kKernelRawCopy).find("inquiry_raw"), std::string_view::npos);
+  EXPECT_NE(inquiry_source_text(InquirySource::kDevice).find("device"), std::string_view::npos);
+  EXPECT_NE(inquiry_source_text(InquirySource::kKernelSanitizedCopy).find("sanitized"), std::string_view::npos);
+}
+
 }  // namespace scsi_probe

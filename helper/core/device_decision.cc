@@ -117,7 +117,8 @@ DeviceRunReport report_device_run(const DeviceFacts& f, const DeviceDecision& d,
   if (!warning_text.empty()) set_property(props, "SCSI_PROBE_WARNING", warning_text);
   const std::string* serial = find_property(props, "ID_SERIAL");
   r.log = (serial ? *serial : "(no ID_SERIAL)") + ", " + std::to_string(f.commands) + " SCSI command(s), " +
-          std::to_string(identify_ms) + " ms, VPD: " + f.vpd_plan + attach_line;
+          std::to_string(identify_ms) + " ms, INQUIRY: " + std::string(inquiry_source_text(f.inquiry_source)) +
+          ", VPD: " + f.vpd_plan + attach_line;
   if (!warning_text.empty()) r.log += "; " + warning_text;
   if (f.known) {
     // The identification stays as the database has it (the rules import it).
@@ -139,7 +140,7 @@ std::string record_value(const ExplainFacts& m, std::string_view key) {
 
 std::string or_none(const std::string& s, const char* none = "(none)") { return s.empty() ? none : s; }
 
-void explain_found_and_identified(const ExplainFacts& m, Explanation& e) {
+void explain_found_and_identified(const DeviceFacts& f, const ExplainFacts& m, Explanation& e) {
   ExplanationStep* st = &e.step("found");
   st->lines.push_back("scsi_mod.scan=" + m.scan_mode);
   st->lines.push_back(m.target_scan.empty() ? "its target has no scsi-probe record: the kernel scanned it"
@@ -148,6 +149,10 @@ void explain_found_and_identified(const ExplainFacts& m, Explanation& e) {
   st->lines.push_back("ID_SERIAL=" + or_none(record_value(m, "ID_SERIAL")) +
         ", ID_WWN_WITH_EXTENSION=" + or_none(record_value(m, "ID_WWN_WITH_EXTENSION")));
   st->lines.push_back("SCSI commands sent: " + or_none(record_value(m, "SCSI_PROBE_COMMANDS"), "(no scsi-probe record)"));
+  st->lines.push_back(f.inquiry_source == InquirySource::kKernelRawCopy
+                          ? "INQUIRY data: the kernel's unsanitized copy (inquiry_raw): identification sends no INQUIRY"
+                          : "INQUIRY data: the kernel's copy is sanitized and this kernel keeps no inquiry_raw: "
+                            "identification sends one INQUIRY");
   if (record_value(m, "SCSI_PROBE_ID_LEFT_TO_SCSI_ID") == "1")
     st->lines.push_back("VPD-derived keys left to scsi_id: the kernel read no VPD page from this device");
   if (!record_value(m, "SCSI_PROBE_WARNING").empty()) st->lines.push_back("warning: " + record_value(m, "SCSI_PROBE_WARNING"));
@@ -207,7 +212,7 @@ Explanation explain_device(const DeviceFacts& f, const ExplainFacts& m, const De
   e.object = f.name;
   e.present = true;
   e.summary = f.name + ": " + m.vendor + " " + m.model + " (type " + m.type + ")";
-  explain_found_and_identified(m, e);
+  explain_found_and_identified(f, m, e);
   if (d.inquiry) explain_quirks(f, m, *d.inquiry, e);
   if (d.lun) {
     explain_policy(d, policy, e);

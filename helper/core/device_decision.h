@@ -52,9 +52,10 @@ struct DeviceFacts {
   bool created_here = false;
   // `explain`: a removal or unbind is explained with the device's use now.
   bool explain = false;
-  // Identification input: `inquiry` is the device's own answer, else the
-  // kernel's copy; `vpd` the kernel's pages plus those read over SG_IO.
+  // Identification input: `inquiry` from `inquiry_source`; `vpd` the
+  // kernel's pages plus those read over SG_IO.
   DeviceData data;
+  InquirySource inquiry_source = InquirySource::kKernelSanitizedCopy;
   std::vector<uint8_t> kernel_inquiry;  // sysfs `inquiry`, for the attach decision
   // The identification the udev database holds (a synthetic change,
   // `explain`): used as it is, no command was sent.

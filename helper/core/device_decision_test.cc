@@ -93,16 +93,30 @@ TEST(DeviceDecision, EachFixturePrintsItsIdentificationAndItsDriver) {
 TEST(DeviceDecision, TheLogLineSaysWhatWasFoundAndDone) {
   DeviceFacts f = fixture_facts("sdebug-targets-luns-disk");
   f.commands = 2;
+  f.inquiry_source = InquirySource::kDevice;
   f.sysfs.bound_driver = "sd";
   DeviceDecision d = decide_device_run(f, Policy{});
   AttachApplied applied;
   applied.carried_out = true;
   applied.ms = 3;
   DeviceRunReport r = report_device_run(f, d, applied, 11);
-  EXPECT_EQ(r.log.rfind("333333330000007d0, 2 SCSI command(s), 11 ms, VPD: every page cached by the kernel, "
+  EXPECT_EQ(r.log.rfind("333333330000007d0, 2 SCSI command(s), 11 ms, INQUIRY: asked of the device (the kernel's "
+                        "copy is sanitized, no inquiry_raw), VPD: every page cached by the kernel, "
                         "attach sd (already-bound in 3 ms), handler none: ",
                         0),
             0u)
+      << r.log;
+}
+
+TEST(DeviceDecision, TheKernelsRawInquiryCopyIdentifiesWithoutACommand) {
+  DeviceFacts f = fixture_facts("sdebug-targets-luns-disk");
+  f.inquiry_source = InquirySource::kKernelRawCopy;
+  f.sysfs.bound_driver = "sd";
+  DeviceDecision d = decide_device_run(f, Policy{});
+  DeviceRunReport r = not_applied(f, d);
+  EXPECT_EQ(value_of(parse_lines(r.properties), "SCSI_PROBE_COMMANDS"), "0");
+  EXPECT_NE(r.log.find(", 0 SCSI command(s), 7 ms, INQUIRY: the kernel's unsanitized copy (inquiry_raw), VPD: "),
+            std::string::npos)
       << r.log;
 }
 
@@ -299,6 +313,8 @@ TEST(DeviceDecision, TheExplanationGoesStepByStep) {
       "\n2. identified\n"
       "   ID_SERIAL=S1, ID_WWN_WITH_EXTENSION=(none)\n"
       "   SCSI commands sent: 1\n"
+      "   INQUIRY data: the kernel's copy is sanitized and this kernel keeps no inquiry_raw: identification sends "
+      "one INQUIRY\n"
       "\n3. quirks\n"
       "   hwdb key: scsi-quirk:vLinux:mscsi_debug:r0191:\n"
       "   no hwdb record matches\n"
@@ -313,6 +329,19 @@ TEST(DeviceDecision, TheExplanationGoesStepByStep) {
   EXPECT_NE(text.find("\n   decision: sd, already-bound ("), std::string::npos) << text;
   EXPECT_NE(text.find("\n   when its target stops reporting it: unreported=keep"), std::string::npos) << text;
   EXPECT_TRUE(text.ends_with("\n   bound now: sd\n")) << text;
+}
+
+TEST(DeviceDecision, TheExplanationSaysTheRawInquiryCopyNeedsNoCommand) {
+  DeviceFacts f = fixture_facts("sdebug-targets-luns-disk", "0:0:0:1", "");
+  f.explain = true;
+  f.inquiry_source = InquirySource::kKernelRawCopy;
+  DeviceDecision d = decide_device_run(f, Policy{});
+  ExplainFacts m{"Linux", "scsi_debug", "0", "manual", "", {{"SCSI_PROBE_COMMANDS", "0"}}, {}};
+  const std::string text = format_explanation_text(explain_device(f, m, d, Policy{}));
+  EXPECT_NE(text.find("\n   SCSI commands sent: 0\n   INQUIRY data: the kernel's unsanitized copy (inquiry_raw): "
+                      "identification sends no INQUIRY\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

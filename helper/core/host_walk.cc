@@ -1,5 +1,6 @@
 #include "host_walk.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -66,6 +67,17 @@ KernelRescanChoice choose_kernel_rescan(const Policy& policy, const KernelRescan
     if (may_match) return {false, "the LUN policy may leave out or remove LUNs of this host (" + r.where() + ")"};
   }
   return {true, "a rescan by the kernel's scan of the host (\"- - -\"): the LUN policy restricts nothing here"};
+}
+
+HostWalkSetup requested_target_walk(const ScsiTarget& requested, const std::vector<ScsiTarget>& known,
+                                    std::chrono::milliseconds budget) {
+  HostWalkSetup s;
+  s.host = requested.host;
+  s.rescan = true;
+  s.budget = budget;
+  s.port_targets.emplace(1, requested);
+  if (std::find(known.begin(), known.end(), requested) != known.end()) s.known.insert(requested);
+  return s;
 }
 
 HostWalk::HostWalk(HostWalkSetup setup) : s_(std::move(setup)) {
@@ -189,6 +201,7 @@ void HostWalk::kernel_host_scanned(int error, const std::vector<ScsiTarget>& tar
     return;
   }
   if (error) {
+    r_.kernel_host_scan_failed = true;
     r_.notes.push_back(std::string("the kernel's scan of the host: ") + std::strerror(error));
     return;
   }
@@ -245,6 +258,11 @@ HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell) {
         return walk.result();
     }
   }
+}
+
+bool walk_complete(const HostWalkSetup& setup, const HostWalkResult& result) {
+  return !setup.resume_at && !result.continue_at && !result.handed_on && !result.host_gone &&
+         !result.kernel_host_scan_failed;
 }
 
 std::string format_walk_cursor(const ScsiTarget& t) { return where(t); }

@@ -84,6 +84,13 @@ struct HostWalkSetup {
   bool kernel_rescan = false;
 };
 
+// The walk of the one target the kernel asked a scan of (scan_request.h),
+// walked as a transport's port: probed when not among `known` (the host's
+// targets now), else left to its change event, whose target run rescans
+// its LUNs. No other target is touched.
+HostWalkSetup requested_target_walk(const ScsiTarget& requested, const std::vector<ScsiTarget>& known,
+                                    std::chrono::milliseconds budget);
+
 struct HostWalkStep {
   enum class Kind {
     kProbe,                // probe_target(target)
@@ -106,6 +113,7 @@ struct HostWalkResult {
   int kernel_scans = 0;
   int rescanned = 0;  // known targets left to their change events, or rescanned by "- - -"
   bool kernel_host_scan = false;  // the rescan was the kernel's "- - -"
+  bool kernel_host_scan_failed = false;  // its write failed
   std::optional<ScsiTarget> continue_at;  // budget spent: go on from here
   std::optional<ScsiTarget> handed_on;    // a hanging write: the watchdog went on from here
   bool host_gone = false;
@@ -181,6 +189,13 @@ class HostWalkShell {
 
 // Runs the walk to its end.
 HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell);
+
+// Whether the walk covered the whole host from its start: not a
+// continuation, not cut by its budget or a hanging write, the host still
+// there, the kernel's scan of the host (if it was that) written. Such a walk
+// answers the kernel's requests for a scan of the host raised before it
+// started (scan_request.h).
+bool walk_complete(const HostWalkSetup& setup, const HostWalkResult& result);
 
 // The host run's SCSI_PROBE_* value of a continuation cursor, "C:T".
 std::string format_walk_cursor(const ScsiTarget& t);

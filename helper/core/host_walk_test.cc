@@ -317,6 +317,54 @@ TEST(HostWalk, TransportHostsProbeThePortsTargetsOnARescan) {
   EXPECT_EQ(shell.changed, (std::vector<ScsiTarget>{{5, 0, 12}}));
 }
 
+TEST(HostWalk, ARequestedTargetIsProbedAloneWhenNew) {
+  // virtio_scsi hot-add of LUN 0 on target 3 under a patched manual: "0 3 -".
+  FakeScsiHost h = wide_host(2);
+  h.max_id = 255;
+  h.bus[{0, 0}].luns = {0};
+  h.bus[{0, 1}].luns = {0};  // not instantiated: not this request's business
+  h.bus[{0, 3}].luns = {0, 1};
+  h.add_device({2, 0, 0, 0});
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, requested_target_walk({2, 0, 3}, h.targets(), milliseconds(60000)));
+  EXPECT_EQ(h.writes(), (Strings{"0 3 0"}));
+  EXPECT_EQ(r.targets_found, 1);
+  EXPECT_TRUE(shell.changed.empty());
+}
+
+TEST(HostWalk, ARequestedTargetWithoutLun0IsReachedAsAnyOther) {
+  FakeScsiHost h = wide_host(2);
+  h.max_id = 255;
+  h.bus[{0, 4}].luns = {2};
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, requested_target_walk({2, 0, 4}, h.targets(), milliseconds(60000)));
+  EXPECT_EQ(h.writes(), (Strings{"0 4 0", "0 4 49409"}));
+  EXPECT_EQ(r.wlun_targets, 1);
+}
+
+TEST(HostWalk, AKnownRequestedTargetIsLeftToItsChangeEventAlone) {
+  FakeScsiHost h = wide_host(2);
+  h.bus[{0, 0}].luns = {0};
+  h.bus[{0, 3}].luns = {0};
+  h.add_device({2, 0, 0, 0});
+  h.add_device({2, 0, 3, 0});
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, requested_target_walk({2, 0, 3}, h.targets(), milliseconds(60000)));
+  EXPECT_TRUE(h.writes().empty());
+  EXPECT_EQ(shell.changed, (std::vector<ScsiTarget>{{2, 0, 3}}));
+  EXPECT_EQ(r.rescanned, 1);
+}
+
+TEST(HostWalk, ARequestedTargetPastTheHostsLimitsFindsNothing) {
+  FakeScsiHost h = wide_host(2);
+  h.max_id = 7;
+  FakeShell shell(h);
+  HostWalkResult r = walk(h, shell, requested_target_walk({2, 0, 9}, h.targets(), milliseconds(60000)));
+  EXPECT_EQ(h.writes(), (Strings{"0 9 0"}));
+  EXPECT_EQ(r.targets_found, 0);
+  EXPECT_TRUE(shell.changed.empty());
+}
+
 TEST(HostWalk, AKernelRescanIsOneWriteThatRescansKnownTargetsAndFindsNewOnes) {
   FakeScsiHost h = wide_host(2);
   h.max_id = 255;
@@ -352,6 +400,37 @@ TEST(HostWalk, AKernelRescanOfAHostBeingRemovedIsNotComplete) {
   EXPECT_TRUE(r.host_gone);
   EXPECT_EQ(shell.rescans_complete, false);
   EXPECT_EQ(r.rescanned, 0);
+}
+
+TEST(HostWalk, OnlyAWalkOfTheWholeHostFromItsStartIsComplete) {
+  auto run = [](FakeScsiHost h, HostWalkSetup s, const std::string& hang_at = "") {
+    FakeShell shell(h, milliseconds(100));
+    shell.hang_at = hang_at;
+    HostWalk w(s);
+    const HostWalkResult r = walk_host(h, w, shell);
+    return walk_complete(w.setup(), r);
+  };
+  FakeScsiHost h = wide_host();
+  h.max_id = 4;
+  HostWalkSetup s = setup_for(h);
+  EXPECT_TRUE(run(h, s));
+  s.budget = milliseconds(250);
+  EXPECT_FALSE(run(h, s));  // cut by its budget
+  s.budget = milliseconds(60000);
+  EXPECT_FALSE(run(h, s, "0 1 0"));  // a hanging write handed the rest on
+  s.resume_at = ScsiTarget{0, 0, 2};
+  EXPECT_FALSE(run(h, s));  // a continuation covers the rest only
+  s.resume_at.reset();
+
+  s.rescan = true;
+  s.kernel_rescan = true;
+  EXPECT_TRUE(run(h, s));
+  FakeScsiHost failing = h;
+  failing.failing_writes["- - -"] = EIO;
+  EXPECT_FALSE(run(failing, s));
+  FakeScsiHost removed = h;
+  removed.removed_after_writes = 0;
+  EXPECT_FALSE(run(removed, s));
 }
 
 TEST(ChooseKernelRescan, OnlyARescanWithNothingThePolicyOrTheWalkAloneWouldDoDifferently) {

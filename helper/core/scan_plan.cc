@@ -114,6 +114,16 @@ std::string scan_attribute_target_value(unsigned channel, unsigned id) {
   return std::to_string(channel) + " " + std::to_string(id) + " -";
 }
 
+std::string_view scan_mode_name(ScanMode mode) {
+  switch (mode) {
+    case ScanMode::kSync: return "sync";
+    case ScanMode::kAsync: return "async";
+    case ScanMode::kManual: return "manual";
+    case ScanMode::kNone: return "none";
+  }
+  return "?";
+}
+
 Decision helper_scans(ScanMode mode, ScanTrigger trigger) {
   switch (mode) {
     case ScanMode::kNone:
@@ -122,7 +132,7 @@ Decision helper_scans(ScanMode mode, ScanTrigger trigger) {
       return {true, "scsi_mod.scan=manual: the kernel scans nothing by itself"};
     case ScanMode::kSync:
     case ScanMode::kAsync: {
-      const std::string mode_text = mode == ScanMode::kSync ? "sync" : "async";
+      const std::string mode_text(scan_mode_name(mode));
       if (trigger == ScanTrigger::kTargetAdded) {
         return {false, "scsi_mod.scan=" + mode_text + ": the kernel scanned this target itself"};
       }

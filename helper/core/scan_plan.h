@@ -32,6 +32,8 @@ inline constexpr uint64_t kDefaultMaxScsiLuns = 512;
 // "manual", "sync") and treats anything else as async.
 enum class ScanMode { kSync, kAsync, kManual, kNone };
 ScanMode parse_scan_mode(std::string_view text);
+// "sync", "async", "manual", "none".
+std::string_view scan_mode_name(ScanMode mode);
 
 // How a host's `scan` attribute bounds the LUN it is given.
 enum class ScanLunCheck {

@@ -67,6 +67,11 @@ TEST(ParseScanMode, KernelPrefixes) {
   EXPECT_EQ(parse_scan_mode("manua"), ScanMode::kAsync);
 }
 
+TEST(ParseScanMode, EachModeReadsBackFromItsName) {
+  for (ScanMode m : {ScanMode::kSync, ScanMode::kAsync, ScanMode::kManual, ScanMode::kNone})
+    EXPECT_EQ(parse_scan_mode(scan_mode_name(m)), m) << scan_mode_name(m);
+}
+
 // --- helper_scans: scsi_scan_host / scsi_scan_target ------------------------
 
 TEST(HelperScans, ManualScansEverything) {

@@ -54,19 +54,19 @@ class DeviceCommands {
  public:
   DeviceCommands(udev* u, udev_device* dev, DeviceFacts& f) : u_(u), dev_(dev), f_(f) {}
 
-  // The kernel's copy of the standard INQUIRY data has its vendor, model
-  // and revision sanitized (other bytes blanked, everything after a NUL
-  // too); scsi_id and sg_inq see the device's own bytes, so ask the device:
-  // one command. The kernel's copy stands in when the device cannot be asked.
+  // The device's own bytes, which the kernel's copy lacks
+  // (choose_inquiry_source); its copy stands in when the device cannot be asked.
   void inquiry() {
     ScsiChannel* ch = open();
     if (!ch) return;
     CommandResult r = ch->inquiry(36);
-    if (r.ok() && r.data.size() >= 5)
+    if (r.ok() && usable_inquiry(r.data)) {
       f_.data.inquiry = std::move(r.data);
-    else
+      f_.inquiry_source = InquirySource::kDevice;
+    } else {
       f_.warnings.push_back("INQUIRY: " + (r.ok() ? std::string("answer too short") : r.error) +
                             ": using the kernel's sanitized copy");
+    }
   }
 
   // A page the device rejects is kept as an empty answer; one that could
@@ -106,6 +106,12 @@ class DeviceCommands {
 void gather_identification_data(udev* u, udev_device* dev, const Properties* known, DeviceFacts& f) {
   f.data = read_device_data(dev);
   f.kernel_inquiry = f.data.inquiry;
+  std::optional<std::vector<uint8_t>> raw = read_binary_attribute(dev, "inquiry_raw");
+  const InquirySource source = choose_inquiry_source(raw, known == nullptr);
+  if (source == InquirySource::kKernelRawCopy) {
+    f.data.inquiry = std::move(*raw);
+    f.inquiry_source = source;
+  }
   if (known) {
     f.known = *known;
     f.vpd_plan = "identification from the udev database, no command sent";
@@ -114,7 +120,7 @@ void gather_identification_data(udev* u, udev_device* dev, const Properties* kno
   VpdFetch plan = plan_vpd_fetches(f.data, identification_pages());
   f.vpd_plan = plan.reason;
   DeviceCommands commands(u, dev, f);
-  commands.inquiry();
+  if (source == InquirySource::kDevice) commands.inquiry();
   if (!f.data.inquiry.empty()) {
     for (uint8_t page : plan.pages) commands.vpd_page(page);
     // scsi_id also reads pages that page 0 does not list (0x80 with 0x83).

@@ -25,9 +25,10 @@ bool has_scsi_probe_record(udev_device* dev);
 
 // Every fact but the device's use. With `known` (the identification from
 // the udev database) no command is sent: the INQUIRY data is the kernel's
-// copy, the VPD pages its cached ones. Else one INQUIRY (the kernel's copy is
-// sanitized) and the VPD pages identification needs that the kernel did not
-// keep, only where the kernel itself read VPD.
+// copy, the VPD pages its cached ones. Else the INQUIRY data from
+// `inquiry_raw` where the kernel has it, or one INQUIRY (the kernel's
+// `inquiry` is sanitized), and the VPD pages identification needs that the
+// kernel did not keep, only where the kernel itself read VPD.
 DeviceFacts gather_device_facts(udev* u, udev_device* dev, const std::string& action, bool created_here,
                                 const Properties* known);
 

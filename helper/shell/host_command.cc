@@ -22,6 +22,7 @@
 #include "rescan_lock.h"
 #include "report_luns.h"
 #include "scan_plan.h"
+#include "scan_request.h"
 #include "sysfs_host.h"
 #include "sysfs_scan.h"
 #include "system_log.h"
@@ -39,8 +40,8 @@ using Clock = std::chrono::steady_clock;
 // SRP's and the scan_start() drivers with a `rescan` attribute. Prints the
 // run's properties and summary line.
 int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::string& name,
-                   const std::string& proc_name, HostClass cls, const HostStrategy& s,
-                   std::ostream& out, std::ostream& err) {
+                   const std::string& proc_name, HostClass cls, const HostStrategy& s, const std::string& reason,
+                   RescanLock& host_lock, std::ostream& out, std::ostream& err) {
   const auto start = Clock::now();
   std::string who = name;
   who += " (" + proc_name + ", ";
@@ -53,8 +54,10 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
       break;
     case HostAction::kDriverRescan: {
       diag(err, "host", who) << "writing 1 to its rescan attribute (the driver's scan_start)\n";
+      host_lock.restart();
       int rc = shost ? write_sysfs(shost, "rescan", "1") : ENODEV;
       if (rc) diag(err, "host", who) << "rescan: " << std::strerror(rc) << "\n";
+      if (!rc) host_lock.record();
       done = rc ? "driver rescan failed" : "driver rescan";
       break;
     }
@@ -65,6 +68,7 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
         std::this_thread::sleep_for(std::chrono::seconds(s.wait_seconds));
       }
       diag(err, "host", who) << "writing \"- - -\" to its scan attribute (the kernel's scan of the host)\n";
+      host_lock.restart();
       int rc = hs.kernel_scan_host();
       std::size_t first = hs.created().size();
       if (rc == 0 && s.verify_after_seconds && hs.present()) {
@@ -78,6 +82,7 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
               << " more LUN(s): the driver was late\n";
       }
       if (rc) diag(err, "host", who) << "scan: " << std::strerror(rc) << "\n";
+      if (!rc && hs.present()) host_lock.record();
       done = rc ? std::string("kernel scan failed: ") + std::strerror(rc) : "kernel scan of the host";
       break;
     }
@@ -86,10 +91,11 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
       break;
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  const std::string why = reason.empty() ? s.reason : concat({reason, "; ", s.reason});
   out << "SCSI_PROBE_TARGETS_FOUND=" << hs.targets().size() << "\n"
-      << "SCSI_PROBE_REASON=" << s.reason << "\n";
+      << "SCSI_PROBE_REASON=" << why << "\n";
   diag(err, "host", who) << done << ", " << hs.created().size() << " LUN(s) created, "
-      << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << s.reason << "\n";
+      << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << why << "\n";
   identify_created(u, hs.created(), start, err);
   return kExitOk;
 }
@@ -140,7 +146,7 @@ class SysfsWalkShell : public HostWalkShell {
   // then rescan it (one rescan too many, never one missed).
   void kernel_rescan_starts(const std::set<ScsiTarget>& known) override {
     for (const ScsiTarget& t : known) {
-      auto lock = std::make_unique<TargetRescanLock>(t, std::chrono::milliseconds(0));
+      auto lock = std::make_unique<RescanLock>(target_lock_path(t), std::chrono::milliseconds(0));
       if (!lock->locked()) continue;
       lock->gate();  // reads the sequence number the record gives
       locks_.push_back(std::move(lock));
@@ -156,7 +162,7 @@ class SysfsWalkShell : public HostWalkShell {
   udev* u_;
   Clock::time_point start_;
   std::optional<WriteWatchdog> watchdog_;
-  std::vector<std::unique_ptr<TargetRescanLock>> locks_;
+  std::vector<std::unique_ptr<RescanLock>> locks_;
 };
 
 // Under manual scanning the helper also owns attachment: the kernel binds
@@ -177,10 +183,13 @@ void set_drivers_autoprobe(ScanMode mode, const std::string& name, std::ostream&
 
 // What the walk is given: the adapter's ID, the known targets, a
 // continuation's cursor, the budget, a transport's remote ports. `policy`:
-// the LUN policy on a rescan of a parallel host (walk_policy).
+// the LUN policy on a rescan of a parallel host (walk_policy). `requested`:
+// the one target the kernel asked a scan of (requested_target_walk).
 HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost,
                          const std::string& transport, const HostStrategy& strategy, ScanTrigger trigger,
-                         std::chrono::seconds budget, const Policy& policy, std::string& kernel_rescan_reason) {
+                         std::chrono::seconds budget, const Policy& policy, std::string& kernel_rescan_reason,
+                         const std::optional<ScsiTarget>& requested = std::nullopt) {
+  if (requested) return requested_target_walk(*requested, hs.targets(), budget);
   HostWalkSetup s;
   s.host = hs.number();
   long long this_id = shost ? read_int_attribute(shost, "this_id").value_or(-1) : -1;
@@ -243,22 +252,29 @@ void report_walk(const HostWalkResult& w, const SysfsScsiHost& hs, const std::st
 }
 
 // The walk of a parallel host, or the rescan of a transport host's ports.
+// The run's record in the host's lock (host_lock_path): a complete walk of
+// the whole host answers the kernel's requests raised before it started.
 int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, const std::string& name,
              const std::string& proc_name, const std::string& transport, const HostStrategy& strategy,
-             const std::string& action, ScanTrigger trigger, const Decision& d, std::ostream& out,
-             std::ostream& err) {
+             const std::string& action, ScanTrigger trigger, const std::string& reason, const HostRunPlan& plan,
+             RescanLock& host_lock, std::ostream& out, std::ostream& err) {
   const auto start = Clock::now();
   const auto budget = walk_budget(udev_event_timeout(read_kernel_command_line()));
   std::string rescan_reason;
-  const Policy policy = walk_needs_policy(strategy, trigger) ? load_policy(err) : Policy{};
-  HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, policy, rescan_reason));
+  const bool one_target = plan.scope == HostRunScope::kTarget;
+  const Policy policy = walk_needs_policy(strategy, trigger) && !one_target ? load_policy(err) : Policy{};
+  HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, policy, rescan_reason,
+                           one_target ? std::optional<ScsiTarget>(plan.target) : std::nullopt));
   const bool ports = walk.setup().port_targets.has_value();
   HostWalkResult w;
+  host_lock.restart();
   {
     SysfsWalkShell shell(u, host, action, start, budget, !ports);
     w = walk_host(hs, walk, shell);
   }
-  if (ports) w.notes.insert(w.notes.begin(), transport + " transport: targets come from its remote-port events");
+  if (!one_target && walk_complete(walk.setup(), w)) host_lock.record();
+  if (ports && !one_target)
+    w.notes.insert(w.notes.begin(), transport + " transport: targets come from its remote-port events");
   if (!rescan_reason.empty()) w.notes.insert(w.notes.begin(), rescan_reason);
   if (w.continue_at) {
     int rc = send_synthetic_change(host, {{kSynthAction, action},
@@ -267,7 +283,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
     if (rc) diag(err, "host", name) << "cannot continue: " << std::strerror(rc) << "\n";
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-  report_walk(w, hs, name, proc_name, d.reason, walk.setup().resume_at, ms, out, err);
+  report_walk(w, hs, name, proc_name, reason, walk.setup().resume_at, ms, out, err);
   identify_created(u, hs.created(), start, err);
   return kExitOk;
 }
@@ -356,13 +372,31 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   const HostStrategy strategy = host_strategy(
       cls, facts.transport, trigger, cls == HostClass::kUsbBot ? usb_storage_delay_use() : 0);
   out << "SCSI_PROBE_HOST_CLASS=" << host_class_name(cls) << "\n";
-  if (mode == ScanMode::kManual)
+  const bool walked = strategy.action == HostAction::kWalk || strategy.action == HostAction::kTransportPorts;
+  // A patched scsi_mod asks for the scans manual suppressed (scan_request.h);
+  // the host's lock holds its last complete walk.
+  RescanLock host_lock(host_lock_path(hs.number()));
+  const char* request = std::getenv(kScanRequestProperty);
+  const HostRunPlan plan = plan_host_run({.host = hs.number(),
+                                          .host_class = cls,
+                                          .walked = walked,
+                                          .mode = mode,
+                                          .request = request ? std::optional<std::string>(request) : std::nullopt,
+                                          .seqnum = event_seqnum(),
+                                          .last_walk = host_lock.last()});
+  if (!plan.ignored.empty()) diag(err, "host", name) << plan.ignored << "\n";
+  if (plan.scope == HostRunScope::kAnswered) {
+    out << "SCSI_PROBE_REASON=" << plan.reason << "\n";
+    diag(err, "host", name) << plan.reason << "\n";
+    return kExitOk;
+  }
+  if (mode == ScanMode::kManual && plan.scope == HostRunScope::kAsBefore)
     for (const ManualLoss& loss : manual_losses(cls, proc_name))
       diag(err, "host", name) << "under scsi_mod.scan=manual " << loss.what << "\n";
-  if (strategy.action != HostAction::kWalk && strategy.action != HostAction::kTransportPorts)
-    return run_host_class(u.get(), hs, shost.get(), name, proc_name, cls, strategy, out, err);
+  if (!walked) return run_host_class(u.get(), hs, shost.get(), name, proc_name, cls, strategy, plan.reason, host_lock,
+                                     out, err);
   return run_walk(u.get(), hs, host.get(), shost.get(), name, proc_name, facts.transport, strategy, action,
-                  trigger, d, out, err);
+                  trigger, plan.reason.empty() ? d.reason : plan.reason, plan, host_lock, out, err);
 }
 
 }  // namespace scsi_probe

@@ -12,23 +12,23 @@
 #include <thread>
 
 #include "sysfs.h"
+#include "text.h"
 
 namespace scsi_probe {
 
-namespace {
-
-std::optional<uint64_t> environment_seqnum() {
+std::optional<uint64_t> event_seqnum() {
   const char* s = std::getenv("SEQNUM");
   return s ? parse_seqnum(s) : std::nullopt;
 }
 
-}  // namespace
+std::string target_lock_path(const ScsiTarget& t) { return concat({kTargetLockDir, "/", format_scsi_target(t)}); }
 
-TargetRescanLock::TargetRescanLock(const ScsiTarget& t, std::chrono::milliseconds wait) {
-  const std::string dir(kRescanLockDir);
+std::string host_lock_path(unsigned host) { return concat({kHostLockDir, "/", host_sysname(host)}); }
+
+RescanLock::RescanLock(const std::string& path, std::chrono::milliseconds wait) {
+  const std::string dir = path.substr(0, path.rfind('/'));
   for (const std::string& d : {dir.substr(0, dir.rfind('/')), dir})
     if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) return;
-  const std::string path = dir + "/" + format_scsi_target(t);
   fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd_ < 0) return;
   const auto until = std::chrono::steady_clock::now() + wait;
@@ -39,34 +39,39 @@ TargetRescanLock::TargetRescanLock(const ScsiTarget& t, std::chrono::millisecond
   }
 }
 
-TargetRescanLock::~TargetRescanLock() {
+RescanLock::~RescanLock() {
   if (fd_ >= 0) close(fd_);
 }
 
-RescanGate TargetRescanLock::gate(std::optional<uint64_t> inventory_change_lun) {
+RescanGate RescanLock::gate(std::optional<uint64_t> inventory_change_lun) {
   restart();
-  if (!locked_) return {true, "target lock not held: scanned anyway"};
+  if (!locked_) return {true, "lock not held: scanned anyway"};
+  RescanRecord r = last();
+  RescanGate g = decide_rescan({event_seqnum(), inventory_change_lun}, r);
+  if (g.record_changed) write(r);
+  return g;
+}
+
+RescanRecord RescanLock::last() const {
+  if (!locked_) return {};
   // Mostly one line; a list of collected LUNs only after a unit attention.
   struct stat st {};
   std::string buf(fstat(fd_, &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0, '\0');
   ssize_t n = buf.empty() ? 0 : pread(fd_, buf.data(), buf.size(), 0);
-  RescanRecord last = parse_rescan_record(std::string_view(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0));
-  RescanGate g = decide_rescan({environment_seqnum(), inventory_change_lun}, last);
-  if (g.record_changed) write(last);
-  return g;
+  return parse_rescan_record(std::string_view(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0));
 }
 
-void TargetRescanLock::restart() {
+void RescanLock::restart() {
   if (auto now = read_sysfs_text("/sys/kernel/uevent_seqnum")) started_at_ = parse_seqnum(*now);
 }
 
-void TargetRescanLock::record(std::vector<uint64_t> collected) {
+void RescanLock::record(std::vector<uint64_t> collected) {
   if (!locked_ || !started_at_) return;
   std::sort(collected.begin(), collected.end());
   write({started_at_, std::move(collected)});
 }
 
-void TargetRescanLock::write(const RescanRecord& r) {
+void RescanLock::write(const RescanRecord& r) {
   const std::string text = format_rescan_record(r);
   if (ftruncate(fd_, 0) == 0) (void)!pwrite(fd_, text.data(), text.size(), 0);
 }

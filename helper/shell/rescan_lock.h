@@ -1,31 +1,43 @@
-// The per-target rescan lock and record of rescan_gate.h, in
-// /run/scsi-probe/targets/H:C:T (flock; the file holds the record).
+// The rescan lock and record of rescan_gate.h (flock; the file holds the
+// record): per target in /run/scsi-probe/targets/H:C:T, per host in
+// /run/scsi-probe/hosts/hostN (the host's last complete walk).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "rescan_gate.h"
-#include "target_scan.h"
+#include "scsi_address.h"
 
 namespace scsi_probe {
 
-inline constexpr const char* kRescanLockDir = "/run/scsi-probe/targets";
-// How long a run waits for another scan of the same target to end; past
+inline constexpr const char* kTargetLockDir = "/run/scsi-probe/targets";
+inline constexpr const char* kHostLockDir = "/run/scsi-probe/hosts";
+std::string target_lock_path(const ScsiTarget& t);
+std::string host_lock_path(unsigned host);
+
+// How long a run waits for another scan of the same target or host to end; past
 // that it scans anyway (a rescan too many is harmless; one missed is not).
 inline constexpr std::chrono::seconds kRescanLockWait{30};
 
-class TargetRescanLock {
+// The uevent's SEQNUM; nullopt in a run by hand.
+std::optional<uint64_t> event_seqnum();
+
+class RescanLock {
  public:
+  // `path`: target_lock_path or host_lock_path; its folders are made.
   // Waits at most `wait` for the lock (zero: one try).
-  explicit TargetRescanLock(const ScsiTarget& t, std::chrono::milliseconds wait = kRescanLockWait);
-  ~TargetRescanLock();
-  TargetRescanLock(const TargetRescanLock&) = delete;
-  TargetRescanLock& operator=(const TargetRescanLock&) = delete;
+  explicit RescanLock(const std::string& path, std::chrono::milliseconds wait = kRescanLockWait);
+  ~RescanLock();
+  RescanLock(const RescanLock&) = delete;
+  RescanLock& operator=(const RescanLock&) = delete;
 
   // Held (false: no lock file, or the wait ran out; the run goes on).
   bool locked() const { return locked_; }
+  // The last complete rescan's record (none without the lock).
+  RescanRecord last() const;
   // Whether this event needs a rescan, from the record under the lock; the
   // kernel's sequence number read now, for record(). `inventory_change_lun`:
   // the LUN whose REPORTED LUNS DATA HAS CHANGED raised the event.

@@ -117,7 +117,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   } else {
     // Known already: a change on the port rescans its target, once for the
     // target's and the host's change events of the same trigger.
-    TargetRescanLock lock(t);
+    RescanLock lock(target_lock_path(t));
     RescanGate gate = lock.gate();
     if (!gate.rescan) {
       out << "SCSI_PROBE_REASON=" << gate.reason << "\n";
@@ -244,12 +244,12 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   // raised before it started or whose unit attention it collected
   // (rescan_gate.h). A continuation goes on with its own cursor whatever the
   // record says.
-  std::optional<TargetRescanLock> lock;
+  std::optional<RescanLock> lock;
   std::vector<uint64_t> collected;
   int collect_commands = 0;
   if (cursor == 0) {
     const std::optional<uint64_t> ua_lun = inventory_change_lun(inv);
-    lock.emplace(*t);
+    lock.emplace(target_lock_path(*t));
     RescanGate gate = lock->gate(ua_lun);
     if (trigger == ScanTrigger::kRescan && !gate.rescan) {
       out << "SCSI_PROBE_TARGET=" << format_scsi_target(*t) << "\nSCSI_PROBE_REASON=" << gate.reason << "\n";

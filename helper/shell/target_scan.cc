@@ -61,6 +61,8 @@ AnsweringLunFacts SysfsLunScanIo::answering_lun(uint64_t lun) {
   AnsweringLunFacts f;
   UdevDevicePtr dev = scsi_device_at(u_, t_.lun(lun));
   if (!dev) return f;
+  // The kernel's sanitized copy, not `inquiry_raw`: the kernel matches its
+  // quirks on the sanitized fields, and the bytes before them are the same.
   auto data = read_binary_attribute(dev.get(), "inquiry");
   auto inq = data ? parse_standard_inquiry(*data) : std::nullopt;
   if (!inq) return f;
