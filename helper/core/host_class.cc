@@ -140,8 +140,9 @@ HostStrategy host_strategy(HostClass c, std::string_view transport, ScanTrigger 
   return s;
 }
 
-std::vector<ManualLoss> manual_losses(HostClass c, std::string_view proc_name) {
+std::vector<ManualLoss> manual_losses(HostClass c, std::string_view proc_name, bool kernel_reports_scans) {
   std::vector<ManualLoss> l;
+  if (kernel_reports_scans && c != HostClass::kScanStart) return l;
   switch (c) {
     case HostClass::kScanStart:
       l.push_back({LossSeverity::kBoot,

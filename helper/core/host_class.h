@@ -102,8 +102,11 @@ HostStrategy host_strategy(HostClass c, std::string_view transport, ScanTrigger 
 bool transport_names_targets(std::string_view transport);
 
 // What scan=manual loses for a host of this class on a 6.1 kernel, even with
-// scsi-probe installed. Empty: nothing.
-std::vector<ManualLoss> manual_losses(HostClass c, std::string_view proc_name);
+// scsi-probe installed. Empty: nothing. `kernel_reports_scans`: this kernel
+// raises SCSI_SCAN_REQUEST for the scans manual suppresses (kernel/patches,
+// scan_request.h), so the hot-plug scans of virtio-scsi, storvsc and FC are
+// not lost.
+std::vector<ManualLoss> manual_losses(HostClass c, std::string_view proc_name, bool kernel_reports_scans);
 
 // Target runs (scsi_target add/change) on a host of this class: whether the
 // helper's own LUN scan may run; else `reason` says why not and

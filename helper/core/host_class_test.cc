@@ -85,7 +85,7 @@ TEST(HostClass, ScanStartDriversOfLinux61) {
   EXPECT_EQ(classify_host(hpsa), HostClass::kScanStartRescan);
   EXPECT_EQ(host_strategy(HostClass::kScanStartRescan, "sas", ScanTrigger::kTargetAdded, 1).action,
             HostAction::kDriverRescan);
-  EXPECT_TRUE(manual_losses(HostClass::kScanStartRescan, "hpsa").empty());
+  EXPECT_TRUE(manual_losses(HostClass::kScanStartRescan, "hpsa", false).empty());
 }
 
 TEST(HostStrategy, LibataNeverWritesScan) {
@@ -148,18 +148,21 @@ TEST(HostStrategy, WalkAndTransportPorts) {
 }
 
 TEST(ManualLosses, PerClass) {
-  auto boot = manual_losses(HostClass::kScanStart, "mpt3sas");
+  auto boot = manual_losses(HostClass::kScanStart, "mpt3sas", false);
   ASSERT_EQ(boot.size(), 1u);
   EXPECT_EQ(boot[0].severity, LossSeverity::kBoot);
   EXPECT_NE(boot[0].what.find("mpt3sas"), std::string::npos);
   for (auto c : {HostClass::kVirtioScsi, HostClass::kStorvsc, HostClass::kFc}) {
-    auto l = manual_losses(c, "");
+    auto l = manual_losses(c, "", false);
     ASSERT_EQ(l.size(), 1u) << host_class_name(c);
     EXPECT_EQ(l[0].severity, LossSeverity::kHotPlug);
+    // Reported by a kernel that raises SCSI_SCAN_REQUEST.
+    EXPECT_TRUE(manual_losses(c, "", true).empty()) << host_class_name(c);
   }
+  EXPECT_EQ(manual_losses(HostClass::kScanStart, "mpt3sas", true).size(), 1u);
   for (auto c : {HostClass::kParallel, HostClass::kLibata, HostClass::kUsbBot, HostClass::kUsbUas,
                  HostClass::kSas, HostClass::kIscsi, HostClass::kSrp})
-    EXPECT_TRUE(manual_losses(c, "").empty()) << host_class_name(c);
+    EXPECT_TRUE(manual_losses(c, "", false).empty()) << host_class_name(c);
 }
 
 }  // namespace

@@ -40,13 +40,13 @@ bool initramfs_has_helper(std::string_view listing) {
   return helper && rules;
 }
 
-CheckReport check_manual(const std::vector<CheckedHost>& hosts, bool iscsi_installed,
+CheckReport check_manual(const std::vector<CheckedHost>& hosts, bool kernel_reports_scans, bool iscsi_installed,
                          const std::vector<IscsiNode>& nodes,
                          const std::optional<std::string>& iscsid_default,
                          const InitramfsFacts& initramfs) {
   CheckReport r;
   for (const CheckedHost& h : hosts) {
-    const auto losses = manual_losses(h.cls, h.proc_name);
+    const auto losses = manual_losses(h.cls, h.proc_name, kernel_reports_scans);
     const bool boot_loss = std::any_of(losses.begin(), losses.end(), [](const ManualLoss& l) {
       return l.severity == LossSeverity::kBoot;
     });

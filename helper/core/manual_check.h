@@ -53,7 +53,8 @@ struct CheckReport {
 // `iscsid_default`: node.session.scan of iscsid.conf (applies to nodes that
 // do not set it; open-iscsi's own default is auto). `iscsi_installed`: the
 // node database exists.
-CheckReport check_manual(const std::vector<CheckedHost>& hosts, bool iscsi_installed,
+// `kernel_reports_scans`: as for manual_losses (host_class.h).
+CheckReport check_manual(const std::vector<CheckedHost>& hosts, bool kernel_reports_scans, bool iscsi_installed,
                          const std::vector<IscsiNode>& nodes,
                          const std::optional<std::string>& iscsid_default,
                          const InitramfsFacts& initramfs);

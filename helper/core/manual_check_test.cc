@@ -14,7 +14,7 @@ bool mentions(const CheckReport& r, std::string_view what) {
 TEST(ManualCheck, SafeHosts) {
   CheckReport r = check_manual({{"host0", "ahci", HostClass::kLibata},
                                 {"host1", "usb-storage", HostClass::kUsbBot},
-                                {"host2", "sym53c8xx", HostClass::kParallel}},
+                                {"host2", "sym53c8xx", HostClass::kParallel}}, false,
                                false, {}, std::nullopt, {});
   EXPECT_EQ(r.verdict, CheckVerdict::kSafe);
   EXPECT_TRUE(mentions(r, "host0 (ahci, libata): scanned under manual"));
@@ -22,15 +22,26 @@ TEST(ManualCheck, SafeHosts) {
 }
 
 TEST(ManualCheck, HotPlugLimitsAndBootLosses) {
-  CheckReport v = check_manual({{"host0", "virtio_scsi", HostClass::kVirtioScsi}}, false, {},
+  CheckReport v = check_manual({{"host0", "virtio_scsi", HostClass::kVirtioScsi}}, false, false, {},
                                std::nullopt, {});
   EXPECT_EQ(v.verdict, CheckVerdict::kLimits);
   EXPECT_TRUE(mentions(v, "limit: a disk hot-added as LUN 0 of a new target never appears"));
   CheckReport m = check_manual({{"host0", "virtio_scsi", HostClass::kVirtioScsi},
-                                {"host1", "mpt3sas", HostClass::kScanStart}},
+                                {"host1", "mpt3sas", HostClass::kScanStart}}, false,
                                false, {}, std::nullopt, {});
   EXPECT_EQ(m.verdict, CheckVerdict::kNotSafe);
   EXPECT_TRUE(mentions(m, "host1 (mpt3sas, scan_start): NOT scanned under manual"));
+}
+
+TEST(ManualCheck, KernelThatReportsScans) {
+  // A kernel that raises SCSI_SCAN_REQUEST (kernel/patches) loses no hot-plug
+  // scan; scan_start() drivers still find nothing.
+  CheckReport v = check_manual({{"host0", "virtio_scsi", HostClass::kVirtioScsi}}, true, false, {},
+                               std::nullopt, {});
+  EXPECT_EQ(v.verdict, CheckVerdict::kSafe);
+  EXPECT_FALSE(mentions(v, "limit:"));
+  CheckReport m = check_manual({{"host1", "mpt3sas", HostClass::kScanStart}}, true, false, {}, std::nullopt, {});
+  EXPECT_EQ(m.verdict, CheckVerdict::kNotSafe);
 }
 
 TEST(ManualCheck, IscsiNodes) {
@@ -42,14 +53,14 @@ TEST(ManualCheck, IscsiNodes) {
   std::vector<IscsiNode> nodes = {{"iqn.a/1.2.3.4,3260,1/default", "manual"},
                                   {"iqn.b/1.2.3.5,3260,1/default", std::nullopt}};
   // open-iscsi's default is auto: the second node scans by itself.
-  CheckReport r = check_manual({}, true, nodes, std::nullopt, {});
+  CheckReport r = check_manual({}, false, true, nodes, std::nullopt, {});
   EXPECT_EQ(r.verdict, CheckVerdict::kLimits);
   EXPECT_TRUE(mentions(r, "iqn.b"));
   EXPECT_FALSE(mentions(r, "iqn.a"));
   // iscsid.conf sets manual for every node that does not say otherwise.
-  EXPECT_EQ(check_manual({}, true, nodes, "manual", {}).verdict, CheckVerdict::kSafe);
+  EXPECT_EQ(check_manual({}, false, true, nodes, "manual", {}).verdict, CheckVerdict::kSafe);
   // Without open-iscsi there is nothing to check.
-  EXPECT_EQ(check_manual({}, false, nodes, std::nullopt, {}).verdict, CheckVerdict::kSafe);
+  EXPECT_EQ(check_manual({}, false, false, nodes, std::nullopt, {}).verdict, CheckVerdict::kSafe);
 }
 
 TEST(ManualCheck, Initramfs) {
@@ -58,13 +69,13 @@ TEST(ManualCheck, Initramfs) {
   EXPECT_FALSE(initramfs_has_helper("usr/lib/udev/rules.d/54-scsi-probe.rules\n"));
   EXPECT_FALSE(initramfs_has_helper("usr/lib/udev/scsi-probe-fallback\n"));
   InitramfsFacts without{true, "/boot/initrd.img-6.1.0-57-amd64", false};
-  CheckReport r = check_manual({}, false, {}, std::nullopt, without);
+  CheckReport r = check_manual({}, false, false, {}, std::nullopt, without);
   EXPECT_EQ(r.verdict, CheckVerdict::kNotSafe);
   EXPECT_TRUE(mentions(r, "initrd.img-6.1.0-57-amd64: no scsi-probe in it"));
   InitramfsFacts with{true, "/boot/initrd.img", true};
-  EXPECT_EQ(check_manual({}, false, {}, std::nullopt, with).verdict, CheckVerdict::kSafe);
+  EXPECT_EQ(check_manual({}, false, false, {}, std::nullopt, with).verdict, CheckVerdict::kSafe);
   // Not inspected (no lsinitramfs, no image): nothing claimed.
-  EXPECT_EQ(check_manual({}, false, {}, std::nullopt, {}).verdict, CheckVerdict::kSafe);
+  EXPECT_EQ(check_manual({}, false, false, {}, std::nullopt, {}).verdict, CheckVerdict::kSafe);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "manual_check.h"
+#include "rescan_lock.h"
 #include "sysfs_host.h"
 #include "sysfs_scan.h"
 
@@ -92,7 +93,8 @@ int run_check(bool inspect_initramfs, std::ostream& out, std::ostream& err) {
   if (fs::exists(kIscsidConf, ec)) iscsid_default = iscsi_setting(file_text(kIscsidConf), "node.session.scan");
   const std::string mode = read_module_parameter("scsi_mod", "scan").value_or("(scsi_mod not loaded)");
   const CheckReport r =
-      check_manual(checked_hosts(u.get()), iscsi, iscsi ? iscsi_nodes() : std::vector<IscsiNode>{},
+      check_manual(checked_hosts(u.get()), kernel_reports_scans(), iscsi,
+                   iscsi ? iscsi_nodes() : std::vector<IscsiNode>{},
                    iscsid_default, inspect_initramfs ? initramfs_facts() : InitramfsFacts{});
   out << "scsi_mod.scan is " << mode << " now\n";
   for (const auto& l : r.lines) out << l << "\n";

@@ -385,13 +385,15 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
                                           .seqnum = event_seqnum(),
                                           .last_walk = host_lock.last()});
   if (!plan.ignored.empty()) diag(err, "host", name) << plan.ignored << "\n";
+  if (request && plan.ignored.empty() && plan.scope != HostRunScope::kAsBefore)
+    note_kernel_reports_scans(concat({name, ": ", kScanRequestProperty, "=", request}));
   if (plan.scope == HostRunScope::kAnswered) {
     out << "SCSI_PROBE_REASON=" << plan.reason << "\n";
     diag(err, "host", name) << plan.reason << "\n";
     return kExitOk;
   }
   if (mode == ScanMode::kManual && plan.scope == HostRunScope::kAsBefore)
-    for (const ManualLoss& loss : manual_losses(cls, proc_name))
+    for (const ManualLoss& loss : manual_losses(cls, proc_name, kernel_reports_scans()))
       diag(err, "host", name) << "under scsi_mod.scan=manual " << loss.what << "\n";
   if (!walked) return run_host_class(u.get(), hs, shost.get(), name, proc_name, cls, strategy, plan.reason, host_lock,
                                      out, err);

@@ -25,6 +25,22 @@ std::string target_lock_path(const ScsiTarget& t) { return concat({kTargetLockDi
 
 std::string host_lock_path(unsigned host) { return concat({kHostLockDir, "/", host_sysname(host)}); }
 
+bool kernel_reports_scans() {
+  struct stat st;
+  return stat(kKernelReportsScans, &st) == 0;
+}
+
+void note_kernel_reports_scans(std::string_view what) {
+  const std::string path = kKernelReportsScans;
+  if (mkdir(path.substr(0, path.rfind('/')).c_str(), 0755) != 0 && errno != EEXIST) return;
+  const int fd = open(kKernelReportsScans, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return;  // there already, or /run not writable: nothing to do
+  const std::string line = concat({what, "\n"});
+  // The text is a courtesy to whoever looks; the file's presence is the fact.
+  [[maybe_unused]] const ssize_t written = write(fd, line.data(), line.size());
+  close(fd);
+}
+
 RescanLock::RescanLock(const std::string& path, std::chrono::milliseconds wait) {
   const std::string dir = path.substr(0, path.rfind('/'));
   for (const std::string& d : {dir.substr(0, dir.rfind('/')), dir})

@@ -15,6 +15,13 @@ namespace scsi_probe {
 
 inline constexpr const char* kTargetLockDir = "/run/scsi-probe/targets";
 inline constexpr const char* kHostLockDir = "/run/scsi-probe/hosts";
+// Present once a host run of this boot handled a SCSI_SCAN_REQUEST: the
+// kernel reports the scans manual suppresses (kernel/patches). Its line says
+// which event showed it.
+inline constexpr const char* kKernelReportsScans = "/run/scsi-probe/kernel-reports-scans";
+
+bool kernel_reports_scans();
+void note_kernel_reports_scans(std::string_view what);
 std::string target_lock_path(const ScsiTarget& t);
 std::string host_lock_path(unsigned host);
 
