@@ -37,7 +37,9 @@ void check_file(const PolicyFile& f) {
     const PolicyFile again = parse_policy("again", r.text);
     FUZZ_CHECK(again.errors.empty() && again.rules.size() == 1);
     FUZZ_CHECK(same_rule(again.rules[0], r) && again.rules[0].text == r.text);
-    FUZZ_CHECK(r.instantiate || r.attach || r.says_handler());
+    // Every rule says something: a LUN verdict, a handler, or what becomes
+    // of the LUN once unreported.
+    FUZZ_CHECK(r.instantiate || r.attach || r.says_handler() || r.remove_unreported);
   }
 }
 
