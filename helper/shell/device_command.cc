@@ -172,9 +172,7 @@ namespace {
 // over the same device never share one) and a rename: the add event reads it
 // whole or not at all.
 int write_handoff(const ScsiAddress& a, const std::string& properties) {
-  const std::string dir(kHandoffDir);
-  for (const std::string& d : {dir.substr(0, dir.rfind('/')), dir})
-    if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) return errno;
+  if (int rc = make_state_folder(std::string(kHandoffDir))) return rc;
   const std::string path = handoff_path(a);
   std::string tmp = handoff_temp_template(a);
   int fd = mkostemp(tmp.data(), O_CLOEXEC);

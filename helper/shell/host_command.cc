@@ -385,7 +385,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
                                           .seqnum = event_seqnum(),
                                           .last_walk = host_lock.last()});
   if (!plan.ignored.empty()) diag(err, "host", name) << plan.ignored << "\n";
-  if (request && plan.ignored.empty() && plan.scope != HostRunScope::kAsBefore)
+  if (plan.scope != HostRunScope::kAsBefore)  // a request that parsed
     note_kernel_reports_scans(concat({name, ": ", kScanRequestProperty, "=", request}));
   if (plan.scope == HostRunScope::kAnswered) {
     out << "SCSI_PROBE_REASON=" << plan.reason << "\n";

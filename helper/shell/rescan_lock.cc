@@ -32,7 +32,7 @@ bool kernel_reports_scans() {
 
 void note_kernel_reports_scans(std::string_view what) {
   const std::string path = kKernelReportsScans;
-  if (mkdir(path.substr(0, path.rfind('/')).c_str(), 0755) != 0 && errno != EEXIST) return;
+  if (make_state_folder(path.substr(0, path.rfind('/')))) return;
   const int fd = open(kKernelReportsScans, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) return;  // there already, or /run not writable: nothing to do
   const std::string line = concat({what, "\n"});
@@ -42,9 +42,7 @@ void note_kernel_reports_scans(std::string_view what) {
 }
 
 RescanLock::RescanLock(const std::string& path, std::chrono::milliseconds wait) {
-  const std::string dir = path.substr(0, path.rfind('/'));
-  for (const std::string& d : {dir.substr(0, dir.rfind('/')), dir})
-    if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) return;
+  if (make_state_folder(path.substr(0, path.rfind('/')))) return;
   fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd_ < 0) return;
   const auto until = std::chrono::steady_clock::now() + wait;

@@ -233,6 +233,12 @@ std::optional<std::string> read_module_parameter(std::string_view module, std::s
   return read_sysfs_text("/sys/module/" + std::string(module) + "/parameters/" + std::string(name));
 }
 
+int make_state_folder(const std::string& dir) {
+  for (const std::string& d : {dir.substr(0, dir.rfind('/')), dir})
+    if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) return errno;
+  return 0;
+}
+
 std::string read_kernel_command_line() {
   std::ifstream in("/proc/cmdline");
   const std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

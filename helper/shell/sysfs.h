@@ -83,4 +83,8 @@ std::optional<std::string> read_module_parameter(std::string_view module, std::s
 // /proc/cmdline, empty when unreadable.
 std::string read_kernel_command_line();
 
+// Makes `dir` and its parent (the run-time state folders under
+// /run/scsi-probe); 0, or the errno of the first that could not be made.
+int make_state_folder(const std::string& dir);
+
 }  // namespace scsi_probe
