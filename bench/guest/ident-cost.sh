@@ -57,13 +57,46 @@ measure() {
 	echo "bench ident $label runs=$n ms_total=$((t1 - t0)) rss_kb=$rss commands=$((after - before)) rss_touched_kb=$rss_touched"
 }
 
+# code_touched LABEL COMMAND...: one line "bench code LABEL distinct=..
+# instructions=..": the distinct instructions one run executed (callgrind,
+# counted per mapped object) and all it executed. Unlike the guest's clock
+# it does not vary from run to run, and the time of a short run under TCG
+# follows it: QEMU translates every block a run touches, again at each
+# start, since the program and its libraries are mapped at new addresses.
+code_touched() {
+	label=$1
+	shift
+	[ -x /vm/files/valgrind ] || return 0
+	VALGRIND_LIB=/vm/files /vm/files/valgrind --tool=callgrind --dump-instr=yes --compress-pos=no \
+		--compress-strings=no --callgrind-out-file=/tmp/callgrind.out "$@" >/dev/null 2>&1
+	# Cost lines are "address line count"; the line after calls= is a call's
+	# inclusive cost, not an instruction of the caller.
+	awk -v label="$label" '
+		/^ob=/ { ob = substr($0, 4); next }
+		/^calls=/ { call = 1; next }
+		/^0x/ {
+			if (call) { call = 0; next }
+			if (!((ob, $1) in seen)) { seen[ob, $1] = 1; distinct++ }
+			executed += $3
+		}
+		END { if (distinct) printf "bench code %s distinct=%d instructions=%d\n", label, distinct, executed }
+	' /tmp/callgrind.out
+	rm -f /tmp/callgrind.out
+}
+
+# both LABEL COMMAND...: measure and code_touched.
+both() {
+	measure "$@"
+	code_touched "$@"
+}
+
 if [ -x /usr/lib/udev/scsi-probe ]; then
-	measure scsi-probe /usr/lib/udev/scsi-probe device "$dev"
+	both scsi-probe /usr/lib/udev/scsi-probe device "$dev"
 fi
-measure scsi_id /usr/lib/udev/scsi_id --export --whitelisted -d "$node"
-measure sg_inq-inquiry sg_inq --export --inhex="$sys/inquiry" --raw
-measure sg_inq-pg80 sg_inq --export --inhex="$sys/vpd_pg80" --raw
-measure sg_inq-pg83 sg_inq --export --inhex="$sys/vpd_pg83" --raw
+both scsi_id /usr/lib/udev/scsi_id --export --whitelisted -d "$node"
+both sg_inq-inquiry sg_inq --export --inhex="$sys/inquiry" --raw
+both sg_inq-pg80 sg_inq --export --inhex="$sys/vpd_pg80" --raw
+both sg_inq-pg83 sg_inq --export --inhex="$sys/vpd_pg83" --raw
 
 # Identification inside a scan run, as a device found by a scan gets it: the
 # target's other LUNs are deleted (their remove events run to the end), udev

@@ -145,7 +145,10 @@ DeviceFacts gather_device_facts(udev* u, udev_device* dev, const std::string& ac
   if (f.data.inquiry.empty()) return f;
   if (auto inq = parse_standard_inquiry(f.data.inquiry))
     f.quirks = lookup_quirks(u, inq->vendor, inq->model, inq->revision, dev);
-  if (f.address) f.target = target_identity(u, target_of(*f.address));
+  if (f.address) {
+    const std::string_view syspath = udev_device_get_syspath(dev);
+    f.target = target_identity_at(syspath.substr(0, syspath.rfind('/')));  // the target's folder
+  }
   f.sysfs = read_sysfs_attach_facts(dev);
   return f;
 }

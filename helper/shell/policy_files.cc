@@ -12,6 +12,7 @@
 #include "diagnostics.h"
 #include "sysfs_scan.h"
 #include "system_log.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -67,22 +68,21 @@ Policy load_policy(std::ostream& err, bool log_ignored) {
 
 namespace {
 
-// The first file `<ancestor>/<class>/<name>/<attribute>` under an ancestor
-// of `dev` whose class folder exists, read as text.
-std::optional<std::string> class_attribute(udev_device* dev, const char* cls, const char* attribute) {
-  for (udev_device* p = dev; p; p = udev_device_get_parent(p)) {
-    std::string base = std::string(udev_device_get_syspath(p)) + "/" + cls;
+// The first file `<ancestor>/<class>/<name>/<attribute>` below `syspath` or
+// one of its ancestors, read as text. The ancestors are the path's own
+// folders: walking them as strings asks sysfs one question per level,
+// where libudev's parents would resolve each one as a device.
+std::optional<std::string> class_attribute(std::string_view syspath, const char* cls, const char* attribute) {
+  constexpr std::string_view kDevices = "/sys/devices";
+  for (std::string_view p = syspath; p.size() > kDevices.size() && p.starts_with(kDevices);
+       p = p.substr(0, p.rfind('/'))) {
+    const std::string base = concat({p, "/", cls});
     DIR* d = opendir(base.c_str());
     if (!d) continue;
     std::optional<std::string> value;
     while (dirent* e = readdir(d)) {
       if (e->d_name[0] == '.') continue;
-      std::ifstream in(base + "/" + e->d_name + "/" + attribute);
-      std::string s;
-      if (in && std::getline(in, s)) {
-        value = s;
-        break;
-      }
+      if ((value = read_sysfs_text(concat({base, "/", e->d_name, "/", attribute})))) break;
     }
     closedir(d);
     if (value) return value;
@@ -92,13 +92,16 @@ std::optional<std::string> class_attribute(udev_device* dev, const char* cls, co
 
 }  // namespace
 
+TargetIdentity target_identity_at(std::string_view syspath) {
+  if (auto v = class_attribute(syspath, "fc_remote_ports", "port_name")) return {Transport::kFc, *v};
+  if (auto v = class_attribute(syspath, "sas_device", "sas_address")) return {Transport::kSas, *v};
+  if (auto v = class_attribute(syspath, "iscsi_session", "targetname")) return {Transport::kIscsi, *v};
+  return {};
+}
+
 TargetIdentity target_identity(udev* u, const ScsiTarget& target) {
   UdevDevicePtr t = scsi_target_at(u, target);
-  if (!t) return {};
-  if (auto v = class_attribute(t.get(), "fc_remote_ports", "port_name")) return {Transport::kFc, *v};
-  if (auto v = class_attribute(t.get(), "sas_device", "sas_address")) return {Transport::kSas, *v};
-  if (auto v = class_attribute(t.get(), "iscsi_session", "targetname")) return {Transport::kIscsi, *v};
-  return {};
+  return t ? target_identity_at(udev_device_get_syspath(t.get())) : TargetIdentity{};
 }
 
 }  // namespace scsi_probe

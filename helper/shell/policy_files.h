@@ -28,5 +28,7 @@ Policy load_policy(std::ostream& err, bool log_ignored = true);
 // name), found on the ancestors of the host's target H:C:T; none when the
 // host has no such transport or the target does not exist yet.
 TargetIdentity target_identity(udev* u, const ScsiTarget& t);
+// The same from the syspath of the target or of a device below it.
+TargetIdentity target_identity_at(std::string_view syspath);
 
 }  // namespace scsi_probe
