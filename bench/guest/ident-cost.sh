@@ -92,6 +92,9 @@ both() {
 
 if [ -x /usr/lib/udev/scsi-probe ]; then
 	both scsi-probe /usr/lib/udev/scsi-probe device "$dev"
+	# The same objects linked without PIE (bench/meson.build): what TCG's
+	# retranslation at every start costs the PIE build.
+	[ -x /vm/files/scsi-probe-nopie ] && measure scsi-probe-nopie /vm/files/scsi-probe-nopie device "$dev"
 fi
 both scsi_id /usr/lib/udev/scsi_id --export --whitelisted -d "$node"
 both sg_inq-inquiry sg_inq --export --inhex="$sys/inquiry" --raw
