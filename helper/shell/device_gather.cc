@@ -86,7 +86,7 @@ class DeviceCommands {
  private:
   ScsiChannel* open() {
     if (channel_) return channel_.get();
-    auto ch = ScsiChannel::open_first(command_nodes(u_, dev_));
+    auto ch = ScsiChannel::open_first(CommandNodes(u_, dev_));
     if (!ch) {
       f_.warnings.push_back(ch.error().message);
       return nullptr;

@@ -36,7 +36,7 @@ std::string sense_text(std::span<const uint8_t> sense) {
 // dispatches nothing, for as long as the recovery of other commands takes.
 // SG_IO on an sg node waits interruptibly (the request is orphaned and
 // finished by the kernel): an alarm bounds the wait. bsg waits
-// uninterruptibly, which is why sg nodes come first (command_nodes).
+// uninterruptibly, which is why sg nodes come first (CommandNodes).
 class WaitBound {
  public:
   explicit WaitBound(unsigned seconds) {
@@ -142,10 +142,11 @@ Result<std::unique_ptr<ScsiChannel>> ScsiChannel::open(const std::string& node) 
   return std::unique_ptr<ScsiChannel>(new ScsiChannel(fd));
 }
 
-Result<std::unique_ptr<ScsiChannel>> ScsiChannel::open_first(const std::vector<std::string>& nodes) {
+Result<std::unique_ptr<ScsiChannel>> ScsiChannel::open_first(
+    const std::function<std::optional<std::string>()>& next_node) {
   Result<std::unique_ptr<ScsiChannel>> ch = Error{"no sg, bsg or upper-level node to send commands through", ENODEV};
-  for (const auto& node : nodes)
-    if ((ch = open(node))) break;
+  while (std::optional<std::string> node = next_node())
+    if ((ch = open(*node))) break;
   return ch;
 }
 

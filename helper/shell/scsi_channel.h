@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -29,9 +30,11 @@ class ScsiChannel {
  public:
   // Opens `node` (an sg, block or tape node) read-only and non-blocking.
   static Result<std::unique_ptr<ScsiChannel>> open(const std::string& node);
-  // The first of `nodes` that opens; else why the last one did not, or that
+  // The first node `next_node` gives that opens (it gives nullopt when there
+  // are no more: CommandNodes); else why the last one did not, or that
   // there was none.
-  static Result<std::unique_ptr<ScsiChannel>> open_first(const std::vector<std::string>& nodes);
+  static Result<std::unique_ptr<ScsiChannel>> open_first(
+      const std::function<std::optional<std::string>()>& next_node);
   ~ScsiChannel();
   ScsiChannel(const ScsiChannel&) = delete;
   ScsiChannel& operator=(const ScsiChannel&) = delete;

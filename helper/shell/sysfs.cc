@@ -204,22 +204,11 @@ std::optional<std::string> child_node(udev* u, udev_device* parent, const char* 
 
 }  // namespace
 
-std::optional<std::string> generic_node(udev* u, udev_device* scsi_device) {
-  return child_node(u, scsi_device, "scsi_generic");
-}
-
-std::optional<std::string> upper_node(udev* u, udev_device* scsi_device) {
-  for (const char* subsystem : {"block", "scsi_tape", "scsi_changer"})
-    if (auto node = child_node(u, scsi_device, subsystem)) return node;
+std::optional<std::string> CommandNodes::operator()() {
+  static constexpr const char* kClasses[] = {"scsi_generic", "bsg", "block", "scsi_tape", "scsi_changer"};
+  while (next_ < std::size(kClasses))
+    if (auto node = child_node(u_, dev_, kClasses[next_++])) return node;
   return std::nullopt;
-}
-
-std::vector<std::string> command_nodes(udev* u, udev_device* scsi_device) {
-  std::vector<std::string> nodes;
-  if (auto n = generic_node(u, scsi_device)) nodes.push_back(*n);
-  if (auto n = child_node(u, scsi_device, "bsg")) nodes.push_back(*n);
-  if (auto n = upper_node(u, scsi_device)) nodes.push_back(*n);
-  return nodes;
 }
 
 std::optional<std::string> read_sysfs_text(const std::string& path) {

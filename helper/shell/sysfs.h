@@ -5,6 +5,7 @@
 
 #include <libudev.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -62,16 +63,21 @@ std::optional<uint64_t> block_device_bytes(udev* u, udev_device* scsi_device);
 // The device nodes below `parent`, partitions left out.
 std::vector<std::string> device_nodes(udev* u, udev_device* parent);
 
-// The /dev/sgN node of a scsi_device, if the sg driver has one for it.
-std::optional<std::string> generic_node(udev* u, udev_device* scsi_device);
-
-// The block or tape node of a scsi_device (sd, sr, st), if any.
-std::optional<std::string> upper_node(udev* u, udev_device* scsi_device);
-
 // The nodes SCSI commands can go through, best first: sg (when its module is
 // loaded), bsg (built into Debian's kernel, there from the device's
-// creation), the upper-level driver's node.
-std::vector<std::string> command_nodes(udev* u, udev_device* scsi_device);
+// creation), the upper-level driver's (sd, sr, st, ch). Each call gives the
+// next one, nullopt after the last; a node is looked up only when asked
+// for, since the first almost always opens.
+class CommandNodes {
+ public:
+  CommandNodes(udev* u, udev_device* scsi_device) : u_(u), dev_(scsi_device) {}
+  std::optional<std::string> operator()();
+
+ private:
+  udev* u_;
+  udev_device* dev_;
+  std::size_t next_ = 0;
+};
 
 // The first line of a sysfs file given by its path (a bus or module
 // attribute), nullopt when unreadable.

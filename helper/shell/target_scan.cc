@@ -81,7 +81,7 @@ LunCommandAnswer SysfsLunScanIo::send(uint64_t lun, bool inquiry) {
     a.absent = true;
     return a;
   }
-  auto ch = ScsiChannel::open_first(command_nodes(u_, dev.get()));
+  auto ch = ScsiChannel::open_first(CommandNodes(u_, dev.get()));
   if (!ch) {
     a.unreachable = ch.error().message;
     return a;
@@ -138,7 +138,7 @@ std::vector<uint64_t> collect_inventory_changes(udev* u, SysfsScsiHost& host, co
     if (!type || !inquiry || inquiry->size() < 2 ||
         !may_collect_unit_attention(static_cast<uint8_t>(*type), ((*inquiry)[1] & 0x80) != 0))
       continue;
-    auto ch = ScsiChannel::open_first(command_nodes(u, dev.get()));
+    auto ch = ScsiChannel::open_first(CommandNodes(u, dev.get()));
     if (!ch) continue;
     if (is_inventory_change((*ch)->test_unit_ready().sense)) collected.push_back(lun);
     commands += (*ch)->commands_sent();
