@@ -73,7 +73,7 @@ bool transport_names_targets(std::string_view transport) {
 }
 
 HostStrategy host_strategy(HostClass c, std::string_view transport, ScanTrigger trigger,
-                           unsigned usb_delay_use) {
+                           unsigned usb_delay_use, bool kernel_reports_scans) {
   const bool add = trigger == ScanTrigger::kTargetAdded;
   HostStrategy s;
   switch (c) {
@@ -84,6 +84,15 @@ HostStrategy host_strategy(HostClass c, std::string_view transport, ScanTrigger 
           "mode); a scan write would run ata_scsi_user_scan, i.e. error handling with a link reset";
       return s;
     case HostClass::kUsbBot:
+      if (add && kernel_reports_scans) {
+        // Its deferred scan comes as a request once GET MAX LUN has
+        // answered: no wait to guess, no second scan to check it.
+        s.action = HostAction::kNoScanWrites;
+        s.reason =
+            "usb-storage host: its deferred scsi_scan_host() (after delay_use and GET MAX LUN) "
+            "reaches user space on this kernel as a SCSI_SCAN_REQUEST change event, answered then";
+        return s;
+      }
       s.action = HostAction::kKernelHostScan;
       if (add) {
         // usb-storage asks GET MAX LUN delay_use seconds after adding the

@@ -93,9 +93,11 @@ inline constexpr unsigned kUsbStorageDefaultDelayUse = 1;
 // run's other bounds: scsi-probe(8), BOUNDS).
 inline constexpr unsigned kMaxDriverWaitSeconds = 60;
 
-// `transport`: the host's transport class (HostFacts::transport).
+// `transport`: the host's transport class (HostFacts::transport);
+// `kernel_reports_scans`: this boot's scsi_mod raises SCSI_SCAN_REQUEST for
+// the scans manual suppresses (scan_request.h).
 HostStrategy host_strategy(HostClass c, std::string_view transport, ScanTrigger trigger,
-                           unsigned usb_delay_use);
+                           unsigned usb_delay_use, bool kernel_reports_scans = false);
 
 // Whether the transport's own events name the targets (FC remote ports, SAS
 // end devices, iSCSI sessions): then the walk of IDs is not the way.

@@ -115,6 +115,21 @@ TEST(HostStrategy, UsbStorageWaitsForGetMaxLunOnAdd) {
   EXPECT_EQ(re.verify_after_seconds, 0u);
 }
 
+// A kernel that reports the scans manual suppresses (kernel/patches) sends
+// usb-storage's deferred scan as a request: the add event waits for nothing.
+TEST(HostStrategy, UsbBotOnAReportingKernelLeavesTheAddEventToTheRequest) {
+  HostStrategy add = host_strategy(HostClass::kUsbBot, "", ScanTrigger::kTargetAdded, 5, true);
+  EXPECT_EQ(add.action, HostAction::kNoScanWrites);
+  EXPECT_EQ(add.wait_seconds, 0u);
+  EXPECT_NE(add.reason.find("SCSI_SCAN_REQUEST"), std::string::npos);
+  // The request itself, and any rescan, is the kernel's scan of the host.
+  HostStrategy re = host_strategy(HostClass::kUsbBot, "", ScanTrigger::kRescan, 5, true);
+  EXPECT_EQ(re.action, HostAction::kKernelHostScan);
+  EXPECT_EQ(re.wait_seconds, 0u);
+  EXPECT_EQ(host_strategy(HostClass::kUsbUas, "", ScanTrigger::kTargetAdded, 5, true).action,
+            HostAction::kKernelHostScan);
+}
+
 TEST(HostStrategy, UasAndSrpGetTheKernelsHostScan) {
   for (auto c : {HostClass::kUsbUas, HostClass::kSrp}) {
     HostStrategy s = host_strategy(c, "", ScanTrigger::kTargetAdded, 1);

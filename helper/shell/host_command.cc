@@ -369,8 +369,9 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   // What kind of host this is decides how it is scanned, if at all.
   const HostFacts facts = read_host_facts(hs);
   const HostClass cls = classify_host(facts);
-  const HostStrategy strategy = host_strategy(
-      cls, facts.transport, trigger, cls == HostClass::kUsbBot ? usb_storage_delay_use() : 0);
+  const HostStrategy strategy =
+      host_strategy(cls, facts.transport, trigger, cls == HostClass::kUsbBot ? usb_storage_delay_use() : 0,
+                    mode == ScanMode::kManual && kernel_reports_scans());
   out << "SCSI_PROBE_HOST_CLASS=" << host_class_name(cls) << "\n";
   const bool walked = strategy.action == HostAction::kWalk || strategy.action == HostAction::kTransportPorts;
   // A patched scsi_mod asks for the scans manual suppressed (scan_request.h);
