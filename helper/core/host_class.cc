@@ -68,6 +68,10 @@ HostClass classify_host(const HostFacts& f) {
   return HostClass::kParallel;
 }
 
+bool late_luns_possible(const std::vector<ScsiAddress>& created) {
+  return std::none_of(created.begin(), created.end(), [](const ScsiAddress& a) { return a.lun > 0; });
+}
+
 bool transport_names_targets(std::string_view transport) {
   return transport == "fc" || transport == "sas" || transport == "iscsi";
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "scan_plan.h"
+#include "scsi_address.h"
 
 namespace scsi_probe {
 
@@ -98,6 +99,13 @@ inline constexpr unsigned kMaxDriverWaitSeconds = 60;
 // the scans manual suppresses (scan_request.h).
 HostStrategy host_strategy(HostClass c, std::string_view transport, ScanTrigger trigger,
                            unsigned usb_delay_use, bool kernel_reports_scans = false);
+
+// After the kernel's scan of a usb-storage host at its add event: whether
+// the check scan (HostStrategy::verify_after_seconds) can find more. A LUN
+// above 0 answers only once GET MAX LUN has run (usb-storage fails it with
+// DID_BAD_TARGET before), so a scan that created one came after GET MAX LUN
+// and saw every LUN; only LUN 0 alone leaves the question open.
+bool late_luns_possible(const std::vector<ScsiAddress>& created);
 
 // Whether the transport's own events name the targets (FC remote ports, SAS
 // end devices, iSCSI sessions): then the walk of IDs is not the way.

@@ -180,5 +180,16 @@ TEST(ManualLosses, PerClass) {
     EXPECT_TRUE(manual_losses(c, "", false).empty()) << host_class_name(c);
 }
 
+// A LUN above 0 answers only after GET MAX LUN: a scan that created one saw
+// them all, and the check scan would hold the LUNs' events for nothing.
+TEST(LateLunsPossible, OnlyWhenNoLunAboveZeroWasCreated) {
+  EXPECT_TRUE(late_luns_possible({}));
+  EXPECT_TRUE(late_luns_possible({{6, 0, 0, 0}}));
+  EXPECT_FALSE(late_luns_possible({{6, 0, 0, 0}, {6, 0, 0, 1}}));
+  EXPECT_FALSE(late_luns_possible({{6, 0, 0, 2}}));
+  // SCM_MULT_TARG readers: targets, not LUNs, and each at LUN 0.
+  EXPECT_TRUE(late_luns_possible({{6, 0, 0, 0}, {6, 0, 1, 0}}));
+}
+
 }  // namespace
 }  // namespace scsi_probe

@@ -71,10 +71,15 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
       host_lock.restart();
       int rc = hs.kernel_scan_host();
       std::size_t first = hs.created().size();
-      if (rc == 0 && s.verify_after_seconds && hs.present()) {
-        // The check: a LUN the driver made reachable late (GET MAX LUN after
-        // our wait, on a loaded machine) shows up in a second scan. The
-        // devices already there cost the kernel no command.
+      // The check: a LUN the driver made reachable late (GET MAX LUN after
+      // our wait, on a loaded machine) shows up in a second scan. The
+      // devices already there cost the kernel no command. The LUNs' own
+      // events wait for this run to end (udev orders a device's events
+      // after its parent's), hence no check once it cannot find more.
+      const bool check = rc == 0 && s.verify_after_seconds && hs.present();
+      if (check && !late_luns_possible(hs.created()))
+        diag(err, "host", who) << "no second scan: a LUN above 0 answered, so GET MAX LUN had run\n";
+      if (check && late_luns_possible(hs.created())) {
         std::this_thread::sleep_for(std::chrono::seconds(s.verify_after_seconds));
         rc = hs.kernel_scan_host();
         if (rc == 0 && hs.created().size() > first)

@@ -170,9 +170,10 @@ constexpr std::pair<std::string_view, VerbBuilder> kVerbs[] = {
 };
 
 // The app for this command line. A run that names its verb first (every
-// run udev starts) builds that verb alone: building all of them is most of
-// a short run's own work. Anything else (--help, --version, a mistake)
-// gets them all, so that help and errors list every verb.
+// run udev starts) builds that verb alone: building every verb's options
+// was a fifth of a device run's instructions. Anything else (--help,
+// --version, a mistake) gets them all, so that help and errors list every
+// verb.
 void add_verbs(CLI::App& app, Options& o, Verbs& verbs, int argc, char** argv) {
   const std::string_view first = argc > 1 ? argv[1] : "";
   for (const auto& [name, build] : kVerbs)
