@@ -77,9 +77,10 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
       // events wait for this run to end (udev orders a device's events
       // after its parent's), hence no check once it cannot find more.
       const bool check = rc == 0 && s.verify_after_seconds && hs.present();
-      if (check && !late_luns_possible(hs.created()))
+      const bool late = late_luns_possible(hs.created());
+      if (check && !late)
         diag(err, "host", who) << "no second scan: a LUN above 0 answered, so GET MAX LUN had run\n";
-      if (check && late_luns_possible(hs.created())) {
+      if (check && late) {
         std::this_thread::sleep_for(std::chrono::seconds(s.verify_after_seconds));
         rc = hs.kernel_scan_host();
         if (rc == 0 && hs.created().size() > first)

@@ -164,8 +164,8 @@ void add_remove(CLI::App& app, Options& o, Verbs& verbs) {
 
 // In the order of --help.
 constexpr std::pair<std::string_view, VerbBuilder> kVerbs[] = {
-    {"device", add_device}, {"host", add_host},       {"target", add_target}, {"show", add_show},
-    {"explain", add_explain}, {"check", add_check},   {"policy", add_policy}, {"rescan", add_rescan},
+    {"device", add_device},   {"host", add_host},   {"target", add_target}, {"show", add_show},
+    {"explain", add_explain}, {"check", add_check}, {"policy", add_policy}, {"rescan", add_rescan},
     {"remove", add_remove},
 };
 
