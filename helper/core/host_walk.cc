@@ -16,7 +16,27 @@ std::string where(const ScsiTarget& t) { return std::to_string(t.channel) + ":" 
 
 }  // namespace
 
-TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused) {
+namespace {
+
+// The kernel's scan of one target ("C T -"): LUN 0, then REPORT LUNS or the
+// sequential scan through a temporary LUN 0 where it has no device.
+TargetProbeResult kernel_target_probe(ScsiHost& hs, const ScsiTarget& t, std::string note) {
+  const int rc = hs.kernel_scan_target(t);
+  if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
+  if (host_gone_error(rc))
+    return {TargetProbe::kHostGone, false,
+            "host gone at " + where(t) + " (kernel scan: " + std::strerror(rc) + "): walk stopped"};
+  if (rc) return {TargetProbe::kFailed, false, "kernel scan of " + where(t) + ": " + std::strerror(rc)};
+  const bool found = !hs.target_luns(t).empty();
+  if (!found && !hs.present())
+    return {TargetProbe::kHostGone, false, "host removed at " + where(t) + ": walk stopped"};
+  return {TargetProbe::kKernelScan, found, std::move(note)};
+}
+
+}  // namespace
+
+TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused, bool whole_target) {
+  if (whole_target && wlun_refused) return kernel_target_probe(hs, t, {});
   int rc = hs.scan_lun(t.lun(0));
   if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
   if (host_gone_error(rc))
@@ -34,12 +54,39 @@ TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_ref
       return {found ? TargetProbe::kWellKnownLun : TargetProbe::kNothing, found, {}};
     }
     wlun_refused = true;
-    note = "the host refuses the well-known LUN 49409: targets without LUN 0 need the kernel's scan "
-           "of that target";
+    note = whole_target ? "the host refuses the well-known LUN 49409: each further ID is probed by the kernel's "
+                          "scan of that target alone (the LUN policy leaves out no LUN of this host)"
+                        : "the host refuses the well-known LUN 49409: targets without LUN 0 need the kernel's "
+                          "scan of that target";
   }
-  rc = hs.kernel_scan_target(t);
-  if (rc) return {TargetProbe::kFailed, false, "kernel scan of " + where(t) + ": " + std::strerror(rc)};
-  return {TargetProbe::kKernelScan, !hs.target_luns(t).empty(), note};
+  TargetProbeResult r = kernel_target_probe(hs, t, std::move(note));
+  // LUN 0's write was within the host's limits: EINVAL now is a failure.
+  if (r.how == TargetProbe::kPastLimits)
+    r = {TargetProbe::kFailed, false, "kernel scan of " + where(t) + ": " + std::strerror(EINVAL)};
+  return r;
+}
+
+std::optional<std::string> rule_restricting_host(const Policy& policy, unsigned host, std::string_view transport) {
+  for (const Rule& r : policy.rules) {
+    if (!r.instantiate && !r.remove_unreported) continue;
+    bool may_match = true;
+    switch (r.kind) {
+      case MatchKind::kHctl:
+        may_match = r.host.contains(host);
+        break;
+      case MatchKind::kFc:
+      case MatchKind::kSas:
+      case MatchKind::kIscsi:
+        may_match = transport == (r.kind == MatchKind::kFc    ? "fc"
+                                  : r.kind == MatchKind::kSas ? "sas"
+                                                              : "iscsi");
+        break;
+      case MatchKind::kWwn:
+        break;  // any LUN of any host may have that name
+    }
+    if (may_match) return r.where();
+  }
+  return std::nullopt;
 }
 
 KernelRescanChoice choose_kernel_rescan(const Policy& policy, const KernelRescanFacts& f) {
@@ -47,25 +94,8 @@ KernelRescanChoice choose_kernel_rescan(const Policy& policy, const KernelRescan
   if (f.continuation) return {false, "a continuation: the walk goes on"};
   if (f.target_without_lun0)
     return {false, "a target of this host has no LUN 0: a new one like it needs the well-known LUN"};
-  for (const Rule& r : policy.rules) {
-    if (!r.instantiate && !r.remove_unreported) continue;
-    bool may_match = true;
-    switch (r.kind) {
-      case MatchKind::kHctl:
-        may_match = r.host.contains(f.host);
-        break;
-      case MatchKind::kFc:
-      case MatchKind::kSas:
-      case MatchKind::kIscsi:
-        may_match = f.transport == (r.kind == MatchKind::kFc    ? "fc"
-                                    : r.kind == MatchKind::kSas ? "sas"
-                                                                : "iscsi");
-        break;
-      case MatchKind::kWwn:
-        break;  // any LUN of any host may have that name
-    }
-    if (may_match) return {false, "the LUN policy may leave out or remove LUNs of this host (" + r.where() + ")"};
-  }
+  if (auto rule = rule_restricting_host(policy, f.host, f.transport))
+    return {false, "the LUN policy may leave out or remove LUNs of this host (" + *rule + ")"};
   return {true, "a rescan by the kernel's scan of the host (\"- - -\"): the LUN policy restricts nothing here"};
 }
 
@@ -236,7 +266,8 @@ HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell) {
     switch (st.kind) {
       case HostWalkStep::Kind::kProbe: {
         shell.writes_start(st.resume_if_hung);
-        const TargetProbeResult p = probe_target(hs, st.target, walk.wlun_refused());
+        const TargetProbeResult p =
+            probe_target(hs, st.target, walk.wlun_refused(), walk.setup().whole_target_probes);
         const auto hand_off = shell.writes_end();
         walk.probed(p);
         if (hand_off) walk.handed_on(hand_off->resume_at, hand_off->error);

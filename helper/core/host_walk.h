@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lun_policy.h"
@@ -39,8 +40,17 @@ struct TargetProbeResult {
 // Probes one target ID through the host's `scan` attribute, as
 // __scsi_scan_target() would from LUN 0. `wlun_refused` carries the host's
 // refusal of the well-known LUN from one ID to the next (set here when first
-// seen).
-TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused);
+// seen). `whole_target`: once the host refuses it, the kernel's scan of the
+// target alone ("C T -"), which finds a target with LUN 0 and one without
+// alike: one write per ID where "C T 0", then "C T -" took two for each
+// empty ID. Only where the LUN policy can leave out no LUN of the host
+// (rule_restricting_host): the kernel creates every LUN it finds.
+TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused, bool whole_target = false);
+
+// The first rule of the LUN policy that may leave out or remove a LUN of
+// this host (instantiate/skip or unreported= on its number, its transport, or
+// any WWN), as "source:line"; nullopt when none can.
+std::optional<std::string> rule_restricting_host(const Policy& policy, unsigned host, std::string_view transport);
 
 // Whether a rescan of a parallel host may be the kernel's own scan of the
 // host ("- - -"), which probes every ID in the kernel at a fraction of the
@@ -82,6 +92,9 @@ struct HostWalkSetup {
   // A rescan by the kernel's scan of the host (choose_kernel_rescan): one
   // "- - -" write instead of the walk.
   bool kernel_rescan = false;
+  // No rule of the LUN policy can leave out a LUN of this host
+  // (rule_restricting_host): probe_target's `whole_target` for each ID.
+  bool whole_target_probes = false;
 };
 
 // The walk of the one target the kernel asked a scan of (scan_request.h),

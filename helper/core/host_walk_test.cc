@@ -141,6 +141,45 @@ TEST(HostWalk, WhereTheHostRefusesTheWellKnownLunTheKernelScansTheTarget) {
   EXPECT_EQ(h.devices(), (std::vector<ScsiAddress>{{0, 0, 0, 0}, {0, 0, 1, 2}}));
 }
 
+TEST(HostWalk, WhereThePolicyRestrictsNothingTheKernelsTargetScanAloneProbesEachIdAfterTheRefusal) {
+  FakeScsiHost h = wide_host();
+  h.max_channel = 1;
+  h.max_id = 5;
+  h.max_lun = 8;
+  h.bus[{0, 0}].luns = {0};
+  h.bus[{0, 2}].luns = {0, 1, 5};  // LUN 0 and more: the kernel creates them all
+  h.bus[{0, 3}].luns = {2};        // no LUN 0
+  h.bus[{1, 4}].luns = {0};
+  FakeShell shell(h);
+  HostWalkSetup s = setup_for(h);
+  s.whole_target_probes = true;
+  HostWalkResult r = walk(h, shell, s);
+  // Until the refusal is seen, LUN 0 first; after it, one write per ID, and
+  // EINVAL from "C T -" ends a channel as LUN 0's would.
+  EXPECT_EQ(h.writes(), (Strings{"0 0 0", "0 1 0", "0 1 49409", "0 1 -", "0 2 -", "0 3 -", "0 4 -", "0 5 -",
+                                 "1 0 -", "1 1 -", "1 2 -", "1 3 -", "1 4 -", "1 5 -", "2 0 -"}));
+  EXPECT_EQ(r.targets_found, 4);
+  EXPECT_EQ(r.kernel_scans, 9);
+  EXPECT_EQ(r.stop_reason, "past the host's last channel");
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("each further ID is probed by the kernel's scan of that target alone"),
+            std::string::npos);
+  EXPECT_EQ(h.devices(), (std::vector<ScsiAddress>{
+                             {0, 0, 0, 0}, {0, 0, 2, 0}, {0, 0, 2, 1}, {0, 0, 2, 5}, {0, 0, 3, 2}, {0, 1, 4, 0}}));
+}
+
+TEST(HostWalk, TheKernelsTargetScanAloneStopsWhereTheHostGoes) {
+  FakeScsiHost h = wide_host();
+  h.max_lun = 8;
+  h.removed_after_writes = 5;  // "0 0 0", "0 0 49409", "0 0 -", "0 1 -", "0 2 -"
+  FakeShell shell(h);
+  HostWalkSetup s = setup_for(h);
+  s.whole_target_probes = true;
+  HostWalkResult r = walk(h, shell, s);
+  EXPECT_EQ(h.writes().size(), 6u);
+  EXPECT_TRUE(r.host_gone);
+}
+
 TEST(HostWalk, AKernelTargetScanThatFindsNothingCountsNoTarget) {
   FakeScsiHost h = wide_host();
   h.max_id = 1;
@@ -462,6 +501,17 @@ TEST(ChooseKernelRescan, OnlyARescanWithNothingThePolicyOrTheWalkAloneWouldDoDif
   EXPECT_FALSE(choose_kernel_rescan(policy("wwn naa.5000c500a1b2c3d4 skip\n"), f).yes);
   f.transport = "fc";
   EXPECT_FALSE(choose_kernel_rescan(policy("fc 0x500A09818D3A7F00 skip\n"), f).yes);
+}
+
+TEST(RuleRestrictingHost, NamesTheFirstRuleThatMayLeaveOutOrRemoveALunOfTheHost) {
+  auto policy = [](const std::string& text) { return build_policy({{"/etc/scsi-probe.d/p.conf", text}}, ""); };
+  EXPECT_EQ(rule_restricting_host(Policy{}, 2, ""), std::nullopt);
+  EXPECT_EQ(rule_restricting_host(policy("hctl 0:*:*:* skip\nhctl *:*:*:* no-attach\n"), 2, ""), std::nullopt);
+  EXPECT_EQ(rule_restricting_host(policy("hctl 0:*:*:* skip\nhctl 2:0:0:1 skip\n"), 2, ""),
+            "/etc/scsi-probe.d/p.conf:2");
+  EXPECT_EQ(rule_restricting_host(policy("iscsi iqn.2003-01.org.example:t1 skip\n"), 2, "spi"), std::nullopt);
+  EXPECT_EQ(rule_restricting_host(policy("iscsi iqn.2003-01.org.example:t1 skip\n"), 2, "iscsi"),
+            "/etc/scsi-probe.d/p.conf:1");
 }
 
 TEST(ProbeTarget, PastTheLimitsIsEinval) {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -61,10 +62,32 @@ int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostrea
 // command line.
 int run_policy_check(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);
 
-// For host, target and remote-port runs: identifies the devices the run
-// created, as `scsi-probe device` would on their add events, and hands the
-// keys to those events (device_handoff.h). Logs one line per device.
-void identify_created(udev* u, const std::vector<ScsiAddress>& created,
-                      std::chrono::steady_clock::time_point run_start, std::ostream& err);
+class SysfsScsiHost;
+
+// For host and target runs: identifies each device the run creates, as
+// `scsi-probe device` would on its add event, and hands the keys to that
+// event (device_handoff.h). A thread of its own (with its own libudev
+// context) takes each device as the write that created it returns, so that
+// one device's identification and bind overlap the writes that find the
+// next, as sd binds while the kernel's own scan goes on. The REPORT LUNS
+// well-known LUN, which the run may still use and delete, waits for the
+// end. finish() logs one line per device.
+class CreatedDevices {
+ public:
+  // Takes the devices `hs`'s writes create from now until finish().
+  CreatedDevices(SysfsScsiHost& hs, std::chrono::steady_clock::time_point run_start);
+  ~CreatedDevices();
+  CreatedDevices(const CreatedDevices&) = delete;
+  CreatedDevices& operator=(const CreatedDevices&) = delete;
+
+  void add(const ScsiAddress& a);
+  // Waits for every device added to be done, then logs to `err`.
+  void finish(std::ostream& err);
+
+ private:
+  struct State;
+  SysfsScsiHost& hs_;
+  std::unique_ptr<State> s_;
+};
 
 }  // namespace scsi_probe

@@ -3,14 +3,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <climits>
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
+#include <climits>
+#include <condition_variable>
+#include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <system_error>
+#include <thread>
 
 #include "attach_policy.h"
 #include "commands.h"
@@ -205,34 +211,121 @@ int write_handoff(const ScsiAddress& a, const std::string& properties) {
 
 }  // namespace
 
-void identify_created(udev* u, const std::vector<ScsiAddress>& created,
-                      std::chrono::steady_clock::time_point run_start, std::ostream& err) {
-  if (created.empty()) return;
-  // The scan run loaded (and reported on) the policy already.
-  std::ostringstream policy_errors;
-  const Policy policy = load_policy(policy_errors);
-  std::size_t i = 0;
-  for (; i < created.size(); ++i) {
-    if (std::chrono::steady_clock::now() - run_start > kHandoffStartBudget) break;
-    // Gone again: the well-known LUN after use, LUN 0 left out by the policy.
-    UdevDevicePtr dev = scsi_device_at(u, created[i]);
-    if (!dev) continue;
-    DeviceRunReport run = identify_device_run(u, dev.get(), "add", policy, true);
-    // Only a device whose attach was carried out: any other goes through
-    // its own add event (and the fallback there), here and, should /run
-    // survive a switch_root, again in the real root.
-    std::string handed = run.attached ? "not handed over" : "not handed over: not attached";
-    if (!run.no_data && run.attached) {
-      int rc = write_handoff(created[i], run.properties);
-      handed = rc ? "not handed over: " + handoff_path(created[i]) + ": " + std::strerror(rc)
-                  : "handed to its add event";
-    }
-    diag(err, "device", format_scsi_address(created[i])) << run.log << "; " << handed
-        << "\n";
+namespace {
+
+// One created device, as its own add event would identify it; the handoff
+// only for a device whose attach was carried out: any other goes through
+// its own add event (and the fallback there), here and, should /run
+// survive a switch_root, again in the real root.
+void identify_one(udev* u, const ScsiAddress& a, const Policy& policy, std::ostream& log) {
+  // Gone again: the well-known LUN after use, LUN 0 left out by the policy.
+  UdevDevicePtr dev = scsi_device_at(u, a);
+  if (!dev) return;
+  DeviceRunReport run = identify_device_run(u, dev.get(), "add", policy, true);
+  std::string handed = run.attached ? "not handed over" : "not handed over: not attached";
+  if (!run.no_data && run.attached) {
+    int rc = write_handoff(a, run.properties);
+    handed = rc ? "not handed over: " + handoff_path(a) + ": " + std::strerror(rc) : "handed to its add event";
   }
-  if (i < created.size())
-    diag(err, "") << created.size() - i
-        << " new device(s) left to their own add events: this run's time budget is spent\n";
+  diag(log, "device", format_scsi_address(a)) << run.log << "; " << handed << "\n";
+}
+
+}  // namespace
+
+struct CreatedDevices::State {
+  Clock::time_point start;
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<ScsiAddress> queue;     // guarded by m
+  bool closed = false;               // guarded by m: nothing more comes
+  std::vector<ScsiAddress> deferred;  // the well-known LUN: at the end
+  std::thread worker;
+  bool finished = false;
+  // The worker's alone until it is joined.
+  std::ostringstream log;
+  std::size_t left = 0;
+
+  void work() {
+    UdevPtr u;
+    std::optional<Policy> policy;
+    for (;;) {
+      ScsiAddress a;
+      {
+        std::unique_lock<std::mutex> lock(m);
+        cv.wait(lock, [this] { return closed || !queue.empty(); });
+        if (queue.empty()) return;
+        a = queue.front();
+        queue.pop_front();
+      }
+      // Each identification waits at most a device run's bound.
+      if (Clock::now() - start > kHandoffStartBudget) {
+        ++left;
+        continue;
+      }
+      if (!u) u.reset(udev_new());
+      if (!u) {
+        diag(log, "device", format_scsi_address(a)) << "cannot use libudev: " << std::strerror(errno)
+            << "; left to its own add event\n";
+        continue;
+      }
+      // The scan run loaded (and reported on) the policy already.
+      std::ostringstream policy_errors;
+      try {
+        if (!policy) policy = load_policy(policy_errors);
+        identify_one(u.get(), a, *policy, log);
+      } catch (const std::exception& e) {
+        diag(log, "device", format_scsi_address(a)) << e.what() << "; left to its own add event\n";
+      }
+    }
+  }
+};
+
+CreatedDevices::CreatedDevices(SysfsScsiHost& hs, Clock::time_point run_start)
+    : hs_(hs), s_(std::make_unique<State>()) {
+  s_->start = run_start;
+  hs_.on_created([this](const ScsiAddress& a) { add(a); });
+}
+
+CreatedDevices::~CreatedDevices() {
+  std::ostringstream discarded;
+  finish(discarded);
+}
+
+void CreatedDevices::add(const ScsiAddress& a) {
+  if (a.lun == kReportLunsWellKnownLun) {
+    s_->deferred.push_back(a);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(s_->m);
+    s_->queue.push_back(a);
+  }
+  s_->cv.notify_one();
+  if (s_->worker.joinable()) return;
+  try {
+    s_->worker = std::thread([s = s_.get()] { s->work(); });
+  } catch (const std::system_error&) {
+    // No thread to be had: finish() identifies them in this one.
+  }
+}
+
+void CreatedDevices::finish(std::ostream& err) {
+  if (s_->finished) return;
+  s_->finished = true;
+  hs_.on_created(nullptr);
+  {
+    std::lock_guard<std::mutex> lock(s_->m);
+    s_->queue.insert(s_->queue.end(), s_->deferred.begin(), s_->deferred.end());
+    s_->closed = true;
+  }
+  s_->cv.notify_one();
+  if (s_->worker.joinable())
+    s_->worker.join();
+  else
+    s_->work();
+  err << s_->log.str();
+  if (s_->left)
+    diag(err, "") << s_->left << " new device(s) left to their own add events: this run's time budget is spent\n";
 }
 
 }  // namespace scsi_probe

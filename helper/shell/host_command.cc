@@ -39,10 +39,11 @@ using Clock = std::chrono::steady_clock;
 // Hosts that are not walked (host_class.h): libata's, usb-storage's, uas's,
 // SRP's and the scan_start() drivers with a `rescan` attribute. Prints the
 // run's properties and summary line.
-int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::string& name,
+int run_host_class(SysfsScsiHost& hs, udev_device* shost, const std::string& name,
                    const std::string& proc_name, HostClass cls, const HostStrategy& s, const std::string& reason,
                    RescanLock& host_lock, std::ostream& out, std::ostream& err) {
   const auto start = Clock::now();
+  CreatedDevices created(hs, start);
   std::string who = name;
   who += " (" + proc_name + ", ";
   who += host_class_name(cls);
@@ -102,7 +103,7 @@ int run_host_class(udev* u, SysfsScsiHost& hs, udev_device* shost, const std::st
       << "SCSI_PROBE_REASON=" << why << "\n";
   diag(err, "host", who) << done << ", " << hs.created().size() << " LUN(s) created, "
       << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << why << "\n";
-  identify_created(u, hs.created(), start, err);
+  created.finish(err);
   return kExitOk;
 }
 
@@ -189,7 +190,7 @@ void set_drivers_autoprobe(ScanMode mode, const std::string& name, std::ostream&
 
 // What the walk is given: the adapter's ID, the known targets, a
 // continuation's cursor, the budget, a transport's remote ports. `policy`:
-// the LUN policy on a rescan of a parallel host (walk_policy). `requested`:
+// the LUN policy of a parallel host's walk (walk_needs_policy). `requested`:
 // the one target the kernel asked a scan of (requested_target_walk).
 HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost,
                          const std::string& transport, const HostStrategy& strategy, ScanTrigger trigger,
@@ -222,16 +223,16 @@ HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_dev
     }
     KernelRescanChoice c = choose_kernel_rescan(policy, k);
     s.kernel_rescan = c.yes;
+    s.whole_target_probes = !rule_restricting_host(policy, hs.number(), transport);
     if (s.rescan) kernel_rescan_reason = c.reason;
   }
   return s;
 }
 
-// Only a rescan of a parallel host reads the LUN policy: whether the
-// kernel's scan of the host may stand in for the walk.
-bool walk_needs_policy(const HostStrategy& strategy, ScanTrigger trigger) {
-  return trigger == ScanTrigger::kRescan && strategy.action == HostAction::kWalk;
-}
+// Only the walk of a parallel host reads the LUN policy: whether the
+// kernel's scan of the host (a rescan) or of each target may stand in for
+// the helper's own probes.
+bool walk_needs_policy(const HostStrategy& strategy) { return strategy.action == HostAction::kWalk; }
 
 // Prints the walk's properties and summary line.
 void report_walk(const HostWalkResult& w, const SysfsScsiHost& hs, const std::string& name,
@@ -268,11 +269,12 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
   const auto budget = walk_budget(udev_event_timeout(read_kernel_command_line()));
   std::string rescan_reason;
   const bool one_target = plan.scope == HostRunScope::kTarget;
-  const Policy policy = walk_needs_policy(strategy, trigger) && !one_target ? load_policy(err) : Policy{};
+  const Policy policy = walk_needs_policy(strategy) && !one_target ? load_policy(err) : Policy{};
   HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, policy, rescan_reason,
                            one_target ? std::optional<ScsiTarget>(plan.target) : std::nullopt));
   const bool ports = walk.setup().port_targets.has_value();
   HostWalkResult w;
+  CreatedDevices created(hs, start);
   host_lock.restart();
   {
     SysfsWalkShell shell(u, host, action, start, budget, !ports);
@@ -290,7 +292,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   report_walk(w, hs, name, proc_name, reason, walk.setup().resume_at, ms, out, err);
-  identify_created(u, hs.created(), start, err);
+  created.finish(err);
   return kExitOk;
 }
 
@@ -402,7 +404,7 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
   if (mode == ScanMode::kManual && plan.scope == HostRunScope::kAsBefore)
     for (const ManualLoss& loss : manual_losses(cls, proc_name, kernel_reports_scans()))
       diag(err, "host", name) << "under scsi_mod.scan=manual " << loss.what << "\n";
-  if (!walked) return run_host_class(u.get(), hs, shost.get(), name, proc_name, cls, strategy, plan.reason, host_lock,
+  if (!walked) return run_host_class(hs, shost.get(), name, proc_name, cls, strategy, plan.reason, host_lock,
                                      out, err);
   return run_walk(u.get(), hs, host.get(), shost.get(), name, proc_name, facts.transport, strategy, action,
                   trigger, plan.reason.empty() ? d.reason : plan.reason, plan, host_lock, out, err);

@@ -45,12 +45,15 @@ int SysfsScsiHost::scan_lun(const ScsiAddress& a) {
   if (!value) return ERANGE;
   const bool existed = device_exists(a);
   int rc = write_scan(*value);
-  if (rc == 0 && !existed && device_exists(a)) {
-    created_.push_back(a);
-    log_change({priority_of(a.lun), format_scsi_address(a), "create",
-                "scan write \"" + *value + "\" to host" + std::to_string(host_)});
-  }
+  if (rc == 0 && !existed && device_exists(a))
+    created(a, "scan write \"" + *value + "\" to host" + std::to_string(host_));
   return rc;
+}
+
+void SysfsScsiHost::created(const ScsiAddress& a, std::string why) {
+  created_.push_back(a);
+  log_change({priority_of(a.lun), format_scsi_address(a), "create", std::move(why)});
+  if (on_created_) on_created_(a);
 }
 
 int SysfsScsiHost::kernel_scan_target(const ScsiTarget& t) {
@@ -59,11 +62,8 @@ int SysfsScsiHost::kernel_scan_target(const ScsiTarget& t) {
   int rc = write_scan(value);
   if (rc == 0)
     for (uint64_t l : target_luns(t))
-      if (!std::binary_search(before.begin(), before.end(), l)) {
-        created_.push_back(t.lun(l));
-        log_change({LogPriority::kNotice, format_scsi_address(created_.back()), "create",
-                    "the kernel's scan of the target, \"" + value + "\" to host" + std::to_string(host_)});
-      }
+      if (!std::binary_search(before.begin(), before.end(), l))
+        created(t.lun(l), "the kernel's scan of the target, \"" + value + "\" to host" + std::to_string(host_));
   return rc;
 }
 
@@ -85,11 +85,8 @@ int SysfsScsiHost::kernel_scan_host() {
   int rc = write_scan("- - -");
   if (rc == 0)
     for (const ScsiAddress& a : devices())
-      if (std::find(before.begin(), before.end(), a) == before.end()) {
-        created_.push_back(a);
-        log_change({LogPriority::kNotice, format_scsi_address(a), "create",
-                    "the kernel's scan of the host, \"- - -\" to host" + std::to_string(host_)});
-      }
+      if (std::find(before.begin(), before.end(), a) == before.end())
+        created(a, "the kernel's scan of the host, \"- - -\" to host" + std::to_string(host_));
   return rc;
 }
 

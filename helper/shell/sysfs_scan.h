@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -40,6 +41,8 @@ class SysfsScsiHost : public ScsiHost {
   int scan_writes() const { return writes_; }
   // The scsi_devices the writes created, in order.
   const std::vector<ScsiAddress>& created() const { return created_; }
+  // Called with each device as the write that created it returns.
+  void on_created(std::function<void(const ScsiAddress&)> f) { on_created_ = std::move(f); }
 
   // The host driver's name (scsi_host `proc_name`).
   std::string proc_name() const;
@@ -53,8 +56,10 @@ class SysfsScsiHost : public ScsiHost {
   unsigned host_ = 0;
   int writes_ = 0;
   std::vector<ScsiAddress> created_;
+  std::function<void(const ScsiAddress&)> on_created_;
 
   int write_scan(const std::string& value);
+  void created(const ScsiAddress& a, std::string why);
 };
 
 // The remote port (fc_remote_ports, sas_end_device or iscsi_session class

@@ -142,7 +142,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
 // Hosts whose LUNs are not the helper's to scan (host_class.h): libata adds
 // its own, usb-storage, uas and SRP get the kernel's scan. Returns the exit
 // code when the host's class settled the run, else -1.
-int run_target_by_host_class(udev* u, SysfsScsiHost& hs, const ScsiTarget& t, ScanTrigger trigger,
+int run_target_by_host_class(SysfsScsiHost& hs, const ScsiTarget& t, ScanTrigger trigger,
                              std::ostream& out, std::ostream& err) {
   const HostClass cls = classify_host(read_host_facts(hs));
   const TargetRunDecision d = target_run(cls, trigger);
@@ -153,11 +153,12 @@ int run_target_by_host_class(udev* u, SysfsScsiHost& hs, const ScsiTarget& t, Sc
     return kExitOk;
   }
   auto start = std::chrono::steady_clock::now();
+  CreatedDevices created(hs, start);
   int rc = hs.kernel_scan_target(t);
   diag(err, "target", format_scsi_target(t)) << "kernel scan of the target ("
       << (rc ? std::strerror(rc) : "done") << "), " << hs.created().size() << " LUN(s) created; "
       << d.reason << "\n";
-  identify_created(u, hs.created(), start, err);
+  created.finish(err);
   return kExitOk;
 }
 
@@ -234,7 +235,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     return kExitOk;
   }
   SysfsScsiHost hs(u.get(), host->get());
-  if (int rc = run_target_by_host_class(u.get(), hs, *t, trigger, out, err); rc >= 0) return rc;
+  if (int rc = run_target_by_host_class(hs, *t, trigger, out, err); rc >= 0) return rc;
 
   std::size_t cursor = 0;
   if (const char* c = synthetic_argument(kSynthContinue))
@@ -264,6 +265,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     }
   }
   auto start = std::chrono::steady_clock::now();
+  CreatedDevices created(hs, start);
   TargetScanResult r = scan_target(u.get(), hs, *t, trigger, cursor, inv.verbose, err);
   r.commands += collect_commands;
   if (!collected.empty())
@@ -274,7 +276,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   print_scan_result(*t, r, out);
   if (r.continue_at) continue_later(u.get(), *t, *r.continue_at, out, err);
   log_target_scan(*t, r, hs.scan_writes(), start, err);
-  identify_created(u.get(), hs.created(), start, err);
+  created.finish(err);
   return kExitOk;
 }
 
