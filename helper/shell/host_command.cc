@@ -3,8 +3,9 @@
 // sysfs does not show) gets LUN 0 instantiated; the target's own event then
 // scans its LUNs. A target without LUN 0 is reached through the REPORT LUNS
 // well-known LUN, or, where the host refuses that LUN, by the kernel's scan
-// of that one target. On a change event the host is rescanned: new targets,
-// and the LUNs of every known target.
+// of that one target (from then on the only probe of each ID where the
+// policy restricts nothing on the host). On a change event the host is
+// rescanned: new targets, and the LUNs of every known target.
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
