@@ -22,12 +22,30 @@ inline constexpr std::string_view kHandoffDir = "/run/scsi-probe/devices";
 // The file of one device: kHandoffDir/H:C:T:L (udev's $kernel).
 std::string handoff_path(const ScsiAddress& a);
 
-// The template (for mkstemp) of the temporary file a run writes the file
-// through before renaming it into place: in the same folder, so that the
-// rename is atomic, and unique, so that two runs handing over the same
-// device (a host run and a target run racing) never write into each other's
-// file. Its name is never one the rules import.
-std::string handoff_temp_template(const ScsiAddress& a);
+// A run writes each file through a temporary beside it, "<file>.XXXXXX"
+// (mkstemp), renamed into place: in the same folder, so that the rename is
+// atomic, and unique, so that two runs handing over the same object (a host
+// run and a target run racing) never write into each other's file. Its name
+// is never one the rules import.
+std::string handoff_temp_template(std::string_view path);
+
+// The same for a target whose LUNs a kernel scan created in a host run (the
+// walk's scan of that target, or the scan of the whole host): the kernel
+// has scanned it, nothing is left for its add event's run to do, so the host
+// run leaves that run's SCSI_PROBE_TARGET and SCSI_PROBE_REASON in a file
+// the event imports instead (one process less ahead of the target's LUNs'
+// own events, which udev runs after it). A host run drops its host's files
+// when it starts (their events, earlier children of the host, are done by
+// then), and a target's remove event its own.
+inline constexpr std::string_view kTargetHandoffDir = "/run/scsi-probe/targets";
+
+// kTargetHandoffDir/targetH:C:T (udev's $kernel).
+std::string target_handoff_path(const ScsiTarget& t);
+// Whether a name in kTargetHandoffDir is a file of host `host` (temporaries
+// included).
+bool is_target_handoff_of_host(std::string_view file_name, unsigned host);
+// The file's text: what `scsi-probe target` would print on that add event.
+std::string target_handoff_properties(const ScsiTarget& t, std::string_view how);
 
 // A run identifies the devices it created while it has used less than this:
 // each identification waits at most a device run's bound, so a run's own

@@ -15,7 +15,7 @@ TEST(DeviceHandoff, OneFilePerKernelName) {
 
 TEST(DeviceHandoff, TemporaryFileBesideTheFileUnderAnotherName) {
   const ScsiAddress a{2, 0, 15, 16640};
-  const std::string tmpl = handoff_temp_template(a);
+  const std::string tmpl = handoff_temp_template(handoff_path(a));
   EXPECT_EQ(tmpl, handoff_path(a) + ".XXXXXX");
   // mkstemp() fills the six X: never the kernel name the rules import.
   EXPECT_TRUE(tmpl.ends_with("XXXXXX"));
@@ -32,6 +32,24 @@ TEST(DeviceHandoff, RulesNameTheSameFile) {
   const std::string file = std::string(kHandoffDir) + "/$kernel";
   EXPECT_NE(text.str().find("IMPORT{file}=\"" + file + "\""), std::string::npos);
   EXPECT_NE(text.str().find("TEST==\"" + file + "\""), std::string::npos);
+  const std::string target_file = std::string(kTargetHandoffDir) + "/$kernel";
+  EXPECT_NE(text.str().find("IMPORT{file}=\"" + target_file + "\""), std::string::npos);
+  EXPECT_NE(text.str().find("TEST==\"" + target_file + "\""), std::string::npos);
+}
+
+TEST(TargetHandoff, OneFilePerTargetNamedAsUdevsKernelName) {
+  EXPECT_EQ(target_handoff_path({2, 0, 15}), "/run/scsi-probe/targets/target2:0:15");
+  EXPECT_TRUE(is_target_handoff_of_host("target2:0:15", 2));
+  EXPECT_TRUE(is_target_handoff_of_host("target2:0:15.Ab12Cd", 2));
+  EXPECT_FALSE(is_target_handoff_of_host("target21:0:15", 2));
+  EXPECT_FALSE(is_target_handoff_of_host("2:0:15:0", 2));
+  EXPECT_EQ(handoff_temp_template(target_handoff_path({2, 0, 15})), "/run/scsi-probe/targets/target2:0:15.XXXXXX");
+}
+
+TEST(TargetHandoff, TheKeysATargetRunPrints) {
+  EXPECT_EQ(target_handoff_properties({0, 0, 3}, "the kernel's scan of the target"),
+            "SCSI_PROBE_TARGET=0:0:3\nSCSI_PROBE_REASON=its LUNs were created by the kernel's scan of the target "
+            "in the host run: nothing left to scan\n");
 }
 
 }  // namespace

@@ -64,6 +64,12 @@ int run_policy_check(const std::vector<std::string>& files, std::ostream& out, s
 
 class SysfsScsiHost;
 
+// Target handoffs (device_handoff.h): a host run drops its host's files
+// before its first write, and leaves one for each target a kernel scan of
+// the run created.
+void drop_target_handoffs(unsigned host);
+void hand_off_kernel_scanned_targets(const SysfsScsiHost& hs, std::ostream& err);
+
 // For host and target runs: identifies each device the run creates, as
 // `scsi-probe device` would on its add event, and hands the keys to that
 // event (device_handoff.h). A thread of its own (with its own libudev

@@ -1,4 +1,5 @@
 // `scsi-probe device`: identification of one scsi_device.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -174,13 +175,12 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
 
 namespace {
 
-// Writes the file through a temporary of its own (mkstemp: two runs handing
-// over the same device never share one) and a rename: the add event reads it
-// whole or not at all.
-int write_handoff(const ScsiAddress& a, const std::string& properties) {
-  if (int rc = make_state_folder(std::string(kHandoffDir))) return rc;
-  const std::string path = handoff_path(a);
-  std::string tmp = handoff_temp_template(a);
+// Writes a handoff file in `dir` through a temporary of its own (mkstemp:
+// two runs handing over the same object never share one) and a rename: the
+// add event reads it whole or not at all.
+int write_handoff_file(std::string_view dir, const std::string& path, const std::string& properties) {
+  if (int rc = make_state_folder(std::string(dir))) return rc;
+  std::string tmp = handoff_temp_template(path);
   int fd = mkostemp(tmp.data(), O_CLOEXEC);
   if (fd < 0) return errno;
   if (fchmod(fd, 0644) != 0) {
@@ -209,7 +209,29 @@ int write_handoff(const ScsiAddress& a, const std::string& properties) {
   return 0;
 }
 
+int write_handoff(const ScsiAddress& a, const std::string& properties) {
+  return write_handoff_file(kHandoffDir, handoff_path(a), properties);
+}
+
 }  // namespace
+
+void drop_target_handoffs(unsigned host) {
+  DIR* d = opendir(std::string(kTargetHandoffDir).c_str());
+  if (!d) return;
+  while (dirent* e = readdir(d))
+    if (is_target_handoff_of_host(e->d_name, host))
+      unlinkat(dirfd(d), e->d_name, 0);
+  closedir(d);
+}
+
+void hand_off_kernel_scanned_targets(const SysfsScsiHost& hs, std::ostream& err) {
+  for (const auto& [t, how] : hs.kernel_scanned_targets()) {
+    const std::string path = target_handoff_path(t);
+    if (int rc = write_handoff_file(kTargetHandoffDir, path, target_handoff_properties(t, how)))
+      diag(err, "target", format_scsi_target(t)) << "not handed over: " << path << ": " << std::strerror(rc)
+          << "; its add event scans it\n";
+  }
+}
 
 namespace {
 

@@ -45,6 +45,7 @@ int run_host_class(SysfsScsiHost& hs, udev_device* shost, const std::string& nam
                    RescanLock& host_lock, std::ostream& out, std::ostream& err) {
   const auto start = Clock::now();
   CreatedDevices created(hs, start);
+  drop_target_handoffs(hs.number());
   std::string who = name;
   who += " (" + proc_name + ", ";
   who += host_class_name(cls);
@@ -104,6 +105,7 @@ int run_host_class(SysfsScsiHost& hs, udev_device* shost, const std::string& nam
       << "SCSI_PROBE_REASON=" << why << "\n";
   diag(err, "host", who) << done << ", " << hs.created().size() << " LUN(s) created, "
       << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << why << "\n";
+  hand_off_kernel_scanned_targets(hs, err);
   created.finish(err);
   return kExitOk;
 }
@@ -276,6 +278,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
   const bool ports = walk.setup().port_targets.has_value();
   HostWalkResult w;
   CreatedDevices created(hs, start);
+  drop_target_handoffs(hs.number());
   host_lock.restart();
   {
     SysfsWalkShell shell(u, host, action, start, budget, !ports);
@@ -293,6 +296,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   report_walk(w, hs, name, proc_name, reason, walk.setup().resume_at, ms, out, err);
+  hand_off_kernel_scanned_targets(hs, err);
   created.finish(err);
   return kExitOk;
 }

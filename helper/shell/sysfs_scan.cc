@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 
 #include "device_handoff.h"
 #include "report_luns.h"
@@ -60,10 +61,12 @@ int SysfsScsiHost::kernel_scan_target(const ScsiTarget& t) {
   const std::vector<uint64_t> before = target_luns(t);
   const std::string value = scan_attribute_target_value(t.channel, t.id);
   int rc = write_scan(value);
-  if (rc == 0)
-    for (uint64_t l : target_luns(t))
-      if (!std::binary_search(before.begin(), before.end(), l))
-        created(t.lun(l), "the kernel's scan of the target, \"" + value + "\" to host" + std::to_string(host_));
+  if (rc != 0) return rc;
+  const std::vector<uint64_t> after = target_luns(t);
+  for (uint64_t l : after)
+    if (!std::binary_search(before.begin(), before.end(), l))
+      created(t.lun(l), "the kernel's scan of the target, \"" + value + "\" to host" + std::to_string(host_));
+  if (before.empty() && !after.empty()) kernel_scanned_targets_.emplace_back(t, "the kernel's scan of the target");
   return rc;
 }
 
@@ -83,10 +86,16 @@ std::vector<ScsiAddress> SysfsScsiHost::devices() const {
 int SysfsScsiHost::kernel_scan_host() {
   const std::vector<ScsiAddress> before = devices();
   int rc = write_scan("- - -");
-  if (rc == 0)
-    for (const ScsiAddress& a : devices())
-      if (std::find(before.begin(), before.end(), a) == before.end())
-        created(a, "the kernel's scan of the host, \"- - -\" to host" + std::to_string(host_));
+  if (rc != 0) return rc;
+  std::set<ScsiTarget> had;
+  for (const ScsiAddress& a : before) had.insert(target_of(a));
+  std::set<ScsiTarget> handed;
+  for (const ScsiAddress& a : devices())
+    if (std::find(before.begin(), before.end(), a) == before.end()) {
+      created(a, "the kernel's scan of the host, \"- - -\" to host" + std::to_string(host_));
+      if (!had.count(target_of(a)) && handed.insert(target_of(a)).second)
+        kernel_scanned_targets_.emplace_back(target_of(a), "the kernel's scan of the host");
+    }
   return rc;
 }
 

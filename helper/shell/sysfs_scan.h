@@ -43,6 +43,11 @@ class SysfsScsiHost : public ScsiHost {
   const std::vector<ScsiAddress>& created() const { return created_; }
   // Called with each device as the write that created it returns.
   void on_created(std::function<void(const ScsiAddress&)> f) { on_created_ = std::move(f); }
+  // Targets that had no LUNs until a kernel scan (of the target or of the
+  // whole host) created them, with which scan it was, in order.
+  const std::vector<std::pair<ScsiTarget, std::string>>& kernel_scanned_targets() const {
+    return kernel_scanned_targets_;
+  }
 
   // The host driver's name (scsi_host `proc_name`).
   std::string proc_name() const;
@@ -57,6 +62,7 @@ class SysfsScsiHost : public ScsiHost {
   int writes_ = 0;
   std::vector<ScsiAddress> created_;
   std::function<void(const ScsiAddress&)> on_created_;
+  std::vector<std::pair<ScsiTarget, std::string>> kernel_scanned_targets_;
 
   int write_scan(const std::string& value);
   void created(const ScsiAddress& a, std::string why);
