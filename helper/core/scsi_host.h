@@ -46,8 +46,8 @@ class ScsiHost {
 
   // Derived from devices(); an implementation may answer faster.
   virtual bool device_exists(const ScsiAddress& a) const;
-  // The LUNs of one target, ascending.
-  std::vector<uint64_t> target_luns(const ScsiTarget& t) const;
+  // The LUNs of one target, ascending; the same.
+  virtual std::vector<uint64_t> target_luns(const ScsiTarget& t) const;
   // Every target with at least one LUN, ascending.
   std::vector<ScsiTarget> targets() const;
 };

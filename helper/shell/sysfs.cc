@@ -141,6 +141,35 @@ int write_sysfs(udev_device* dev, std::string_view name, std::string_view value)
   return rc;
 }
 
+OpenAttribute::~OpenAttribute() {
+  if (write_fd_ >= 0) close(write_fd_);
+  if (read_fd_ >= 0) close(read_fd_);
+}
+
+int OpenAttribute::write(std::string_view value) {
+  if (write_fd_ < 0) write_fd_ = open(path_.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (write_fd_ < 0) return errno;
+  ssize_t n;
+  do {
+    n = pwrite(write_fd_, value.data(), value.size(), 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return errno;
+  return static_cast<std::size_t>(n) == value.size() ? 0 : EIO;
+}
+
+std::optional<std::string> OpenAttribute::read() {
+  if (read_fd_ < 0) read_fd_ = open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (read_fd_ < 0) return std::nullopt;
+  char buf[256];
+  ssize_t n;
+  do {
+    n = pread(read_fd_, buf, sizeof buf, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return std::nullopt;
+  std::string_view text(buf, static_cast<std::size_t>(n));
+  return std::string(text.substr(0, text.find('\n')));
+}
+
 std::string udev_property(udev_device* dev, const char* key) {
   const char* v = udev_device_get_property_value(dev, key);
   return v ? v : "";

@@ -53,6 +53,28 @@ std::optional<long long> read_int_attribute(udev_device* dev, std::string_view n
 // answer matters (EINVAL marks a scan address past the host's limits).
 int write_sysfs(udev_device* dev, std::string_view name, std::string_view value);
 
+// One sysfs attribute kept open for repeated use, where a walk writes or
+// reads it hundreds of times: each write() is one store() in the kernel
+// (the offset is ignored), each read() one show() (a read from offset 0
+// starts the attribute's text afresh), with no open(2) and close(2) each.
+class OpenAttribute {
+ public:
+  explicit OpenAttribute(std::string path) : path_(std::move(path)) {}
+  ~OpenAttribute();
+  OpenAttribute(const OpenAttribute&) = delete;
+  OpenAttribute& operator=(const OpenAttribute&) = delete;
+
+  // 0 or the errno of the open or the write, as write_sysfs.
+  int write(std::string_view value);
+  // The first line; nullopt when unreadable.
+  std::optional<std::string> read();
+
+ private:
+  std::string path_;
+  int write_fd_ = -1;
+  int read_fd_ = -1;
+};
+
 // A property of `dev` from the udev database, empty when unset.
 std::string udev_property(udev_device* dev, const char* key);
 

@@ -36,9 +36,10 @@ SysfsScsiHost::SysfsScsiHost(udev* u, udev_device* host) : udev_(u), host_dev_(h
 
 int SysfsScsiHost::write_scan(const std::string& value) {
   ++writes_;
-  std::string path = std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
-                     std::to_string(host_) + "/scan";
-  return write_sysfs(nullptr, path, value);
+  if (!scan_)
+    scan_ = std::make_unique<OpenAttribute>(std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
+                                            std::to_string(host_) + "/scan");
+  return scan_->write(value);
 }
 
 int SysfsScsiHost::scan_lun(const ScsiAddress& a) {
@@ -100,9 +101,17 @@ int SysfsScsiHost::kernel_scan_host() {
 }
 
 bool SysfsScsiHost::present() const {
-  auto state = read_sysfs_text(std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
-                               std::to_string(host_) + "/state");
+  if (!state_)
+    state_ = std::make_unique<OpenAttribute>(std::string(udev_device_get_syspath(host_dev_)) + "/scsi_host/host" +
+                                             std::to_string(host_) + "/state");
+  auto state = state_->read();
   return state && !host_state_removed(*state);
+}
+
+std::vector<uint64_t> SysfsScsiHost::target_luns(const ScsiTarget& t) const {
+  struct stat st;
+  if (lstat((kScsiDevices + target_sysname(t)).c_str(), &st) != 0 && errno == ENOENT) return {};
+  return ScsiHost::target_luns(t);
 }
 
 bool SysfsScsiHost::device_exists(const ScsiAddress& a) const {

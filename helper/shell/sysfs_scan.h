@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -35,6 +36,9 @@ class SysfsScsiHost : public ScsiHost {
   bool present() const override;
   std::vector<ScsiAddress> devices() const override;
   bool device_exists(const ScsiAddress& a) const override;
+  // No listing of every device where the target is not in sysfs (an ID the
+  // walk finds empty).
+  std::vector<uint64_t> target_luns(const ScsiTarget& t) const override;
 
   // The scsi_host device in sysfs.
   udev_device* device() const { return host_dev_; }
@@ -59,6 +63,9 @@ class SysfsScsiHost : public ScsiHost {
   udev* udev_;
   udev_device* host_dev_;
   unsigned host_ = 0;
+  // The scsi_host's `scan` and `state`, open from their first use.
+  std::unique_ptr<OpenAttribute> scan_;
+  mutable std::unique_ptr<OpenAttribute> state_;
   int writes_ = 0;
   std::vector<ScsiAddress> created_;
   std::function<void(const ScsiAddress&)> on_created_;
