@@ -14,10 +14,6 @@ namespace {
 
 std::string where(const ScsiTarget& t) { return std::to_string(t.channel) + ":" + std::to_string(t.id); }
 
-}  // namespace
-
-namespace {
-
 // The kernel's scan of one target ("C T -"): LUN 0, then REPORT LUNS or the
 // sequential scan through a temporary LUN 0 where it has no device.
 TargetProbeResult kernel_target_probe(ScsiHost& hs, const ScsiTarget& t, std::string note) {
