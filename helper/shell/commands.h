@@ -8,9 +8,11 @@
 #include <chrono>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "lun_policy.h"
 #include "scsi_address.h"
 
 namespace scsi_probe {
@@ -81,7 +83,10 @@ void hand_off_kernel_scanned_targets(const SysfsScsiHost& hs, std::ostream& err)
 class CreatedDevices {
  public:
   // Takes the devices `hs`'s writes create from now until finish().
-  CreatedDevices(SysfsScsiHost& hs, std::chrono::steady_clock::time_point run_start);
+  // `policy`: the LUN policy the run loaded already (else the thread loads
+  // it, once).
+  CreatedDevices(SysfsScsiHost& hs, std::chrono::steady_clock::time_point run_start,
+                 std::optional<Policy> policy = std::nullopt);
   ~CreatedDevices();
   CreatedDevices(const CreatedDevices&) = delete;
   CreatedDevices& operator=(const CreatedDevices&) = delete;

@@ -267,9 +267,10 @@ struct CreatedDevices::State {
   std::ostringstream log;
   std::size_t left = 0;
 
+  std::optional<Policy> policy;
+
   void work() {
     UdevPtr u;
-    std::optional<Policy> policy;
     for (;;) {
       ScsiAddress a;
       {
@@ -290,10 +291,12 @@ struct CreatedDevices::State {
             << "; left to its own add event\n";
         continue;
       }
-      // The scan run loaded (and reported on) the policy already.
-      std::ostringstream policy_errors;
       try {
-        if (!policy) policy = load_policy(policy_errors);
+        if (!policy) {
+          // The scan run reported on the policy already.
+          std::ostringstream policy_errors;
+          policy = load_policy(policy_errors);
+        }
         identify_one(u.get(), a, *policy, log);
       } catch (const std::exception& e) {
         diag(log, "device", format_scsi_address(a)) << e.what() << "; left to its own add event\n";
@@ -302,9 +305,10 @@ struct CreatedDevices::State {
   }
 };
 
-CreatedDevices::CreatedDevices(SysfsScsiHost& hs, Clock::time_point run_start)
+CreatedDevices::CreatedDevices(SysfsScsiHost& hs, Clock::time_point run_start, std::optional<Policy> policy)
     : hs_(hs), s_(std::make_unique<State>()) {
   s_->start = run_start;
+  s_->policy = std::move(policy);
   hs_.on_created([this](const ScsiAddress& a) { add(a); });
 }
 

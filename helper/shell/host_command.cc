@@ -272,12 +272,13 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
   const auto budget = walk_budget(udev_event_timeout(read_kernel_command_line()));
   std::string rescan_reason;
   const bool one_target = plan.scope == HostRunScope::kTarget;
-  const Policy policy = walk_needs_policy(strategy) && !one_target ? load_policy(err) : Policy{};
+  const bool policy_loaded = walk_needs_policy(strategy) && !one_target;
+  const Policy policy = policy_loaded ? load_policy(err) : Policy{};
   HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, policy, rescan_reason,
                            one_target ? std::optional<ScsiTarget>(plan.target) : std::nullopt));
   const bool ports = walk.setup().port_targets.has_value();
   HostWalkResult w;
-  CreatedDevices created(hs, start);
+  CreatedDevices created(hs, start, policy_loaded ? std::optional<Policy>(policy) : std::nullopt);
   drop_target_handoffs(hs.number());
   host_lock.restart();
   {

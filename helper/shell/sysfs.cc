@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <utility>
 
 #include "scsi_address.h"
 #include "text.h"
@@ -126,19 +127,7 @@ std::optional<long long> read_int_attribute(udev_device* dev, std::string_view n
 int write_sysfs(udev_device* dev, std::string_view name, std::string_view value) {
   std::string path = dev ? std::string(udev_device_get_syspath(dev)) + "/" + std::string(name)
                          : std::string(name);
-  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return errno;
-  int rc = 0;
-  ssize_t n;
-  do {
-    n = write(fd, value.data(), value.size());
-  } while (n < 0 && errno == EINTR);
-  if (n < 0)
-    rc = errno;
-  else if (static_cast<std::size_t>(n) != value.size())
-    rc = EIO;
-  close(fd);
-  return rc;
+  return OpenAttribute(std::move(path)).write(value);
 }
 
 OpenAttribute::~OpenAttribute() {
