@@ -65,6 +65,10 @@ PortTarget decide_port_target(const RemotePortFacts& f) {
       if (f.state != "LOGGED_IN") {
         if (f.has_devices)
           return skip(what + ": session state " + f.state + ", not LOGGED_IN: in recovery, its LUNs stay as they are");
+        if (f.login_reported)
+          return skip(what + ": not logged in yet (state " + f.state +
+                      "); the kernel reports the login with a change event (" + kIscsiSessionStateProperty +
+                      "), answered then");
         PortTarget t = skip(what + ": not logged in yet (state " + f.state + ")");
         t.await_login = true;
         return t;

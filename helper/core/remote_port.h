@@ -29,7 +29,14 @@ struct RemotePortFacts {
   std::string roles;           // FC: "FCP Target, FCP Initiator", ...
   std::string state;           // FC port_state ("Online"), iSCSI state ("LOGGED_IN")
   bool has_devices = false;    // iSCSI: a SCSI device below the session
+  // iSCSI: the event carries kIscsiSessionStateProperty, so this kernel
+  // raises a change event on the session at each login (kernel/patches).
+  bool login_reported = false;
 };
+
+// The property a patched scsi_transport_iscsi adds to each uevent of a
+// session's class device: FREE, FAILED or LOGGED_IN.
+inline constexpr const char* kIscsiSessionStateProperty = "ISCSI_SESSION_STATE";
 
 struct PortTarget {
   bool probe = false;   // instantiate LUN 0 of (channel, id) now
@@ -48,8 +55,9 @@ struct PortTarget {
 // logged-in session. FC's channel is the one in the port's name, the others
 // use channel 0 (their user_scan scans nothing else on 6.1). A session not
 // logged in (FREE, or FAILED after a refused first try) that has no device
-// yet is awaited (await_login); one with devices is in recovery and keeps
-// them as they are.
+// yet is awaited (await_login), unless the kernel reports the login with an
+// event of its own (login_reported); one with devices is in recovery and
+// keeps them as they are.
 PortTarget decide_port_target(const RemotePortFacts& f);
 
 // The wait for an iSCSI login. One run polls the session's state for at

@@ -92,6 +92,25 @@ TEST(DecidePortTarget, IscsiSessionBeforeLoginIsAwaited) {
   EXPECT_FALSE(decide_port_target(fc("rport-2:0-1", "0", "FCP Target", "Blocked")).await_login);
 }
 
+// A patched scsi_transport_iscsi says in the add event that the login will
+// raise an event of its own: nothing to poll for.
+TEST(DecidePortTarget, IscsiLoginReportedByTheKernelIsNotPolledFor) {
+  RemotePortFacts f{PortTransport::kIscsi, "session3", "2", "", "FREE"};
+  f.login_reported = true;
+  const PortTarget t = decide_port_target(f);
+  EXPECT_FALSE(t.probe);
+  EXPECT_FALSE(t.await_login);
+  EXPECT_EQ(t.reason, "iSCSI session session3: not logged in yet (state FREE); the kernel reports the "
+                      "login with a change event (ISCSI_SESSION_STATE), answered then");
+  f.state = "LOGGED_IN";
+  EXPECT_TRUE(decide_port_target(f).probe);
+  // In recovery its LUNs stay, reported or not.
+  f.state = "FAILED";
+  f.has_devices = true;
+  EXPECT_EQ(decide_port_target(f).reason,
+            "iSCSI session session3: session state FAILED, not LOGGED_IN: in recovery, its LUNs stay as they are");
+}
+
 TEST(AfterLoginWait, ContinuesUntilIscsidWouldHaveGivenUp) {
   for (unsigned runs = 1; runs < kLoginWaitRuns; ++runs) {
     const LoginWaitOutcome o = after_login_wait("session1", runs);

@@ -69,6 +69,7 @@ void login_wait_later(udev_device* port, const std::string& name, std::ostream& 
 
 int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& out, std::ostream& err) {
   RemotePortFacts facts = read_remote_port(port);
+  facts.login_reported = std::getenv(kIscsiSessionStateProperty) != nullptr;
   Result<UdevDevicePtr> host = find_scsi_object(u, udev_device_get_syspath(port), ScsiObjectKind::kHost);
   if (!host) {
     diag(err, "target", facts.name) << host.error().message << "\n";
