@@ -354,6 +354,13 @@ std::string_view quirk_source_name(QuirkSource s) {
   return "none";
 }
 
+BlistFlags creation_time_flags() {
+  BlistFlags fixed = ~known_blist_flags();
+  for (const auto& f : kFlagTable)
+    if (kernel_applies_at_creation(f.use)) fixed |= f.bit;
+  return fixed;
+}
+
 QuirkDecision decide_quirks(std::string_view vendor, std::string_view model,
                             const Properties& hwdb_properties,
                             const KernelQuirkParameters& kernel,
@@ -376,10 +383,16 @@ QuirkDecision decide_quirks(std::string_view vendor, std::string_view model,
     d.source = QuirkSource::kDefault;
   }
   if (!kernel_applied) return d;
-  BlistFlags fixed = 0;
-  for (const auto& f : kFlagTable)
-    if (kernel_applies_at_creation(f.use)) fixed |= f.bit;
-  fixed |= ~known_blist_flags();
+  const BlistFlags fixed = creation_time_flags();
+  if (d.source == QuirkSource::kHwdb) {
+    // An entry takes the place of the table's flags and of those the driver
+    // set (scsi_get_device_flags_keyed): it keeps what the kernel applied
+    // and adds the hwdb's, never clearing a flag. A bit 6.1 does not name
+    // would make the kernel refuse the whole entry.
+    d.not_applied = d.flags & fixed & ~*kernel_applied;
+    if (d.not_applied)
+      d.dev_flags_entry = dev_flags_entry(vendor, model, (d.flags | *kernel_applied) & known_blist_flags());
+  }
   BlistFlags in_force = *kernel_applied & fixed;
   BlistFlags kept = in_force & ~d.flags;
   if ((kept & hwdb.cleared) != 0 && d.source == QuirkSource::kHwdb)
@@ -388,6 +401,20 @@ QuirkDecision decide_quirks(std::string_view vendor, std::string_view model,
                       "(boot with scsi_mod.dev_flags= instead)");
   d.flags |= in_force;
   return d;
+}
+
+std::optional<std::string> dev_flags_entry(std::string_view vendor, std::string_view model,
+                                           BlistFlags flags) {
+  auto field = [](std::string_view raw, std::size_t width) {
+    std::string f = kernel_sanitized_field(raw, width);
+    f.erase(f.find_last_not_of(' ') + 1);
+    return f;
+  };
+  const std::string v = field(vendor, kInquiryVendorWidth);
+  const std::string m = field(model, kInquiryModelWidth);
+  auto unsayable = [](const std::string& f) { return f.find_first_of(":,\"") != std::string::npos; };
+  if (v.empty() || v.front() == ' ' || unsayable(v) || unsayable(m)) return std::nullopt;
+  return v + ":" + m + ":" + hex_number(flags);
 }
 
 }  // namespace scsi_probe

@@ -51,6 +51,10 @@ enum class QuirkClass {
 // Debian). Scan flags matter to the kernel only while it scans.
 constexpr bool kernel_applies_at_creation(QuirkClass c) { return c != QuirkClass::kScan; }
 
+// The bits the kernel fixes when it creates a device: the named flags of
+// every class but kScan, and the bits 6.1 does not name.
+BlistFlags creation_time_flags();
+
 std::string_view quirk_class_name(QuirkClass c);
 
 struct BlistFlagInfo {
@@ -168,6 +172,13 @@ struct QuirkDecision {
   BlistFlags flags = 0;              // what the helper acts on
   QuirkSource source = QuirkSource::kNone;
   std::vector<std::string> notes;    // errors and flags that could not be cleared
+  // Flags the hwdb sets that the kernel fixes at creation and did not apply
+  // to this device (kHwdb, with the device's sysfs `blacklist` known), and
+  // the run-time dev_flags entry (dev_flags_entry below) that gives the
+  // hwdb's flags to the devices of this model created later; nullopt when
+  // nothing is missing or the parameter cannot say it.
+  BlistFlags not_applied = 0;
+  std::optional<std::string> dev_flags_entry = std::nullopt;
 };
 
 // The flags for a device. Like the kernel, a dev_flags entry for the device
@@ -181,5 +192,16 @@ QuirkDecision decide_quirks(std::string_view vendor, std::string_view model,
                             const Properties& hwdb_properties,
                             const KernelQuirkParameters& kernel,
                             std::optional<BlistFlags> kernel_applied);
+
+// The entry that, written to scsi_mod's `dev_flags` at run time (a kernel
+// with kernel/patches 0003), gives `flags` to the devices of this vendor
+// and model (raw INQUIRY fields) that the kernel creates from then on:
+// "VENDOR:MODEL:0xFLAGS", the fields sanitized as the kernel keeps them and
+// their trailing blanks cut (the kernel pads them back, and its run-time
+// entries match all 8 and 16 bytes). nullopt where the parameter cannot
+// say it: a ':', ',' or '"' in a field, or a vendor that is blank or starts
+// with a blank (the kernel strips leading white space off what is written).
+std::optional<std::string> dev_flags_entry(std::string_view vendor, std::string_view model,
+                                           BlistFlags flags);
 
 }  // namespace scsi_probe

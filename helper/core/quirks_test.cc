@@ -509,6 +509,52 @@ TEST(DecideQuirks, FlagsFixedAtCreationCannotBeCleared) {
   EXPECT_NE(d.notes[0].find("scsi_mod.dev_flags"), std::string::npos);
 }
 
+TEST(DecideQuirks, HwdbFlagsTheKernelDidNotApply) {
+  // NO_RSOC is fixed at creation, SPARSELUN is the helper's scan flag.
+  // The entry keeps what the kernel applied (here a driver's flag, which
+  // the entry would otherwise take away) and adds the hwdb's.
+  auto d = decide_quirks("Promise ", "VTrak E610f     ", kPromiseHwdb, {}, kBlistTryVpdPages);
+  EXPECT_EQ(d.not_applied, kBlistNoRsoc);
+  EXPECT_EQ(d.dev_flags_entry, "Promise:VTrak E610f:0x30000040");
+  // A bit 6.1 does not name would make the kernel refuse the entry.
+  d = decide_quirks("Promise ", "VTrak E610f     ", kPromiseHwdb, {}, BlistFlags{1} << 15);
+  EXPECT_EQ(d.dev_flags_entry, "Promise:VTrak E610f:0x20000040");
+  d = decide_quirks("Promise ", "VTrak E610f     ", kPromiseHwdb, {}, kBlistNoRsoc);
+  EXPECT_EQ(d.not_applied, 0u);
+  EXPECT_FALSE(d.dev_flags_entry);
+  // Unknown without the sysfs record, and never for a boot-time entry.
+  EXPECT_EQ(decide_quirks("Promise ", "VTrak E610f     ", kPromiseHwdb, {}, std::nullopt).not_applied, 0u);
+  auto k = parse_kernel_cmdline("scsi_mod.dev_flags=\"Promise:VTrak E610f:0x20000000\"");
+  EXPECT_EQ(decide_quirks("Promise ", "VTrak E610f     ", kPromiseHwdb, k, BlistFlags{0}).not_applied, 0u);
+  EXPECT_EQ(creation_time_flags() & kBlistSparselun, 0u);
+  EXPECT_NE(creation_time_flags() & kBlistNoUldAttach, 0u);
+}
+
+// The entry reads back, as the kernel parses it, as one that matches the
+// device (its run-time entries compare all 8 and 16 bytes).
+TEST(DevFlagsEntry, MatchesTheDeviceItWasMadeFor) {
+  const auto e = dev_flags_entry("QEMU    ", "KP-FLAGS\0garbage", kBlistNotLockable | kBlistNoRsoc);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(*e, "QEMU:KP-FLAGS:0x20080000");
+  const DevFlags parsed = parse_dev_flags(*e);
+  ASSERT_EQ(parsed.entries.size(), 1u);
+  EXPECT_TRUE(parsed.errors.empty());
+  EXPECT_EQ(parsed.entries[0].flags, kBlistNotLockable | kBlistNoRsoc);
+  EXPECT_TRUE(find_dev_flags_entry(parsed.entries, "QEMU    ", "KP-FLAGS\0garbage"));
+  EXPECT_FALSE(find_dev_flags_entry(parsed.entries, "QEMU    ", "KP-FLAGS2       "));
+  // Inner blanks stay, control bytes are blanks as the kernel keeps them.
+  EXPECT_EQ(*dev_flags_entry("A B", "x\ty  ", 1), "A B:x y:0x1");
+}
+
+TEST(DevFlagsEntry, NotWhereTheParameterCannotSayIt) {
+  EXPECT_FALSE(dev_flags_entry("A:B", "model", 1));
+  EXPECT_FALSE(dev_flags_entry("AB", "mo,del", 1));
+  EXPECT_FALSE(dev_flags_entry("AB", "mo\"del", 1));
+  EXPECT_FALSE(dev_flags_entry("        ", "model", 1));
+  EXPECT_FALSE(dev_flags_entry(" AB", "model", 1));
+  EXPECT_TRUE(dev_flags_entry("AB", "", 1));
+}
+
 TEST(DecideQuirks, ErrorsArePassedOn) {
   auto k = parse_kernel_cmdline("scsi_mod.default_dev_flags=x");
   auto d = decide_quirks("A", "B", {{"SCSI_QUIRK_WHAT", "1"}}, k, std::nullopt);

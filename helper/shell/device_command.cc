@@ -27,6 +27,7 @@
 #include "diagnostics.h"
 #include "kmod_loader.h"
 #include "policy_files.h"
+#include "quirk_lookup.h"
 #include "report_luns.h"
 #include "sysfs.h"
 #include "sysfs_scan.h"
@@ -126,6 +127,11 @@ DeviceRunReport identify_device_run(udev* u, udev_device* dev, const std::string
   DeviceFacts facts = gather_device_facts(u, dev, action, created_here, known);
   DeviceDecision decision = decide_with_use(u, dev, facts, policy);
   AttachApplied applied;
+  // Under manual the hwdb's flags are the kernel's too, for the devices of
+  // this model created later.
+  if (decision.acts && facts.quirks && facts.quirks->not_applied && read_scan_mode() == ScanMode::kManual)
+    decision.warnings.push_back(
+        add_dev_flags_entry(facts.name, facts.quirks->not_applied, facts.quirks->dev_flags_entry));
   std::optional<Clock::time_point> identified;  // set when an attach follows
   if (decision.attach && decision.acts) {
     if (!decision.attach->kept.empty())

@@ -1,6 +1,14 @@
 #include "quirk_lookup.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
 #include <string>
+
+#include "system_log.h"
 
 namespace scsi_probe {
 
@@ -30,6 +38,48 @@ QuirkDecision lookup_quirks(udev* u, std::string_view vendor, std::string_view m
       applied = parse_sysfs_blacklist(*text).flags;
   return decide_quirks(vendor, model, hwdb_quirk_properties(u, vendor, model, revision), kernel,
                        applied);
+}
+
+namespace {
+
+bool recorded(const std::string& entry) {
+  std::ifstream in(kDevFlagsRecord);
+  for (std::string line; std::getline(in, line);)
+    if (line == entry) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string add_dev_flags_entry(const std::string& device, BlistFlags missing,
+                                const std::optional<std::string>& entry) {
+  const std::string what =
+      "the kernel did not apply hwdb flag(s) " + format_blist_flags(missing) + " when it created this device";
+  if (access(kDevFlagsParameter, W_OK) != 0)
+    return what + "; this kernel takes dev_flags at boot only (scsi_mod.dev_flags=)";
+  if (!entry) return what + "; its vendor or model cannot be written to dev_flags";
+  // One writer at a time, one write of an entry a boot: the kernel would
+  // add a list entry for each.
+  const std::string dir(kDevFlagsRecord, std::strrchr(kDevFlagsRecord, '/'));
+  int fd = make_state_folder(dir) == 0 ? open(kDevFlagsRecord, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644) : -1;
+  if (fd < 0) return what + "; cannot record the dev_flags entry in " + kDevFlagsRecord + ": " + std::strerror(errno);
+  flock(fd, LOCK_EX);
+  std::string said;
+  if (recorded(*entry)) {
+    said = what + "; created before dev_flags had \"" + *entry + "\"";
+  } else if (int rc = OpenAttribute(kDevFlagsParameter).write(*entry)) {
+    said = what + "; writing \"" + *entry + "\" to dev_flags: " + std::strerror(rc);
+    log_change({LogPriority::kWarning, device, "dev_flags failed", said});
+  } else {
+    const std::string line = *entry + "\n";
+    if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+      said = "(not recorded in " + std::string(kDevFlagsRecord) + ") ";
+    said = "added \"" + *entry + "\" to dev_flags " + said + "for the devices of this model created from now on: " +
+           what;
+    log_change({LogPriority::kNotice, device, "dev_flags", said});
+  }
+  close(fd);
+  return said;
 }
 
 }  // namespace scsi_probe

@@ -21,4 +21,16 @@ Properties hwdb_quirk_properties(udev* u, std::string_view vendor, std::string_v
 QuirkDecision lookup_quirks(udev* u, std::string_view vendor, std::string_view model,
                             std::string_view revision, udev_device* scsi_device);
 
+inline constexpr const char* kDevFlagsParameter = "/sys/module/scsi_mod/parameters/dev_flags";
+// The dev_flags entries scsi-probe wrote this boot, one per line.
+inline constexpr const char* kDevFlagsRecord = "/run/scsi-probe/dev-flags";
+
+// For a device that lacks hwdb flags the kernel fixes at creation
+// (`missing`): where the kernel's dev_flags is writable at run time
+// (kernel/patches 0003), writes `entry` (quirks.h dev_flags_entry) once a
+// boot, so that the devices of the model created from then on get them, and
+// logs the change. Returns what the run's log says of it.
+std::string add_dev_flags_entry(const std::string& device, BlistFlags missing,
+                                const std::optional<std::string>& entry);
+
 }  // namespace scsi_probe

@@ -1,6 +1,7 @@
 // The quirk text parsers: scsi_mod.dev_flags, the kernel command line, the
 // sysfs `blacklist` and `default_dev_flags`, flag names, hwdb SCSI_QUIRK_
-// properties, and the quirk decision over all of them.
+// properties, the quirk decision over all of them, and the run-time
+// dev_flags entry it hands to the kernel.
 // Input: a flag mask (u64), a kernel-applied mask (u64, used when the
 // following u8 is odd), vendor (field), model (field), then the text. The
 // text is handed to every parser; for the hwdb it is read as lines
@@ -103,5 +104,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   }
   if (d.source == QuirkSource::kNone) FUZZ_CHECK(d.flags == 0 && !applied);
   FUZZ_CHECK(!quirk_source_name(d.source).empty());
+  // Flags the kernel did not apply are the hwdb's, fixed at creation; the
+  // run-time dev_flags entry for them reads back, as the kernel parses it,
+  // as one entry for this very device that keeps every flag in force.
+  FUZZ_CHECK((d.not_applied & ~creation_time_flags()) == 0);
+  if (d.not_applied) FUZZ_CHECK(applied && d.source == QuirkSource::kHwdb && (d.not_applied & *applied) == 0);
+  if (d.dev_flags_entry) {
+    FUZZ_CHECK(d.not_applied != 0);
+    const DevFlags back = parse_dev_flags(*d.dev_flags_entry);
+    FUZZ_CHECK(back.errors.empty() && back.entries.size() == 1);
+    const DevFlagsEntry* found = find_dev_flags_entry(back.entries, vendor, model);
+    const BlistFlags kept = (d.flags | *applied) & known_blist_flags();
+    FUZZ_CHECK(found && found->flags == kept);
+  }
+  if (const auto e = dev_flags_entry(vendor, model, mask & known_blist_flags())) {
+    const DevFlags back = parse_dev_flags(*e);
+    FUZZ_CHECK(back.errors.empty() && back.entries.size() == 1 && back.entries[0].flags == (mask & known_blist_flags()));
+    FUZZ_CHECK(find_dev_flags_entry(back.entries, vendor, model));
+  }
   return 0;
 }
