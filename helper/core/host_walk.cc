@@ -31,8 +31,7 @@ TargetProbeResult kernel_target_probe(ScsiHost& hs, const ScsiTarget& t, std::st
 
 }  // namespace
 
-TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused, bool whole_target) {
-  if (whole_target && wlun_refused) return kernel_target_probe(hs, t, {});
+TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused) {
   int rc = hs.scan_lun(t.lun(0));
   if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};
   if (host_gone_error(rc))
@@ -50,10 +49,7 @@ TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_ref
       return {found ? TargetProbe::kWellKnownLun : TargetProbe::kNothing, found, {}};
     }
     wlun_refused = true;
-    note = whole_target ? "the host refuses the well-known LUN 49409: each further ID is probed by the kernel's "
-                          "scan of that target alone (the LUN policy leaves out no LUN of this host)"
-                        : "the host refuses the well-known LUN 49409: targets without LUN 0 need the kernel's "
-                          "scan of that target";
+    note = "the host refuses the well-known LUN 49409: targets without LUN 0 need the kernel's scan of that target";
   }
   TargetProbeResult r = kernel_target_probe(hs, t, std::move(note));
   // LUN 0's write was within the host's limits: EINVAL now is a failure.
@@ -184,8 +180,13 @@ HostWalkStep HostWalk::next_on_channel(std::chrono::milliseconds elapsed) {
 
 HostWalkStep HostWalk::next(std::chrono::milliseconds elapsed) {
   if (stopped_) return stop(r_.stop_reason);
-  if (s_.kernel_rescan && !s_.port_targets && s_.rescan) {
+  const bool parallel = !s_.port_targets;
+  const bool host_scan = parallel && (s_.rescan ? s_.kernel_rescan : s_.host_scan_after_refusal && wlun_refused_);
+  if (host_scan) {
     if (r_.kernel_host_scan) return stop("the kernel's scan of the host is done");
+    if (!s_.rescan)
+      r_.notes.push_back("the rest of the host is the kernel's scan of the host (\"- - -\"): the LUN policy "
+                         "leaves out no LUN of this host");
     last_ = HostWalkStep{HostWalkStep::Kind::kKernelScanHost, {s_.host, 0, 0}, {}, {}};
     return *last_;
   }
@@ -204,7 +205,10 @@ void HostWalk::probed(const TargetProbeResult& p) {
   if (!p.note.empty()) r_.notes.push_back(p.note);
   if (p.how == TargetProbe::kKernelScan) ++r_.kernel_scans;
   if (p.how == TargetProbe::kWellKnownLun) ++r_.wlun_targets;
-  if (p.found) ++r_.targets_found;
+  if (p.found) {
+    ++r_.targets_found;
+    if (last_) found_.insert(last_->target);
+  }
   if (p.how == TargetProbe::kHostGone) {
     r_.host_gone = true;
     stopped_ = true;
@@ -231,10 +235,11 @@ void HostWalk::kernel_host_scanned(int error, const std::vector<ScsiTarget>& tar
     r_.notes.push_back(std::string("the kernel's scan of the host: ") + std::strerror(error));
     return;
   }
-  // The kernel rescanned every known target (REPORT LUNS through LUN 0).
+  // The kernel rescanned every known target (REPORT LUNS through LUN 0),
+  // and those this walk's probes found before it.
   r_.rescanned = static_cast<int>(s_.known.size());
   for (const ScsiTarget& t : targets)
-    if (!s_.known.count(t)) ++r_.targets_found;
+    if (!s_.known.count(t) && !found_.count(t)) ++r_.targets_found;
 }
 
 void HostWalk::change_event_sent(int error) {
@@ -262,8 +267,7 @@ HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell) {
     switch (st.kind) {
       case HostWalkStep::Kind::kProbe: {
         shell.writes_start(st.resume_if_hung);
-        const TargetProbeResult p =
-            probe_target(hs, st.target, walk.wlun_refused(), walk.setup().whole_target_probes);
+        const TargetProbeResult p = probe_target(hs, st.target, walk.wlun_refused());
         const auto hand_off = shell.writes_end();
         walk.probed(p);
         if (hand_off) walk.handed_on(hand_off->resume_at, hand_off->error);

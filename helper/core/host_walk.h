@@ -40,12 +40,8 @@ struct TargetProbeResult {
 // Probes one target ID through the host's `scan` attribute, as
 // __scsi_scan_target() would from LUN 0. `wlun_refused` carries the host's
 // refusal of the well-known LUN from one ID to the next (set here when first
-// seen). `whole_target`: once the host refuses it, the kernel's scan of the
-// target alone ("C T -"), which finds a target with LUN 0 and one without
-// alike: one write per ID where "C T 0", then "C T -" took two for each
-// empty ID. Only where the LUN policy can leave out no LUN of the host
-// (rule_restricting_host): the kernel creates every LUN it finds.
-TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused, bool whole_target = false);
+// seen).
+TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused);
 
 // The first rule of the LUN policy that may leave out or remove a LUN of
 // this host (instantiate/skip or unreported= on its number, its transport, or
@@ -93,8 +89,12 @@ struct HostWalkSetup {
   // "- - -" write instead of the walk.
   bool kernel_rescan = false;
   // No rule of the LUN policy can leave out a LUN of this host
-  // (rule_restricting_host): probe_target's `whole_target` for each ID.
-  bool whole_target_probes = false;
+  // (rule_restricting_host): once the host refuses the well-known LUN, the
+  // rest of an add walk is the kernel's scan of the host ("- - -"). Each ID
+  // would otherwise need the kernel's scan of that target anyway (a target
+  // without LUN 0), so one write does what hundreds did, at the kernel's
+  // pace; the kernel creates every LUN it finds.
+  bool host_scan_after_refusal = false;
 };
 
 // The walk of the one target the kernel asked a scan of (scan_request.h),
@@ -108,7 +108,7 @@ struct HostWalkStep {
   enum class Kind {
     kProbe,                // probe_target(target)
     kLeaveToChangeEvent,   // a known target: send it a change event
-    kKernelScanHost,       // "- - -": the kernel rescans every known target and ID
+    kKernelScanHost,       // "- - -": the kernel scans every ID, known targets included
     kContinueLater,        // budget spent: a continuation goes on at target
     kStop,                 // done; `reason` says why
   };
@@ -171,6 +171,7 @@ class HostWalk {
   bool channel_exists_ = false;
   bool stopped_ = false;
   bool wlun_refused_ = false;
+  std::set<ScsiTarget> found_;                // by this walk's probes
   std::size_t port_ = 0;                      // next port target
   std::set<ScsiTarget>::const_iterator known_;  // transport: next known target
   std::optional<HostWalkStep> last_;

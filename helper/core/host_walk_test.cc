@@ -141,42 +141,63 @@ TEST(HostWalk, WhereTheHostRefusesTheWellKnownLunTheKernelScansTheTarget) {
   EXPECT_EQ(h.devices(), (std::vector<ScsiAddress>{{0, 0, 0, 0}, {0, 0, 1, 2}}));
 }
 
-TEST(HostWalk, WhereThePolicyRestrictsNothingTheKernelsTargetScanAloneProbesEachIdAfterTheRefusal) {
+TEST(HostWalk, WhereThePolicyRestrictsNothingTheRestAfterTheRefusalIsTheKernelsScanOfTheHost) {
   FakeScsiHost h = wide_host();
   h.max_channel = 1;
   h.max_id = 5;
   h.max_lun = 8;
-  h.bus[{0, 0}].luns = {0};
+  h.bus[{0, 0}].luns = {0, 3};     // found at LUN 0; the kernel's scan adds LUN 3
   h.bus[{0, 2}].luns = {0, 1, 5};  // LUN 0 and more: the kernel creates them all
   h.bus[{0, 3}].luns = {2};        // no LUN 0
   h.bus[{1, 4}].luns = {0};
   FakeShell shell(h);
   HostWalkSetup s = setup_for(h);
-  s.whole_target_probes = true;
+  s.host_scan_after_refusal = true;
   HostWalkResult r = walk(h, shell, s);
-  // Until the refusal is seen, LUN 0 first; after it, one write per ID, and
-  // EINVAL from "C T -" ends a channel as LUN 0's would.
-  EXPECT_EQ(h.writes(), (Strings{"0 0 0", "0 1 0", "0 1 49409", "0 1 -", "0 2 -", "0 3 -", "0 4 -", "0 5 -",
-                                 "1 0 -", "1 1 -", "1 2 -", "1 3 -", "1 4 -", "1 5 -", "2 0 -"}));
-  EXPECT_EQ(r.targets_found, 4);
-  EXPECT_EQ(r.kernel_scans, 9);
-  EXPECT_EQ(r.stop_reason, "past the host's last channel");
-  ASSERT_EQ(r.notes.size(), 1u);
-  EXPECT_NE(r.notes[0].find("each further ID is probed by the kernel's scan of that target alone"),
-            std::string::npos);
-  EXPECT_EQ(h.devices(), (std::vector<ScsiAddress>{
-                             {0, 0, 0, 0}, {0, 0, 2, 0}, {0, 0, 2, 1}, {0, 0, 2, 5}, {0, 0, 3, 2}, {0, 1, 4, 0}}));
+  // Until the refusal is seen, LUN 0 first; after it, one write for the
+  // rest of the host.
+  EXPECT_EQ(h.writes(), (Strings{"0 0 0", "0 1 0", "0 1 49409", "0 1 -", "- - -"}));
+  EXPECT_EQ(r.targets_found, 4);  // target 0:0 counted once
+  EXPECT_TRUE(r.kernel_host_scan);
+  EXPECT_EQ(r.kernel_scans, 1);
+  EXPECT_EQ(r.stop_reason, "the kernel's scan of the host is done");
+  ASSERT_EQ(r.notes.size(), 2u);
+  EXPECT_NE(r.notes[0].find("refuses the well-known LUN 49409"), std::string::npos);
+  EXPECT_NE(r.notes[1].find("the rest of the host is the kernel's scan of the host"), std::string::npos);
+  EXPECT_EQ(h.devices(), (std::vector<ScsiAddress>{{0, 0, 0, 0},
+                                                   {0, 0, 0, 3},
+                                                   {0, 0, 2, 0},
+                                                   {0, 0, 2, 1},
+                                                   {0, 0, 2, 5},
+                                                   {0, 0, 3, 2},
+                                                   {0, 1, 4, 0}}));
+  // A walk that completed this way answers the kernel's earlier requests.
+  EXPECT_TRUE(walk_complete(s, r));
 }
 
-TEST(HostWalk, TheKernelsTargetScanAloneStopsWhereTheHostGoes) {
+// A host that admits the well-known LUN is walked ID by ID as before.
+TEST(HostWalk, WithoutARefusalEveryIdIsProbed) {
   FakeScsiHost h = wide_host();
-  h.max_lun = 8;
-  h.removed_after_writes = 5;  // "0 0 0", "0 0 49409", "0 0 -", "0 1 -", "0 2 -"
+  h.max_id = 3;
+  h.max_lun = 49410;
+  h.bus[{0, 1}].luns = {0};
   FakeShell shell(h);
   HostWalkSetup s = setup_for(h);
-  s.whole_target_probes = true;
+  s.host_scan_after_refusal = true;
   HostWalkResult r = walk(h, shell, s);
-  EXPECT_EQ(h.writes().size(), 6u);
+  EXPECT_FALSE(r.kernel_host_scan);
+  EXPECT_EQ(h.writes(), (Strings{"0 0 0", "0 0 49409", "0 1 0", "0 2 0", "0 2 49409", "0 3 0", "1 0 0"}));
+}
+
+TEST(HostWalk, TheKernelsScanOfTheHostStopsWhereTheHostGoes) {
+  FakeScsiHost h = wide_host();
+  h.max_lun = 8;
+  h.removed_after_writes = 3;  // "0 0 0", "0 0 49409", "0 0 -"
+  FakeShell shell(h);
+  HostWalkSetup s = setup_for(h);
+  s.host_scan_after_refusal = true;
+  HostWalkResult r = walk(h, shell, s);
+  EXPECT_EQ(h.writes().size(), 4u);
   EXPECT_TRUE(r.host_gone);
 }
 

@@ -226,7 +226,7 @@ HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_dev
     }
     KernelRescanChoice c = choose_kernel_rescan(policy, k);
     s.kernel_rescan = c.yes;
-    s.whole_target_probes = !rule_restricting_host(policy, hs.number(), transport);
+    s.host_scan_after_refusal = !rule_restricting_host(policy, hs.number(), transport);
     if (s.rescan) kernel_rescan_reason = c.reason;
   }
   return s;

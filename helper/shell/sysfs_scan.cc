@@ -88,15 +88,19 @@ int SysfsScsiHost::kernel_scan_host() {
   const std::vector<ScsiAddress> before = devices();
   int rc = write_scan("- - -");
   if (rc != 0) return rc;
-  std::set<ScsiTarget> had;
-  for (const ScsiAddress& a : before) had.insert(target_of(a));
+  // The kernel scanned every target whole: those it created, and those
+  // this run's own writes had created before (a walk's first IDs).
+  std::set<ScsiTarget> others;
+  for (const ScsiAddress& a : before)
+    if (std::find(created_.begin(), created_.end(), a) == created_.end()) others.insert(target_of(a));
   std::set<ScsiTarget> handed;
-  for (const ScsiAddress& a : devices())
-    if (std::find(before.begin(), before.end(), a) == before.end()) {
+  for (const auto& [t, why] : kernel_scanned_targets_) handed.insert(t);
+  for (const ScsiAddress& a : devices()) {
+    if (std::find(before.begin(), before.end(), a) == before.end())
       created(a, "the kernel's scan of the host, \"- - -\" to host" + std::to_string(host_));
-      if (!had.count(target_of(a)) && handed.insert(target_of(a)).second)
-        kernel_scanned_targets_.emplace_back(target_of(a), "the kernel's scan of the host");
-    }
+    if (!others.count(target_of(a)) && handed.insert(target_of(a)).second)
+      kernel_scanned_targets_.emplace_back(target_of(a), "the kernel's scan of the host");
+  }
   return rc;
 }
 

@@ -47,8 +47,10 @@ class SysfsScsiHost : public ScsiHost {
   const std::vector<ScsiAddress>& created() const { return created_; }
   // Called with each device as the write that created it returns.
   void on_created(std::function<void(const ScsiAddress&)> f) { on_created_ = std::move(f); }
-  // Targets that had no LUNs until a kernel scan (of the target or of the
-  // whole host) created them, with which scan it was, in order.
+  // Targets whose LUNs a kernel scan (of the target or of the whole host)
+  // created, with which scan it was, in order: those that had no LUNs
+  // before it, and, for the scan of the host, those with LUNs of this run's
+  // own writes only (the kernel scanned them whole too).
   const std::vector<std::pair<ScsiTarget, std::string>>& kernel_scanned_targets() const {
     return kernel_scanned_targets_;
   }
