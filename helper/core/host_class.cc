@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "quirks.h"
+
 namespace scsi_probe {
 
 namespace {
@@ -72,6 +74,16 @@ bool late_luns_possible(const std::vector<ScsiAddress>& created) {
   return std::none_of(created.begin(), created.end(), [](const ScsiAddress& a) { return a.lun > 0; });
 }
 
+UsbScanWork usb_scan_work(const std::optional<std::string>& runtime_usage,
+                          const std::optional<std::string>& runtime_status, bool seen_pending) {
+  if (!runtime_usage) return UsbScanWork::kUnknown;
+  const auto count = parse_kernel_ull(*runtime_usage);
+  if (!count) return UsbScanWork::kUnknown;
+  if (*count > 0) return UsbScanWork::kPending;
+  if (seen_pending || runtime_status == "suspended") return UsbScanWork::kDone;
+  return UsbScanWork::kUnknown;
+}
+
 bool transport_names_targets(std::string_view transport) {
   return transport == "fc" || transport == "sas" || transport == "iscsi";
 }
@@ -100,8 +112,10 @@ HostStrategy host_strategy(HostClass c, std::string_view transport, ScanTrigger 
       s.action = HostAction::kKernelHostScan;
       if (add) {
         // usb-storage asks GET MAX LUN delay_use seconds after adding the
-        // host; before that every LUN but 0 answers DID_BAD_TARGET. One more
-        // second for the work item to run, and a second scan as a check.
+        // host; before that every LUN but 0 answers DID_BAD_TARGET. The run
+        // scans once the work is seen over (usb_scan_work); where that
+        // cannot be seen, after one more second for the work item to run,
+        // and a second scan as a check.
         s.wait_seconds = std::min(usb_delay_use, kMaxDriverWaitSeconds - 1) + 1;
         s.verify_after_seconds = 2;
       }

@@ -79,8 +79,10 @@ struct ManualLoss {
 
 struct HostStrategy {
   HostAction action = HostAction::kWalk;
-  // kKernelHostScan on the host's add event: wait this long first (usb-storage
-  // asks GET MAX LUN only delay_use seconds after adding the host).
+  // kKernelHostScan on the host's add event: wait at most this long first
+  // (usb-storage asks GET MAX LUN only delay_use seconds after adding the
+  // host); the wait ends as soon as its scan work is seen over
+  // (usb_scan_work).
   unsigned wait_seconds = 0;
   // kKernelHostScan: scan again after this many seconds to catch LUNs a
   // driver made reachable late (GET MAX LUN on a loaded machine); 0: no.
@@ -106,6 +108,21 @@ HostStrategy host_strategy(HostClass c, std::string_view transport, ScanTrigger 
 // DID_BAD_TARGET before), so a scan that created one came after GET MAX LUN
 // and saw every LUN; only LUN 0 alone leaves the question open.
 bool late_luns_possible(const std::vector<ScsiAddress>& created);
+
+// Where usb-storage's deferred scan work is, from its interface's runtime
+// PM attributes (power/runtime_usage, a kernel with
+// CONFIG_PM_ADVANCED_DEBUG as Debian's; power/runtime_status; nullopt when
+// unreadable). usb_stor_probe2() takes a reference on the interface right
+// after adding the host, and usb_stor_scan_dwork() drops it once GET MAX LUN
+// has answered; with no reference left the interface suspends. kDone: the
+// count is 0 after it was seen above 0 (`seen_pending`), or 0 with the
+// interface suspended (the work ran before the first look); kPending: above
+// 0; kUnknown: anything else (no attribute; 0 with the interface active and
+// nothing seen yet, which is also the instant between the host's add and
+// the reference).
+enum class UsbScanWork { kPending, kDone, kUnknown };
+UsbScanWork usb_scan_work(const std::optional<std::string>& runtime_usage,
+                          const std::optional<std::string>& runtime_status, bool seen_pending);
 
 // Whether the transport's own events name the targets (FC remote ports, SAS
 // end devices, iSCSI sessions): then the walk of IDs is not the way.

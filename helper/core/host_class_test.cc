@@ -191,5 +191,23 @@ TEST(LateLunsPossible, OnlyWhenNoLunAboveZeroWasCreated) {
   EXPECT_TRUE(late_luns_possible({{6, 0, 0, 0}, {6, 0, 1, 0}}));
 }
 
+// As a guest shows it: no attribute before the probe, 1 while the scan work
+// is pending, 0 and suspended once GET MAX LUN has answered.
+TEST(UsbScanWork, TheInterfacesReferenceTellsWhenGetMaxLunHasRun) {
+  EXPECT_EQ(usb_scan_work(std::nullopt, std::nullopt, false), UsbScanWork::kUnknown);
+  EXPECT_EQ(usb_scan_work("1", "active", false), UsbScanWork::kPending);
+  EXPECT_EQ(usb_scan_work("0", "active", true), UsbScanWork::kDone);
+  EXPECT_EQ(usb_scan_work("0", "suspended", true), UsbScanWork::kDone);
+  // The work ran before the first look: the interface suspended.
+  EXPECT_EQ(usb_scan_work("0", "suspended", false), UsbScanWork::kDone);
+  // Before the reference is taken, or an interface that cannot suspend:
+  // not known, so the timed wait stands.
+  EXPECT_EQ(usb_scan_work("0", "active", false), UsbScanWork::kUnknown);
+  EXPECT_EQ(usb_scan_work("0", std::nullopt, false), UsbScanWork::kUnknown);
+  EXPECT_EQ(usb_scan_work("x", "suspended", true), UsbScanWork::kUnknown);
+  // Another holder keeps it above 0: pending until the timed wait ends.
+  EXPECT_EQ(usb_scan_work("2", "active", true), UsbScanWork::kPending);
+}
+
 }  // namespace
 }  // namespace scsi_probe

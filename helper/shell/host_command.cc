@@ -37,6 +37,26 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Waits at most `seconds` for usb-storage's deferred scan work (GET MAX LUN)
+// to be over, as the runtime PM reference on the host's parent, its USB
+// interface, shows (usb_scan_work). True when it was seen over.
+bool wait_for_usb_scan_work(udev_device* host, std::chrono::seconds most) {
+  const auto until = Clock::now() + most;
+  udev_device* interface = udev_device_get_parent(host);
+  const std::string power = interface ? std::string(udev_device_get_syspath(interface)) + "/power/" : "";
+  bool seen_pending = false;
+  for (;;) {
+    const UsbScanWork w = interface ? usb_scan_work(read_sysfs_text(power + "runtime_usage"),
+                                                    read_sysfs_text(power + "runtime_status"), seen_pending)
+                                    : UsbScanWork::kUnknown;
+    if (w == UsbScanWork::kDone) return true;
+    seen_pending = seen_pending || w == UsbScanWork::kPending;
+    const auto now = Clock::now();
+    if (now >= until) return false;
+    std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(20), until - now));
+  }
+}
+
 // Hosts that are not walked (host_class.h): libata's, usb-storage's, uas's,
 // SRP's and the scan_start() drivers with a `rescan` attribute. Prints the
 // run's properties and summary line.
@@ -65,10 +85,17 @@ int run_host_class(SysfsScsiHost& hs, udev_device* shost, const std::string& nam
       break;
     }
     case HostAction::kKernelHostScan: {
+      bool work_over = false;
       if (s.wait_seconds) {
-        diag(err, "host", who) << "waiting " << s.wait_seconds
-            << " s for the driver to be ready (usb-storage delay_use, GET MAX LUN)\n";
-        std::this_thread::sleep_for(std::chrono::seconds(s.wait_seconds));
+        const auto waited_from = Clock::now();
+        work_over = wait_for_usb_scan_work(hs.device(), std::chrono::seconds(s.wait_seconds));
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - waited_from);
+        if (work_over)
+          diag(err, "host", who) << "usb-storage's scan work was over after " << ms.count()
+              << " ms (its interface's runtime PM reference dropped: GET MAX LUN has answered)\n";
+        else
+          diag(err, "host", who) << "waited " << ms.count()
+              << " ms for the driver to be ready (usb-storage delay_use, GET MAX LUN; its scan work not seen)\n";
       }
       diag(err, "host", who) << "writing \"- - -\" to its scan attribute (the kernel's scan of the host)\n";
       host_lock.restart();
@@ -79,10 +106,12 @@ int run_host_class(SysfsScsiHost& hs, udev_device* shost, const std::string& nam
       // devices already there cost the kernel no command. The LUNs' own
       // events wait for this run to end (udev orders a device's events
       // after its parent's), hence no check once it cannot find more.
-      const bool check = rc == 0 && s.verify_after_seconds && hs.present();
+      const bool check = rc == 0 && s.verify_after_seconds && !work_over && hs.present();
       const bool late = late_luns_possible(hs.created());
       if (check && !late)
         diag(err, "host", who) << "no second scan: a LUN above 0 answered, so GET MAX LUN had run\n";
+      if (work_over && s.verify_after_seconds)
+        diag(err, "host", who) << "no second scan: the scan came after GET MAX LUN\n";
       if (check && late) {
         std::this_thread::sleep_for(std::chrono::seconds(s.verify_after_seconds));
         rc = hs.kernel_scan_host();
