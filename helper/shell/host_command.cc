@@ -37,7 +37,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Waits at most `seconds` for usb-storage's deferred scan work (GET MAX LUN)
+// Waits at most `most` for usb-storage's deferred scan work (GET MAX LUN)
 // to be over, as the runtime PM reference on the host's parent, its USB
 // interface, shows (usb_scan_work). True when it was seen over.
 bool wait_for_usb_scan_work(udev_device* host, std::chrono::seconds most) {
