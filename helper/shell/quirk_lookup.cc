@@ -72,10 +72,10 @@ std::string add_dev_flags_entry(const std::string& device, BlistFlags missing,
     log_change({LogPriority::kWarning, device, "dev_flags failed", said});
   } else {
     const std::string line = *entry + "\n";
-    if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
-      said = "(not recorded in " + std::string(kDevFlagsRecord) + ") ";
-    said = "added \"" + *entry + "\" to dev_flags " + said + "for the devices of this model created from now on: " +
-           what;
+    const bool noted = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    said = "added \"" + *entry + "\" to dev_flags " +
+           (noted ? std::string() : "(not recorded in " + std::string(kDevFlagsRecord) + ") ") +
+           "for the devices of this model created from now on: " + what;
     log_change({LogPriority::kNotice, device, "dev_flags", said});
   }
   close(fd);
