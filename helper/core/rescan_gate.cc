@@ -2,10 +2,7 @@
 
 #include <scsi/sg_lib.h>
 
-#include <algorithm>
 #include <charconv>
-
-#include "text.h"
 
 namespace scsi_probe {
 
@@ -19,49 +16,28 @@ std::optional<uint64_t> parse_seqnum(std::string_view text) {
 }
 
 std::string format_rescan_record(const RescanRecord& r) {
-  if (!r.started_at) return "";
-  std::string text = std::to_string(*r.started_at) + "\n";
-  if (!r.collected.empty()) {
-    text += "collected";
-    for (uint64_t lun : r.collected) (text += " ") += std::to_string(lun);
-    text += "\n";
-  }
-  return text;
+  return r.started_at ? std::to_string(*r.started_at) + "\n" : "";
 }
 
 RescanRecord parse_rescan_record(std::string_view text) {
   const auto nl = text.find('\n');
-  RescanRecord r;
-  r.started_at = parse_seqnum(text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1));
-  if (!r.started_at || nl == std::string_view::npos || nl + 1 == text.size()) return r;
-  std::vector<std::string_view> words = split_words(text.substr(nl + 1), " \t\n");
-  if (words.empty() || words.front() != "collected" || text.back() != '\n') return {};
-  for (auto w = words.begin() + 1; w != words.end(); ++w) {
-    auto lun = parse_seqnum(*w);
-    if (!lun) return {};
-    r.collected.push_back(*lun);
-  }
-  std::sort(r.collected.begin(), r.collected.end());
-  return r;
+  return {parse_seqnum(text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1))};
 }
 
-RescanGate decide_rescan(const RescanEvent& event, RescanRecord& record) {
-  if (!event.seqnum) return {true, "not run by an event"};
+RescanGate decide_rescan(std::optional<uint64_t> seqnum, const RescanRecord& record) {
+  if (!seqnum) return {true, "not run by an event"};
   if (!record.started_at) return {true, "no earlier rescan recorded"};
-  const std::string seq = std::to_string(*event.seqnum), at = std::to_string(*record.started_at);
-  if (*event.seqnum <= *record.started_at)
+  const std::string seq = std::to_string(*seqnum), at = std::to_string(*record.started_at);
+  if (*seqnum <= *record.started_at)
     return {false, "answered by the rescan that started after this event (event " + seq + ", rescan at uevent " +
                        at + ")"};
-  if (event.inventory_change_lun) {
-    auto it = std::lower_bound(record.collected.begin(), record.collected.end(), *event.inventory_change_lun);
-    if (it != record.collected.end() && *it == *event.inventory_change_lun) {
-      record.collected.erase(it);
-      return {false, "answered by the rescan at uevent " + at + ", which collected LUN " +
-                         std::to_string(*event.inventory_change_lun) + "'s unit attention itself (event " + seq + ")",
-              true};
-    }
-  }
   return {true, "event " + seq + " came after the last rescan started (uevent " + at + ")"};
+}
+
+std::optional<ScsiAddress> inventory_change_event(std::string_view action, std::string_view sysname,
+                                                  std::string_view sdev_ua) {
+  if (action != "change" || sdev_ua != "REPORTED_LUNS_DATA_HAS_CHANGED") return std::nullopt;
+  return parse_scsi_address(sysname);
 }
 
 bool may_collect_unit_attention(uint8_t peripheral_type, bool removable) {

@@ -10,9 +10,12 @@
 // long after the change (a path checker's TEST UNIT READY, the next I/O),
 // so its event may come after a rescan that already saw the change. A
 // rescan for such a unit attention therefore first collects the ones still
-// pending on the target's other LUNs (TEST UNIT READY to each), and records
-// which LUNs returned one: the event each of those raises is answered by it,
-// once.
+// pending on the target's other LUNs (TEST UNIT READY to each) and waits for
+// the events those raise before it reads the sequence number: they are then
+// answered like any earlier event. Only the sequence number answers an
+// event: a note of which LUNs had one cannot tell the collected unit
+// attention's event from the next one on that LUN, a change the rescan did
+// not see.
 #pragma once
 
 #include <cstdint>
@@ -20,39 +23,37 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include "scsi_address.h"
 
 namespace scsi_probe {
 
 struct RescanRecord {
   std::optional<uint64_t> started_at;  // uevent sequence number when it started
-  std::vector<uint64_t> collected;     // LUNs whose unit attention it collected, sorted
 };
 
-// The record's text: the sequence number in decimal, then "collected" and
-// the LUNs on a second line when there are any.
+// The record's text: the sequence number in decimal and a newline.
 std::string format_rescan_record(const RescanRecord& r);
-// An empty or malformed record is none (then nothing is skipped).
+// An empty or malformed record is none (then nothing is skipped). Only the
+// first line counts: older versions wrote more lines.
 RescanRecord parse_rescan_record(std::string_view text);
 // A sequence number in decimal (SEQNUM, /sys/kernel/uevent_seqnum).
 std::optional<uint64_t> parse_seqnum(std::string_view text);
 
-struct RescanEvent {
-  std::optional<uint64_t> seqnum;  // SEQNUM; nullopt: a run by hand, which always rescans
-  // The LUN whose REPORTED LUNS DATA HAS CHANGED unit attention raised the
-  // event; nullopt for any other event.
-  std::optional<uint64_t> inventory_change_lun;
-};
-
 struct RescanGate {
   bool rescan = true;
-  std::string reason;         // for the log
-  bool record_changed = false;  // an entry of `collected` was used up: write the record back
+  std::string reason;  // for the log
 };
 
-// `record`: the target's last complete rescan; an entry of its `collected`
-// that answers this event is removed.
-RescanGate decide_rescan(const RescanEvent& event, RescanRecord& record);
+// `seqnum`: the event's SEQNUM (nullopt: a run by hand, which always
+// rescans); `record`: the last complete rescan.
+RescanGate decide_rescan(std::optional<uint64_t> seqnum, const RescanRecord& record);
+
+// The device whose REPORTED LUNS DATA HAS CHANGED unit attention a uevent
+// reports: the kernel's change event on a scsi_device ("H:C:T:L") with
+// SDEV_UA=REPORTED_LUNS_DATA_HAS_CHANGED; nullopt for any other uevent.
+std::optional<ScsiAddress> inventory_change_event(std::string_view action, std::string_view sysname,
+                                                  std::string_view sdev_ua);
 
 // Whether the collection may send TEST UNIT READY to a LUN: not where a unit
 // attention it would take carries news the upper driver needs (a medium

@@ -5,63 +5,51 @@
 namespace scsi_probe {
 namespace {
 
-RescanRecord at(uint64_t seqnum, std::vector<uint64_t> collected = {}) { return {seqnum, std::move(collected)}; }
+RescanRecord at(uint64_t seqnum) { return {seqnum}; }
 
 TEST(RescanGate, RecordRoundTrips) {
-  for (const RescanRecord& r : {at(0), at(18446744073709551615ull), at(4711, {1, 2, 16383})}) {
-    RescanRecord back = parse_rescan_record(format_rescan_record(r));
-    EXPECT_EQ(back.started_at, r.started_at);
-    EXPECT_EQ(back.collected, r.collected);
-  }
-  EXPECT_EQ(format_rescan_record(at(7, {3, 5})), "7\ncollected 3 5\n");
+  for (const RescanRecord& r : {at(0), at(18446744073709551615ull), at(4711)})
+    EXPECT_EQ(parse_rescan_record(format_rescan_record(r)).started_at, r.started_at);
+  EXPECT_EQ(format_rescan_record(at(7)), "7\n");
   EXPECT_EQ(parse_rescan_record("4711").started_at, 4711u);
   EXPECT_EQ(format_rescan_record({}), "");
+  // A record of an older version, with the LUNs it collected on a second line.
+  EXPECT_EQ(parse_rescan_record("12\ncollected 3 5\n").started_at, 12u);
 }
 
 TEST(RescanGate, MalformedRecordIsNone) {
-  for (std::string_view t : {"", "\n", "12x\n", "-1\n", " 12\n", "99999999999999999999\n", "12\ncollected x\n",
-                             "12\nsomething 3\n", "12\ncollected 3"}) {
-    RescanRecord r = parse_rescan_record(t);
-    EXPECT_FALSE(r.started_at) << t;
-    EXPECT_TRUE(r.collected.empty()) << t;
-  }
+  for (std::string_view t : {"", "\n", "12x\n", "-1\n", " 12\n", "99999999999999999999\n", "\n12\n"})
+    EXPECT_FALSE(parse_rescan_record(t).started_at) << t;
 }
 
 TEST(RescanGate, EventBeforeTheLastRescanStartedIsAnswered) {
-  RescanRecord r = at(120);
-  RescanGate g = decide_rescan({100, std::nullopt}, r);
+  RescanGate g = decide_rescan(100, at(120));
   EXPECT_FALSE(g.rescan);
-  EXPECT_NE(g.reason.find("answered"), std::string::npos);
+  EXPECT_EQ(g.reason, "answered by the rescan that started after this event (event 100, rescan at uevent 120)");
   // The rescan read the sequence number after this event was raised.
-  EXPECT_FALSE(decide_rescan({120, 3}, r).rescan);
-  EXPECT_FALSE(g.record_changed);
+  EXPECT_FALSE(decide_rescan(120, at(120)).rescan);
 }
 
 TEST(RescanGate, EventAfterTheLastRescanStartedRescans) {
-  RescanRecord r = at(120);
-  EXPECT_TRUE(decide_rescan({121, std::nullopt}, r).rescan);
-  EXPECT_TRUE(decide_rescan({121, 4}, r).rescan);
+  RescanGate g = decide_rescan(121, at(120));
+  EXPECT_TRUE(g.rescan);
+  EXPECT_EQ(g.reason, "event 121 came after the last rescan started (uevent 120)");
 }
 
 TEST(RescanGate, NoEventOrNoRecordRescans) {
-  RescanRecord r = at(120), none;
-  EXPECT_TRUE(decide_rescan({std::nullopt, 2}, r).rescan);
-  EXPECT_TRUE(decide_rescan({100, 2}, none).rescan);
+  EXPECT_TRUE(decide_rescan(std::nullopt, at(120)).rescan);
+  EXPECT_TRUE(decide_rescan(100, RescanRecord{}).rescan);
 }
 
-TEST(RescanGate, CollectedUnitAttentionAnswersItsOneEvent) {
-  RescanRecord r = at(120, {1, 2, 3});
-  RescanGate g = decide_rescan({130, 2}, r);
-  EXPECT_FALSE(g.rescan);
-  EXPECT_TRUE(g.record_changed);
-  EXPECT_EQ(g.reason, "answered by the rescan at uevent 120, which collected LUN 2's unit attention itself "
-                      "(event 130)");
-  EXPECT_EQ(r.collected, (std::vector<uint64_t>{1, 3}));
-  // A second unit attention on that LUN is a change of its own.
-  EXPECT_TRUE(decide_rescan({140, 2}, r).rescan);
-  // Other events after the rescan are not answered by what it collected.
-  EXPECT_TRUE(decide_rescan({141, std::nullopt}, r).rescan);
-  EXPECT_TRUE(decide_rescan({142, 9}, r).rescan);
+TEST(RescanGate, InventoryChangeEvent) {
+  EXPECT_EQ(inventory_change_event("change", "2:0:3:16384", "REPORTED_LUNS_DATA_HAS_CHANGED"),
+            (ScsiAddress{2, 0, 3, 16384}));
+  // Other unit attentions, other actions, objects that are not a scsi_device.
+  EXPECT_FALSE(inventory_change_event("change", "2:0:3:1", "CAPACITY_DATA_HAS_CHANGED"));
+  EXPECT_FALSE(inventory_change_event("change", "2:0:3:1", ""));
+  EXPECT_FALSE(inventory_change_event("add", "2:0:3:1", "REPORTED_LUNS_DATA_HAS_CHANGED"));
+  EXPECT_FALSE(inventory_change_event("change", "target2:0:3", "REPORTED_LUNS_DATA_HAS_CHANGED"));
+  EXPECT_FALSE(inventory_change_event("change", "sdb", "REPORTED_LUNS_DATA_HAS_CHANGED"));
 }
 
 TEST(RescanGate, CollectsOnlyWhereNoUpperDriverNeedsTheUnitAttention) {

@@ -81,8 +81,7 @@ HostRunPlan plan_host_run(const HostEventFacts& f) {
                                            host_class_name(f.host_class), " host is not walked)"}));
     return p;
   }
-  RescanRecord last = f.last_walk;
-  const RescanGate g = decide_rescan({f.seqnum, std::nullopt}, last);
+  const RescanGate g = decide_rescan(f.seqnum, f.last_walk);
   p.scope = g.rescan ? HostRunScope::kHostRescan : HostRunScope::kAnswered;
   p.reason = concat({asked, g.rescan ? "rescanned as on any change event" : "not walked again", " (", g.reason, ")"});
   return p;

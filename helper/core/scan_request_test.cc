@@ -57,14 +57,14 @@ HostEventFacts facts(std::optional<std::string> request, std::optional<uint64_t>
 
 TEST(PlanHostRun, NoRequestIsTheRunAsEver) {
   // `udevadm trigger --action=change`, the add event, the kernel as Debian ships it.
-  const HostRunPlan p = plan_host_run(facts(std::nullopt, 100, RescanRecord{200, {}}));
+  const HostRunPlan p = plan_host_run(facts(std::nullopt, 100, RescanRecord{200}));
   EXPECT_EQ(p.scope, HostRunScope::kAsBefore);
   EXPECT_EQ(p.reason, "");
   EXPECT_EQ(p.ignored, "");
 }
 
 TEST(PlanHostRun, AMalformedRequestIsIgnoredAndTheHostRescannedAsEver) {
-  const HostRunPlan p = plan_host_run(facts("0 three -", 100, RescanRecord{200, {}}));
+  const HostRunPlan p = plan_host_run(facts("0 three -", 100, RescanRecord{200}));
   EXPECT_EQ(p.scope, HostRunScope::kAsBefore);
   EXPECT_EQ(p.ignored, "SCSI_SCAN_REQUEST=0 three - ignored: target ID \"three\" is neither a decimal number nor "
                        "\"-\"; the host is scanned as on any change event");
@@ -81,13 +81,13 @@ TEST(PlanHostRun, ARequestNamingATargetProbesThatTargetOnly) {
 TEST(PlanHostRun, ATargetRequestIsNeverAnsweredByAnEarlierWalk) {
   // A walk of the host that started later probed that ID too, but the
   // target may have been gone then and back since: a probe of one ID is cheap.
-  const HostRunPlan p = plan_host_run(facts("1 4 2", 100, RescanRecord{200, {}}));
+  const HostRunPlan p = plan_host_run(facts("1 4 2", 100, RescanRecord{200}));
   EXPECT_EQ(p.scope, HostRunScope::kTarget);
   EXPECT_EQ(p.target, (ScsiTarget{2, 1, 4}));
 }
 
 TEST(PlanHostRun, ATargetRequestOnAHostThatIsNotWalkedGetsTheHostsOwnScan) {
-  HostEventFacts f = facts("0 1 -", 150, RescanRecord{200, {}});
+  HostEventFacts f = facts("0 1 -", 150, RescanRecord{200});
   f.host_class = HostClass::kSrp;
   f.walked = false;
   const HostRunPlan p = plan_host_run(f);
@@ -108,7 +108,7 @@ TEST(PlanHostRun, TheTransportNamesTheOrigin) {
 }
 
 TEST(PlanHostRun, AHostRequestAfterTheLastWalkStartedRescans) {
-  const HostRunPlan p = plan_host_run(facts("- - -", 201, RescanRecord{200, {}}));
+  const HostRunPlan p = plan_host_run(facts("- - -", 201, RescanRecord{200}));
   EXPECT_EQ(p.scope, HostRunScope::kHostRescan);
   EXPECT_EQ(p.reason, "scan of the host requested by the kernel (virtio-scsi host's scsi_scan_host under "
                       "scsi_mod.scan=manual, SCSI_SCAN_REQUEST=- - -): rescanned as on any change event (event "
@@ -118,23 +118,23 @@ TEST(PlanHostRun, AHostRequestAfterTheLastWalkStartedRescans) {
 TEST(PlanHostRun, AHostRequestRaisedBeforeTheLastWalkStartedIsAnswered) {
   // scsi_scan_host right after scsi_add_host: the add event's walk started
   // after the kernel raised the request.
-  const HostRunPlan p = plan_host_run(facts("- - -", 150, RescanRecord{200, {}}));
+  const HostRunPlan p = plan_host_run(facts("- - -", 150, RescanRecord{200}));
   EXPECT_EQ(p.scope, HostRunScope::kAnswered);
   EXPECT_EQ(p.reason, "scan of the host requested by the kernel (virtio-scsi host's scsi_scan_host under "
                       "scsi_mod.scan=manual, SCSI_SCAN_REQUEST=- - -): not walked again (answered by the rescan "
                       "that started after this event (event 150, rescan at uevent 200))");
-  EXPECT_EQ(plan_host_run(facts("- - -", 200, RescanRecord{200, {}})).scope, HostRunScope::kAnswered);
+  EXPECT_EQ(plan_host_run(facts("- - -", 200, RescanRecord{200})).scope, HostRunScope::kAnswered);
 }
 
 TEST(PlanHostRun, AHostRequestWithoutARecordOrSeqnumRescans) {
   EXPECT_EQ(plan_host_run(facts("- - -", 150)).scope, HostRunScope::kHostRescan);
-  EXPECT_EQ(plan_host_run(facts("- - -", std::nullopt, RescanRecord{200, {}})).scope, HostRunScope::kHostRescan);
+  EXPECT_EQ(plan_host_run(facts("- - -", std::nullopt, RescanRecord{200})).scope, HostRunScope::kHostRescan);
 }
 
 TEST(PlanHostRun, AChannelOrIdWildcardIsTheWholeHosts) {
   for (const char* request : {"0 - -", "- 3 -", "- - 0"}) {
-    EXPECT_EQ(plan_host_run(facts(request, 150, RescanRecord{200, {}})).scope, HostRunScope::kAnswered) << request;
-    EXPECT_EQ(plan_host_run(facts(request, 250, RescanRecord{200, {}})).scope, HostRunScope::kHostRescan) << request;
+    EXPECT_EQ(plan_host_run(facts(request, 150, RescanRecord{200})).scope, HostRunScope::kAnswered) << request;
+    EXPECT_EQ(plan_host_run(facts(request, 250, RescanRecord{200})).scope, HostRunScope::kHostRescan) << request;
   }
 }
 

@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <string>
@@ -57,18 +56,14 @@ RescanLock::~RescanLock() {
   if (fd_ >= 0) close(fd_);
 }
 
-RescanGate RescanLock::gate(std::optional<uint64_t> inventory_change_lun) {
+RescanGate RescanLock::gate() {
   restart();
   if (!locked_) return {true, "lock not held: scanned anyway"};
-  RescanRecord r = last();
-  RescanGate g = decide_rescan({event_seqnum(), inventory_change_lun}, r);
-  if (g.record_changed) write(r);
-  return g;
+  return decide_rescan(event_seqnum(), last());
 }
 
 RescanRecord RescanLock::last() const {
   if (!locked_) return {};
-  // Mostly one line; a list of collected LUNs only after a unit attention.
   struct stat st {};
   std::string buf(fstat(fd_, &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0, '\0');
   ssize_t n = buf.empty() ? 0 : pread(fd_, buf.data(), buf.size(), 0);
@@ -79,14 +74,9 @@ void RescanLock::restart() {
   if (auto now = read_sysfs_text("/sys/kernel/uevent_seqnum")) started_at_ = parse_seqnum(*now);
 }
 
-void RescanLock::record(std::vector<uint64_t> collected) {
+void RescanLock::record() {
   if (!locked_ || !started_at_) return;
-  std::sort(collected.begin(), collected.end());
-  write({started_at_, std::move(collected)});
-}
-
-void RescanLock::write(const RescanRecord& r) {
-  const std::string text = format_rescan_record(r);
+  const std::string text = format_rescan_record({started_at_});
   if (ftruncate(fd_, 0) == 0) (void)!pwrite(fd_, text.data(), text.size(), 0);
 }
 

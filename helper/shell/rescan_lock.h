@@ -46,19 +46,16 @@ class RescanLock {
   // The last complete rescan's record (none without the lock).
   RescanRecord last() const;
   // Whether this event needs a rescan, from the record under the lock; the
-  // kernel's sequence number read now, for record(). `inventory_change_lun`:
-  // the LUN whose REPORTED LUNS DATA HAS CHANGED raised the event.
-  RescanGate gate(std::optional<uint64_t> inventory_change_lun = std::nullopt);
+  // kernel's sequence number read now, for record().
+  RescanGate gate();
   // The rescan gate() let through starts only now (after collecting unit
-  // attentions): an event raised before this is answered by it.
+  // attentions and their events): an event raised before this is answered
+  // by it.
   void restart();
-  // The rescan gate() let through is complete: record when it started and
-  // the LUNs whose unit attention it collected.
-  void record(std::vector<uint64_t> collected = {});
+  // The rescan gate() let through is complete: record when it started.
+  void record();
 
  private:
-  void write(const RescanRecord& r);
-
   int fd_ = -1;
   bool locked_ = false;
   std::optional<uint64_t> started_at_;

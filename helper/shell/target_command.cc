@@ -187,9 +187,8 @@ void log_target_scan(const ScsiTarget& t, const TargetScanResult& r, int scan_wr
 // event (the kernel's SDEV_UA on the scsi_device's change event).
 std::optional<uint64_t> inventory_change_lun(const Invocation& inv) {
   const char* ua = std::getenv("SDEV_UA");
-  if (!ua || std::string_view(ua) != "REPORTED_LUNS_DATA_HAS_CHANGED") return std::nullopt;
   const std::string_view path = inv.object;
-  auto a = parse_scsi_address(path.substr(path.rfind('/') + 1));
+  auto a = inventory_change_event(inv.action, path.substr(path.rfind('/') + 1), ua ? ua : "");
   return a ? std::optional<uint64_t>(a->lun) : std::nullopt;
 }
 
@@ -243,36 +242,38 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     cursor = parse_continue_cursor(c).value_or(0);
 
   // One scan of a target at a time, and one rescan for all the events
-  // raised before it started or whose unit attention it collected
-  // (rescan_gate.h). A continuation goes on with its own cursor whatever the
-  // record says.
+  // raised before it started (rescan_gate.h). A continuation goes on with
+  // its own cursor whatever the record says.
   std::optional<RescanLock> lock;
-  std::vector<uint64_t> collected;
-  int collect_commands = 0;
+  InventoryChangeCollection collection;
   if (cursor == 0) {
-    const std::optional<uint64_t> ua_lun = inventory_change_lun(inv);
     lock.emplace(target_lock_path(*t));
-    RescanGate gate = lock->gate(ua_lun);
+    RescanGate gate = lock->gate();
     if (trigger == ScanTrigger::kRescan && !gate.rescan) {
       out << "SCSI_PROBE_TARGET=" << format_scsi_target(*t) << "\nSCSI_PROBE_REASON=" << gate.reason << "\n";
       diag(err, "target", format_scsi_target(*t)) << "no rescan: " << gate.reason << "\n";
       return kExitOk;
     }
-    if (ua_lun) {
-      collected = collect_inventory_changes(u.get(), hs, *t, *ua_lun, collect_commands);
-      // Unit attentions taken in meanwhile by others (a path checker) raised
-      // events that the REPORT LUNS about to be sent answers.
+    if (const std::optional<uint64_t> ua_lun = inventory_change_lun(inv)) {
+      collection = collect_inventory_changes(u.get(), hs, *t, *ua_lun);
+      // The events of the unit attentions collected, and of those taken in
+      // meanwhile by others (a path checker), are answered by the REPORT
+      // LUNS about to be sent.
       lock->restart();
     }
   }
   auto start = std::chrono::steady_clock::now();
   CreatedDevices created(hs, start);
   TargetScanResult r = scan_target(u.get(), hs, *t, trigger, cursor, inv.verbose, err);
-  r.commands += collect_commands;
-  if (!collected.empty())
-    r.reasons.push_back(
-        concat({"collected the unit attention of ", std::to_string(collected.size()), " other LUN(s) first"}));
-  if (lock && !r.continue_at && !r.host_gone) lock->record(std::move(collected));
+  r.commands += collection.commands;
+  if (!collection.collected.empty())
+    r.reasons.push_back(concat({"collected the unit attention of ", std::to_string(collection.collected.size()),
+                                " other LUN(s) first",
+                                collection.events_unseen
+                                    ? concat({" (", std::to_string(collection.events_unseen),
+                                              " of their events not raised in time: those rescan again)"})
+                                    : std::string()}));
+  if (lock && !r.continue_at && !r.host_gone) lock->record();
   lock.reset();
   print_scan_result(*t, r, out);
   if (r.continue_at) continue_later(u.get(), *t, *r.continue_at, out, err);

@@ -3,10 +3,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <ostream>
 #include <sstream>
+#include <set>
 #include <thread>
 
+#include <poll.h>
 #include <unistd.h>
 
 #include "device_handoff.h"
@@ -121,9 +124,52 @@ TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, 
   return run_lun_scan(lun_scan_setup(u, host, t, trigger, cursor, load_policy(err)), host, io, verbose, err);
 }
 
-std::vector<uint64_t> collect_inventory_changes(udev* u, SysfsScsiHost& host, const ScsiTarget& t,
-                                                uint64_t except, int& commands) {
-  std::vector<uint64_t> collected;
+namespace {
+
+struct MonitorDeleter {
+  void operator()(udev_monitor* m) const { udev_monitor_unref(m); }
+};
+using UdevMonitorPtr = std::unique_ptr<udev_monitor, MonitorDeleter>;
+
+// The kernel's own uevents of scsi_devices, heard from now on (not udevd's:
+// the rescan runs inside the worker that holds up its event's queue).
+UdevMonitorPtr listen_to_scsi_device_uevents(udev* u) {
+  UdevMonitorPtr mon(udev_monitor_new_from_netlink(u, "kernel"));
+  if (!mon || udev_monitor_filter_add_match_subsystem_devtype(mon.get(), "scsi", "scsi_device") < 0 ||
+      udev_monitor_enable_receiving(mon.get()) < 0)
+    return nullptr;
+  return mon;
+}
+
+// Waits until each LUN of `pending` has raised its inventory-change uevent,
+// for at most `budget`. Returns how many did not in time.
+std::size_t await_inventory_change_events(udev_monitor* mon, const ScsiTarget& t, std::set<uint64_t> pending,
+                                          Clock::duration budget) {
+  const auto until = Clock::now() + budget;
+  while (!pending.empty()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{udev_monitor_get_fd(mon), POLLIN, 0};
+    const int n = poll(&p, 1, static_cast<int>(left.count()));
+    if (n < 0 && errno != EINTR) break;
+    while (UdevDevicePtr d{udev_monitor_receive_device(mon)}) {
+      const char* action = udev_device_get_action(d.get());
+      const char* ua = udev_device_get_property_value(d.get(), "SDEV_UA");
+      auto a = inventory_change_event(action ? action : "", udev_device_get_sysname(d.get()), ua ? ua : "");
+      if (a && target_of(*a) == t) pending.erase(a->lun);
+    }
+  }
+  return pending.size();
+}
+
+}  // namespace
+
+InventoryChangeCollection collect_inventory_changes(udev* u, SysfsScsiHost& host, const ScsiTarget& t,
+                                                    uint64_t except) {
+  InventoryChangeCollection c;
+  // Listening starts before the first command: each unit attention taken
+  // raises its uevent from the kernel's event work, a moment later.
+  UdevMonitorPtr mon = listen_to_scsi_device_uevents(u);
   const auto until = Clock::now() + kCollectBudget;
   for (uint64_t lun : host.target_luns(t)) {
     // Past its budget the rescan goes on: a unit attention not collected
@@ -140,10 +186,14 @@ std::vector<uint64_t> collect_inventory_changes(udev* u, SysfsScsiHost& host, co
       continue;
     auto ch = ScsiChannel::open_first(CommandNodes(u, dev.get()));
     if (!ch) continue;
-    if (is_inventory_change((*ch)->test_unit_ready().sense)) collected.push_back(lun);
-    commands += (*ch)->commands_sent();
+    if (is_inventory_change((*ch)->test_unit_ready().sense)) c.collected.push_back(lun);
+    c.commands += (*ch)->commands_sent();
   }
-  return collected;
+  if (c.collected.empty()) return c;
+  const std::set<uint64_t> pending(c.collected.begin(), c.collected.end());
+  c.events_unseen =
+      mon ? await_inventory_change_events(mon.get(), t, pending, kCollectEventWait) : pending.size();
+  return c;
 }
 
 std::vector<std::string> dry_run_target_scan(udev* u, SysfsScsiHost& host, RecordingScsiHost& dry,

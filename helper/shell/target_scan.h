@@ -24,12 +24,18 @@ TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, 
 // Before a rescan for a REPORTED LUNS DATA HAS CHANGED unit attention on
 // LUN `except` (rescan_gate.h): the ones still pending on the target's other
 // LUNs (those may_collect_unit_attention allows), collected with one TEST
-// UNIT READY each, for at most kCollectBudget
-// (a target of thousands of LUNs). Returns the LUNs that had one;
-// `commands` counts what was sent.
+// UNIT READY each, for at most kCollectBudget (a target of thousands of
+// LUNs); then the uevents those raise, awaited for at most kCollectEventWait.
+// An event not seen by then comes later and rescans once more.
 inline constexpr std::chrono::seconds kCollectBudget{2};
-std::vector<uint64_t> collect_inventory_changes(udev* u, SysfsScsiHost& host, const ScsiTarget& t,
-                                                uint64_t except, int& commands);
+inline constexpr std::chrono::seconds kCollectEventWait{1};
+struct InventoryChangeCollection {
+  std::vector<uint64_t> collected;  // LUNs that had one
+  std::size_t events_unseen = 0;    // of their uevents, not seen in time
+  int commands = 0;                 // SCSI commands sent
+};
+InventoryChangeCollection collect_inventory_changes(udev* u, SysfsScsiHost& host, const ScsiTarget& t,
+                                                    uint64_t except);
 
 // The dry run of a target's rescan (dry_run.h): the same scan through the
 // recording seams, a list cut by the run's budget followed to its end as the
