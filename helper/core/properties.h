@@ -32,6 +32,14 @@ std::string format_properties(const Properties& props);
 // each line is one of these keys and nothing else: udev 252 splits a
 // program's output at every LF and CR and ends a file's lines at LF, CR and
 // NUL (udev-rules.c, TK_M_IMPORT_PROGRAM and TK_M_IMPORT_FILE).
+// udev keeps the last value of a key, so only a key's last line is printed
+// (of those udev keeps: not one whose value opens a quote it never closes):
+// that bounds the text by the set of keys. sg_inq prints every designator
+// of page 0x83, each type under one key; hundreds of them would pass the
+// 16383 bytes udev reads of a program's output, and push the decision keys
+// printed after them out of what udev sees.
 std::string format_udev_properties(const Properties& props);
+// The lines format_udev_properties() prints, in order.
+Properties udev_lines(const Properties& props);
 
 }  // namespace scsi_probe

@@ -27,6 +27,26 @@ TEST(Properties, UdevFormatDropsEmptyValuesAndCutsAtNewline) {
   EXPECT_EQ(format_properties(p), "A=\nB=one\ntwo\n=x\nC=\nx\nD=d\n");
 }
 
+// udev keeps a key's last value; a key's empty value sets nothing.
+TEST(Properties, UdevFormatPrintsEachKeyOnceWithItsLastValue) {
+  Properties p{{"A", "1"}, {"B", "b"}, {"A", "2"}, {"C", "c"}, {"A", "3"}, {"C", ""}};
+  EXPECT_EQ(format_udev_properties(p), "B=b\nC=c\nA=3\n");
+  EXPECT_EQ(udev_lines(p), (Properties{{"B", "b"}, {"C", "c"}, {"A", "3"}}));
+  // A line udev drops (a quote opened, never closed) does not replace the
+  // value before it.
+  Properties q{{"T10", "abc"}, {"T10", "\"x"}, {"N", "'q'"}, {"M", "'"}};
+  EXPECT_EQ(format_udev_properties(q), "T10=abc\nN='q'\n");
+}
+
+// A page 0x83 of 200 designators of one type: one line, the last.
+TEST(Properties, UdevFormatStaysWithinWhatUdevReads) {
+  Properties p;
+  for (int i = 0; i < 200; i++) p.push_back({"SCSI_IDENT_LUN_T10", std::string(250, 'a' + i % 26)});
+  p.push_back({"SCSI_PROBE_ATTACH", "sd"});
+  const std::string out = format_udev_properties(p);
+  EXPECT_EQ(out, "SCSI_IDENT_LUN_T10=" + std::string(250, 'a' + 199 % 26) + "\nSCSI_PROBE_ATTACH=sd\n");
+}
+
 // A device's string can start no key of its own, in udev's program output
 // (split at LF and CR) nor in the handoff file (lines end at LF, CR, NUL).
 TEST(Properties, UdevFormatCutsAtEveryLineEndAndHidesControlBytes) {

@@ -127,13 +127,28 @@ inline std::optional<scsi_probe::Property> expected_import(const scsi_probe::Pro
   return scsi_probe::Property{p.key, v.substr(1, v.size() - 2)};
 }
 
+// Only the last value of each key, in the order of those last values: what
+// is left of a list once udev has let later values replace earlier ones.
+template <typename P>
+std::vector<P> last_of_each_key(const std::vector<P>& lines) {
+  std::vector<P> out;
+  for (std::size_t i = 0; i < lines.size(); i++) {
+    bool replaced = false;
+    for (std::size_t j = i + 1; j < lines.size() && !replaced; j++) replaced = lines[j].key == lines[i].key;
+    if (!replaced) out.push_back(lines[i]);
+  }
+  return out;
+}
+
 // What the helper prints for IMPORT{program} and writes into the handoff
 // file for IMPORT{file}: format_udev_properties(). Read back the way udev
 // 252 reads either, it sets our keys in our order and nothing else, each
 // from its own line: a device's string can never start a property of its
 // own (a SCSI name designator with "\rID_SERIAL=..." does with sg_inq
 // itself). Values hold no control byte and are the value we meant, cut and
-// cleaned by udev_safe_value() and nothing more.
+// cleaned by udev_safe_value() and nothing more. Each key comes once, with
+// the value udev would have kept of all we meant, and the whole text fits
+// what udev reads of a program's output.
 inline void check_import(const scsi_probe::Properties& props) {
   const std::string out = scsi_probe::format_udev_properties(props);
   FUZZ_CHECK(out.size() < kUdevProgramOutputMax);
@@ -150,18 +165,13 @@ inline void check_import(const scsi_probe::Properties& props) {
                            : orig.find_first_not_of(" \t"));
     FUZZ_CHECK(v.size() <= orig.size());
     for (std::size_t i = 0; i < v.size(); i++) FUZZ_CHECK(v[i] == orig[i] || (v[i] == '.' && is_control(orig[i])));
-    meant.push_back({p.key, v});
+    if (auto want = expected_import({p.key, v})) meant.push_back(*want);
   }
+  // One line for each key: the one udev would have kept of all we meant.
+  meant = last_of_each_key(meant);
   for (const auto& parsed : {udev_read_program_output(out), udev_read_file(out)}) {
-    std::size_t j = 0;
-    for (const auto& m : meant) {
-      const auto want = expected_import(m);
-      if (!want) continue;
-      FUZZ_CHECK(j < parsed.size());
-      FUZZ_CHECK(parsed[j] == *want);
-      j++;
-    }
-    FUZZ_CHECK(j == parsed.size());
+    FUZZ_CHECK(parsed.size() == meant.size());
+    for (std::size_t j = 0; j < meant.size(); j++) FUZZ_CHECK(parsed[j] == meant[j]);
     for (const auto& p : parsed)
       for (char c : p.key + p.value) FUZZ_CHECK(!is_control(c));
   }

@@ -54,11 +54,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::string text = format_udev_properties(props);
   for (const Properties& parsed : {fuzz::udev_read_program_output(text), fuzz::udev_read_file(text)}) {
     // check_import() showed that the parsed properties are ours, one for
-    // each printed line udev keeps, in order: pair them up.
-    std::size_t j = 0;
+    // each key, the value udev would have kept of all of ours: pair them up.
+    Properties kept;
     for (const auto& mine : props) {
       const std::string v = udev_safe_value(mine.value);
-      if (v.empty() || !fuzz::expected_import({mine.key, v})) continue;
+      if (!v.empty() && fuzz::expected_import({mine.key, v})) kept.push_back(mine);
+    }
+    kept = fuzz::last_of_each_key(kept);
+    std::size_t j = 0;
+    for (const auto& mine : kept) {
+      FUZZ_CHECK(j < parsed.size());
       const Property& p = parsed[j++];
       FUZZ_CHECK(p.key == mine.key);
       FUZZ_CHECK(p.key.starts_with("ID_") || p.key.starts_with("SCSI_"));
