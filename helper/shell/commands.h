@@ -74,12 +74,18 @@ void hand_off_kernel_scanned_targets(const SysfsScsiHost& hs, std::ostream& err)
 
 // For host and target runs: identifies each device the run creates, as
 // `scsi-probe device` would on its add event, and hands the keys to that
-// event (device_handoff.h). A thread of its own (with its own libudev
-// context) takes each device as the write that created it returns, so that
-// one device's identification and bind overlap the writes that find the
-// next, as sd binds while the kernel's own scan goes on. The REPORT LUNS
-// well-known LUN, which the run may still use and delete, waits for the
-// end. finish() logs one line per device.
+// event (device_handoff.h). Threads of their own (each with its own
+// libudev context) take each device as the write that created it returns,
+// so that identifications and binds overlap the writes that find the next
+// devices and each other, as sd binds while the kernel's own scan goes on
+// and probes several devices at once: a new thread (up to
+// kIdentifyWorkers) whenever every one is busy; each bind waits for the
+// device created before it to have its name, so that sd, sr and st names
+// follow creation order. The REPORT LUNS well-known
+// LUN, which the run may still use and delete, waits for the end. finish()
+// logs one line per device.
+inline constexpr std::size_t kIdentifyWorkers = 4;
+inline constexpr std::chrono::seconds kBindOrderWait{5};
 class CreatedDevices {
  public:
   // Takes the devices `hs`'s writes create from now until finish().

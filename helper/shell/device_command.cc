@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -12,12 +13,15 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 #include "attach_policy.h"
 #include "commands.h"
@@ -29,9 +33,11 @@
 #include "policy_files.h"
 #include "quirk_lookup.h"
 #include "report_luns.h"
+#include "scsi_channel.h"
 #include "sysfs.h"
 #include "sysfs_scan.h"
 #include "system_log.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -51,7 +57,7 @@ std::optional<std::string> bound_driver_now(udev_device* dev) {
 // goes to `applied.problems`, what a bind did to `applied.effects`
 // (attach_outcome.h).
 void apply_attach(const AttachDecision& a, udev_device* dev, const ScsiAddress& addr, bool owns_attachment,
-                  AttachApplied& applied) {
+                  const std::function<void()>& before_bind, AttachApplied& applied) {
   std::vector<std::string>& problems = applied.problems;
   std::string name = format_scsi_address(addr);
   auto load = [&](std::string_view module) {
@@ -82,6 +88,7 @@ void apply_attach(const AttachDecision& a, udev_device* dev, const ScsiAddress& 
         AttachEffects& effects = applied.effects;
         effects.helper_binds = true;
         effects.module_error = load(a.module);
+        if (before_bind) before_bind();
         const std::string driver(upper_driver_name(a.driver));
         effects.bind_error =
             write("/sys/bus/scsi/drivers/" + driver + "/bind", name, "bind " + driver, bind_failure_reason);
@@ -120,9 +127,11 @@ long long ms_between(Clock::time_point from, Clock::time_point to) {
 // `created_here`: the scan run that created the device is deciding. With
 // `known` (a synthetic change: `udevadm trigger`), the identification is
 // the one in the database and no command is sent: only the decision is made
-// again, and only its SCSI_PROBE_* keys are printed.
+// again, and only its SCSI_PROBE_* keys are printed. `before_bind` runs
+// right before a bind is written.
 DeviceRunReport identify_device_run(udev* u, udev_device* dev, const std::string& action, const Policy& policy,
-                                    bool created_here, const Properties* known = nullptr) {
+                                    bool created_here, const Properties* known = nullptr,
+                                    const std::function<void()>& before_bind = nullptr) {
   const auto start = Clock::now();
   DeviceFacts facts = gather_device_facts(u, dev, action, created_here, known);
   DeviceDecision decision = decide_with_use(u, dev, facts, policy);
@@ -140,7 +149,7 @@ DeviceRunReport identify_device_run(udev* u, udev_device* dev, const std::string
     // A bind runs the driver's probe (sd's own commands) before it returns:
     // timed apart from the identification.
     identified = Clock::now();
-    apply_attach(*decision.attach, dev, *facts.address, owns, applied);
+    apply_attach(*decision.attach, dev, *facts.address, owns, before_bind, applied);
     applied.carried_out = true;
     applied.ms = ms_between(*identified, Clock::now());
   }
@@ -245,11 +254,12 @@ namespace {
 // only for a device whose attach was carried out: any other goes through
 // its own add event (and the fallback there), here and, should /run
 // survive a switch_root, again in the real root.
-void identify_one(udev* u, const ScsiAddress& a, const Policy& policy, std::ostream& log) {
+void identify_one(udev* u, const ScsiAddress& a, const Policy& policy, const std::function<void()>& before_bind,
+                  std::ostream& log) {
   // Gone again: the well-known LUN after use, LUN 0 left out by the policy.
   UdevDevicePtr dev = scsi_device_at(u, a);
   if (!dev) return;
-  DeviceRunReport run = identify_device_run(u, dev.get(), "add", policy, true);
+  DeviceRunReport run = identify_device_run(u, dev.get(), "add", policy, true, nullptr, before_bind);
   std::string handed = run.attached ? "not handed over" : "not handed over: not attached";
   if (!run.no_data && run.attached) {
     int rc = write_handoff(a, run.properties);
@@ -264,49 +274,90 @@ struct CreatedDevices::State {
   Clock::time_point start;
   std::mutex m;
   std::condition_variable cv;
-  std::deque<ScsiAddress> queue;     // guarded by m
-  bool closed = false;               // guarded by m: nothing more comes
+  std::deque<ScsiAddress> queue;      // guarded by m
+  bool closed = false;                // guarded by m: nothing more comes
+  std::size_t idle = 0;               // guarded by m: workers waiting for a device
+  std::size_t left = 0;               // guarded by m: devices past the budget
+  std::ostringstream log;             // guarded by m
   std::vector<ScsiAddress> deferred;  // the well-known LUN: at the end
-  std::thread worker;
+  std::vector<std::thread> workers;
   bool finished = false;
-  // The worker's alone until it is joined.
-  std::ostringstream log;
-  std::size_t left = 0;
+  // Names in creation order (bind_in_order()).
+  std::vector<ScsiAddress> created;   // guarded by m: in creation order
+  std::set<ScsiAddress> settled;      // guarded by m: devices whose attach is over
+  std::condition_variable settled_cv;
 
+  std::once_flag policy_loaded;
   std::optional<Policy> policy;
 
+  const Policy& run_policy() {
+    std::call_once(policy_loaded, [this] {
+      // The scan run reported on the policy already.
+      std::ostringstream policy_errors;
+      if (!policy) policy = load_policy(policy_errors);
+    });
+    return *policy;
+  }
+
+  // sd, sr and st number their devices as their probe starts, in the order
+  // the binds reach them; the kernel's own scan adds one device at a time.
+  // So a bind waits until the device created before it has its name (sd's
+  // scsi_disk, made before it reads the capacity) or its attach is over,
+  // for at most kBindOrderWait: names follow creation order, while the
+  // slow part of each probe overlaps the next.
+  void bind_in_order(const ScsiAddress& a) {
+    std::unique_lock<std::mutex> lock(m);
+    auto it = std::find(created.begin(), created.end(), a);
+    if (it == created.begin() || it == created.end()) return;
+    const ScsiAddress before = *(it - 1);
+    const std::string named = concat({"/sys/bus/scsi/devices/", format_scsi_address(before), "/scsi_disk"});
+    const auto until = Clock::now() + kBindOrderWait;
+    while (!settled.count(before) && access(named.c_str(), F_OK) != 0 && Clock::now() < until)
+      settled_cv.wait_for(lock, std::chrono::milliseconds(5));
+  }
+
+  void settle(const ScsiAddress& a) {
+    {
+      std::lock_guard<std::mutex> lock(m);
+      settled.insert(a);
+    }
+    settled_cv.notify_all();
+  }
+
   void work() {
-    UdevPtr u;
+    UdevPtr u(udev_new());
     for (;;) {
       ScsiAddress a;
       {
         std::unique_lock<std::mutex> lock(m);
+        ++idle;
         cv.wait(lock, [this] { return closed || !queue.empty(); });
+        --idle;
         if (queue.empty()) return;
         a = queue.front();
         queue.pop_front();
-      }
-      // Each identification waits at most a device run's bound.
-      if (Clock::now() - start > kHandoffStartBudget) {
-        ++left;
-        continue;
-      }
-      if (!u) u.reset(udev_new());
-      if (!u) {
-        diag(log, "device", format_scsi_address(a)) << "cannot use libudev: " << std::strerror(errno)
-            << "; left to its own add event\n";
-        continue;
-      }
-      try {
-        if (!policy) {
-          // The scan run reported on the policy already.
-          std::ostringstream policy_errors;
-          policy = load_policy(policy_errors);
+        // Each identification waits at most a device run's bound.
+        if (Clock::now() - start > kHandoffStartBudget) {
+          ++left;
+          settled.insert(a);
+          settled_cv.notify_all();
+          continue;
         }
-        identify_one(u.get(), a, *policy, log);
-      } catch (const std::exception& e) {
-        diag(log, "device", format_scsi_address(a)) << e.what() << "; left to its own add event\n";
       }
+      std::ostringstream line;
+      if (!u) {
+        diag(line, "device", format_scsi_address(a)) << "cannot use libudev: " << std::strerror(errno)
+            << "; left to its own add event\n";
+      } else {
+        try {
+          identify_one(u.get(), a, run_policy(), [this, a] { bind_in_order(a); }, line);
+        } catch (const std::exception& e) {
+          diag(line, "device", format_scsi_address(a)) << e.what() << "; left to its own add event\n";
+        }
+      }
+      settle(a);
+      std::lock_guard<std::mutex> lock(m);
+      log << line.str();
     }
   }
 };
@@ -315,6 +366,7 @@ CreatedDevices::CreatedDevices(SysfsScsiHost& hs, Clock::time_point run_start, s
     : hs_(hs), s_(std::make_unique<State>()) {
   s_->start = run_start;
   s_->policy = std::move(policy);
+  ScsiChannel::prepare_for_threads();
   hs_.on_created([this](const ScsiAddress& a) { add(a); });
 }
 
@@ -328,16 +380,22 @@ void CreatedDevices::add(const ScsiAddress& a) {
     s_->deferred.push_back(a);
     return;
   }
+  bool more_workers = false;
   {
     std::lock_guard<std::mutex> lock(s_->m);
     s_->queue.push_back(a);
+    s_->created.push_back(a);
+    // Binds wait for the upper driver's probe (sd reads the capacity):
+    // another worker where every one is busy, as the kernel probes drivers
+    // of several devices at once.
+    more_workers = s_->idle == 0 && s_->workers.size() < kIdentifyWorkers;
   }
   s_->cv.notify_one();
-  if (s_->worker.joinable()) return;
+  if (!more_workers) return;
   try {
-    s_->worker = std::thread([s = s_.get()] { s->work(); });
+    s_->workers.emplace_back([s = s_.get()] { s->work(); });
   } catch (const std::system_error&) {
-    // No thread to be had: finish() identifies them in this one.
+    // No thread to be had: the others, or finish() in this one, take it.
   }
 }
 
@@ -348,13 +406,12 @@ void CreatedDevices::finish(std::ostream& err) {
   {
     std::lock_guard<std::mutex> lock(s_->m);
     s_->queue.insert(s_->queue.end(), s_->deferred.begin(), s_->deferred.end());
+    s_->created.insert(s_->created.end(), s_->deferred.begin(), s_->deferred.end());
     s_->closed = true;
   }
-  s_->cv.notify_one();
-  if (s_->worker.joinable())
-    s_->worker.join();
-  else
-    s_->work();
+  s_->cv.notify_all();
+  if (s_->workers.empty()) s_->work();
+  for (std::thread& w : s_->workers) w.join();
   err << s_->log.str();
   if (s_->left)
     diag(err, "") << s_->left << " new device(s) left to their own add events: this run's time budget is spent\n";

@@ -142,6 +142,11 @@ Result<std::unique_ptr<ScsiChannel>> ScsiChannel::open(const std::string& node) 
   return std::unique_ptr<ScsiChannel>(new ScsiChannel(fd));
 }
 
+void ScsiChannel::prepare_for_threads() {
+  // No file handle: only the library's one-time lookup runs.
+  check_pt_file_handle(-1, nullptr, 0);
+}
+
 Result<std::unique_ptr<ScsiChannel>> ScsiChannel::open_first(
     const std::function<std::optional<std::string>()>& next_node) {
   Result<std::unique_ptr<ScsiChannel>> ch = Error{"no sg, bsg or upper-level node to send commands through", ENODEV};

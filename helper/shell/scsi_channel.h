@@ -35,6 +35,11 @@ class ScsiChannel {
   // there was none.
   static Result<std::unique_ptr<ScsiChannel>> open_first(
       const std::function<std::optional<std::string>()>& next_node);
+  // libsgutils2 learns the bsg major from /proc/devices on its first use,
+  // behind a flag it sets before the number: a thread that opens a channel
+  // meanwhile takes a bsg node for sg, and SG_IO fails with EINVAL. Call
+  // once before threads send commands.
+  static void prepare_for_threads();
   ~ScsiChannel();
   ScsiChannel(const ScsiChannel&) = delete;
   ScsiChannel& operator=(const ScsiChannel&) = delete;
