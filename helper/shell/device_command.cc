@@ -328,6 +328,7 @@ struct CreatedDevices::State {
     UdevPtr u(udev_new());
     for (;;) {
       ScsiAddress a;
+      bool late = false;
       {
         std::unique_lock<std::mutex> lock(m);
         ++idle;
@@ -337,12 +338,12 @@ struct CreatedDevices::State {
         a = queue.front();
         queue.pop_front();
         // Each identification waits at most a device run's bound.
-        if (Clock::now() - start > kHandoffStartBudget) {
-          ++left;
-          settled.insert(a);
-          settled_cv.notify_all();
-          continue;
-        }
+        late = Clock::now() - start > kHandoffStartBudget;
+        if (late) ++left;
+      }
+      if (late) {
+        settle(a);
+        continue;
       }
       std::ostringstream line;
       if (!u) {
