@@ -183,8 +183,7 @@ int run_rescan(const Invocation& inv, bool all, bool dry, std::chrono::seconds t
     return kExitNoDevice;
   }
   if (dry) return dry_run(u.get(), *scope, out, err);
-  std::unique_ptr<udev_monitor, decltype(&udev_monitor_unref)> mon(udev_monitor_new_from_netlink(u.get(), "udev"),
-                                                                   udev_monitor_unref);
+  UdevMonitorPtr mon(udev_monitor_new_from_netlink(u.get(), "udev"));
   if (!mon || udev_monitor_filter_add_match_subsystem_devtype(mon.get(), "scsi", nullptr) < 0 ||
       udev_monitor_enable_receiving(mon.get()) < 0) {
     diag(err, "rescan") << "cannot listen to udev events: " << std::strerror(errno) << "\n";

@@ -23,11 +23,13 @@ struct UdevDeleter {
   void operator()(udev_device* d) const { udev_device_unref(d); }
   void operator()(udev_enumerate* e) const { udev_enumerate_unref(e); }
   void operator()(udev_hwdb* h) const { udev_hwdb_unref(h); }
+  void operator()(udev_monitor* m) const { udev_monitor_unref(m); }
 };
 using UdevPtr = std::unique_ptr<udev, UdevDeleter>;
 using UdevDevicePtr = std::unique_ptr<udev_device, UdevDeleter>;
 using UdevEnumeratePtr = std::unique_ptr<udev_enumerate, UdevDeleter>;
 using UdevHwdbPtr = std::unique_ptr<udev_hwdb, UdevDeleter>;
+using UdevMonitorPtr = std::unique_ptr<udev_monitor, UdevDeleter>;
 
 enum class ScsiObjectKind { kHost, kTarget, kDevice };
 

@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <memory>
 #include <ostream>
 #include <sstream>
 #include <set>
@@ -125,11 +124,6 @@ TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, 
 }
 
 namespace {
-
-struct MonitorDeleter {
-  void operator()(udev_monitor* m) const { udev_monitor_unref(m); }
-};
-using UdevMonitorPtr = std::unique_ptr<udev_monitor, MonitorDeleter>;
 
 // The kernel's own uevents of scsi_devices, heard from now on (not udevd's:
 // the rescan runs inside the worker that holds up its event's queue).
