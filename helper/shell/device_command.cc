@@ -272,6 +272,7 @@ void identify_one(udev* u, const ScsiAddress& a, const Policy& policy, const std
 
 struct CreatedDevices::State {
   Clock::time_point start;
+  udev* scan_udev = nullptr;  // the scan thread's (add())
   std::mutex m;
   std::condition_variable cv;
   std::deque<ScsiAddress> queue;      // guarded by m
@@ -289,6 +290,8 @@ struct CreatedDevices::State {
 
   std::once_flag policy_loaded;
   std::optional<Policy> policy;
+  // The upper drivers' modules, loading from each device's creation on.
+  DriverModulePreload modules;
 
   const Policy& run_policy() {
     std::call_once(policy_loaded, [this] {
@@ -366,6 +369,7 @@ struct CreatedDevices::State {
 CreatedDevices::CreatedDevices(SysfsScsiHost& hs, Clock::time_point run_start, std::optional<Policy> policy)
     : hs_(hs), s_(std::make_unique<State>()) {
   s_->start = run_start;
+  s_->scan_udev = hs.context();
   s_->policy = std::move(policy);
   ScsiChannel::prepare_for_threads();
   hs_.on_created([this](const ScsiAddress& a) { add(a); });
@@ -381,6 +385,7 @@ void CreatedDevices::add(const ScsiAddress& a) {
     s_->deferred.push_back(a);
     return;
   }
+  s_->modules.device_created(s_->scan_udev, a);
   bool more_workers = false;
   {
     std::lock_guard<std::mutex> lock(s_->m);

@@ -10,7 +10,11 @@
 #include <fstream>
 #include <memory>
 
+#include "attach_policy.h"
+#include "sysfs.h"
+#include "sysfs_scan.h"
 #include "system_log.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -81,7 +85,7 @@ void wait_for_init(const std::string& name) {
 
 }  // namespace
 
-Status load_module(std::string_view name) {
+Status load_module(std::string_view name, std::string_view why) {
   std::string n(name);
   if (module_present(n)) {
     wait_for_init(n);
@@ -108,8 +112,32 @@ Status load_module(std::string_view name) {
     if (rc > 0) return Error{"module " + n + ": blacklisted", EPERM};
   }
   wait_for_init(n);
-  log_change({LogPriority::kNotice, n, "load module", "for a driver or device handler scsi-probe attaches"});
+  log_change({LogPriority::kNotice, n, "load module", std::string(why)});
   return done();
+}
+
+DriverModulePreload::~DriverModulePreload() {
+  for (std::thread& t : loads_) t.join();
+}
+
+void DriverModulePreload::device_created(udev* u, const ScsiAddress& a) {
+  UdevDevicePtr dev = scsi_device_at(u, a);
+  if (!dev) return;
+  const long long type = read_int_attribute(dev.get(), "type").value_or(-1);
+  if (type < 0 || type > 0x1f) return;
+  const auto t = static_cast<uint8_t>(type);
+  const std::string_view module = upper_driver_module(driver_for_type(t));
+  if (module.empty()) return;
+  std::lock_guard<std::mutex> lock(m_);
+  if (started_.count(module) || module_present(std::string(module))) return;
+  started_.emplace(module);
+  std::string why = concat({"ahead of the bind, for ", format_scsi_address(a), " (type ", describe_device_type(t),
+                            "), as 80-drivers.rules would on its add event"});
+  try {
+    loads_.emplace_back([m = std::string(module), why = std::move(why)] { (void)load_module(m, why); });
+  } catch (const std::system_error&) {
+    // No thread: the bind loads it.
+  }
 }
 
 }  // namespace scsi_probe

@@ -2,15 +2,45 @@
 // modprobe's blacklist and options, as udev's own kmod builtin does).
 #pragma once
 
+#include <libudev.h>
+
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "result.h"
+#include "scsi_address.h"
 
 namespace scsi_probe {
 
 // Loads `name` (a module name or alias) and its dependencies; already loaded
-// or built in is success.
-Status load_module(std::string_view name);
+// or built in is success. `why` goes to the system log with the load.
+Status load_module(std::string_view name,
+                   std::string_view why = "for a driver or device handler scsi-probe attaches");
+
+// Starts loading the module of the upper-level driver a new device's type
+// takes as soon as the device exists, as 80-drivers.rules does with its
+// MODALIAS on the add event: a scan run's bind, or the add event's own run,
+// would start it only after the identification, and a port run's devices
+// wait for their target's event first. Binds nothing (drivers_autoprobe is
+// 0 under manual); a load that fails is reported by the bind that needs it.
+// Each module once per run; the destructor waits for the loads.
+class DriverModulePreload {
+ public:
+  DriverModulePreload() = default;
+  ~DriverModulePreload();
+  DriverModulePreload(const DriverModulePreload&) = delete;
+  DriverModulePreload& operator=(const DriverModulePreload&) = delete;
+
+  void device_created(udev* u, const ScsiAddress& a);
+
+ private:
+  std::mutex m_;
+  std::set<std::string, std::less<>> started_;  // guarded by m_
+  std::vector<std::thread> loads_;              // guarded by m_
+};
 
 }  // namespace scsi_probe

@@ -14,6 +14,7 @@
 #include "diagnostics.h"
 #include "host_class.h"
 #include "host_walk.h"
+#include "kmod_loader.h"
 #include "rescan_dry_run.h"
 #include "rescan_lock.h"
 #include "sysfs_host.h"
@@ -105,9 +106,14 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   }
   auto start = std::chrono::steady_clock::now();
   std::string summary;
+  DriverModulePreload modules;
   if (hs.target_luns(t).empty()) {
+    // Its devices wait for the target's own add event, which this run does
+    // not hold up: their upper drivers' modules load meanwhile.
+    hs.on_created([&](const ScsiAddress& a) { modules.device_created(u, a); });
     bool wlun_refused = false;
     TargetProbeResult p = probe_target(hs, t, wlun_refused);
+    hs.on_created(nullptr);
     summary = p.how == TargetProbe::kLun0          ? "LUN 0 instantiated"
               : p.how == TargetProbe::kWellKnownLun ? "reached through the well-known LUN"
               : p.how == TargetProbe::kKernelScan   ? "kernel scan of this target"
