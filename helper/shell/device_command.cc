@@ -254,11 +254,12 @@ namespace {
 // only for a device whose attach was carried out: any other goes through
 // its own add event (and the fallback there), here and, should /run
 // survive a switch_root, again in the real root.
-void identify_one(udev* u, const ScsiAddress& a, const Policy& policy, const std::function<void()>& before_bind,
-                  std::ostream& log) {
+void identify_one(udev* u, const ScsiAddress& a, const Policy& policy, DriverModulePreload& modules,
+                  const std::function<void()>& before_bind, std::ostream& log) {
   // Gone again: the well-known LUN after use, LUN 0 left out by the policy.
   UdevDevicePtr dev = scsi_device_at(u, a);
   if (!dev) return;
+  modules.device_created(dev.get(), a);
   DeviceRunReport run = identify_device_run(u, dev.get(), "add", policy, true, nullptr, before_bind);
   std::string handed = run.attached ? "not handed over" : "not handed over: not attached";
   if (!run.no_data && run.attached) {
@@ -272,7 +273,6 @@ void identify_one(udev* u, const ScsiAddress& a, const Policy& policy, const std
 
 struct CreatedDevices::State {
   Clock::time_point start;
-  udev* scan_udev = nullptr;  // the scan thread's (add())
   std::mutex m;
   std::condition_variable cv;
   std::deque<ScsiAddress> queue;      // guarded by m
@@ -290,7 +290,8 @@ struct CreatedDevices::State {
 
   std::once_flag policy_loaded;
   std::optional<Policy> policy;
-  // The upper drivers' modules, loading from each device's creation on.
+  // The upper drivers' modules, loading from each device's first moment
+  // in a worker on, ahead of its identification.
   DriverModulePreload modules;
 
   const Policy& run_policy() {
@@ -354,7 +355,7 @@ struct CreatedDevices::State {
             << "; left to its own add event\n";
       } else {
         try {
-          identify_one(u.get(), a, run_policy(), [this, a] { bind_in_order(a); }, line);
+          identify_one(u.get(), a, run_policy(), modules, [this, a] { bind_in_order(a); }, line);
         } catch (const std::exception& e) {
           diag(line, "device", format_scsi_address(a)) << e.what() << "; left to its own add event\n";
         }
@@ -369,7 +370,6 @@ struct CreatedDevices::State {
 CreatedDevices::CreatedDevices(SysfsScsiHost& hs, Clock::time_point run_start, std::optional<Policy> policy)
     : hs_(hs), s_(std::make_unique<State>()) {
   s_->start = run_start;
-  s_->scan_udev = hs.context();
   s_->policy = std::move(policy);
   ScsiChannel::prepare_for_threads();
   hs_.on_created([this](const ScsiAddress& a) { add(a); });
@@ -385,7 +385,6 @@ void CreatedDevices::add(const ScsiAddress& a) {
     s_->deferred.push_back(a);
     return;
   }
-  s_->modules.device_created(s_->scan_udev, a);
   bool more_workers = false;
   {
     std::lock_guard<std::mutex> lock(s_->m);

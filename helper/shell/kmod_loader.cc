@@ -12,7 +12,6 @@
 
 #include "attach_policy.h"
 #include "sysfs.h"
-#include "sysfs_scan.h"
 #include "system_log.h"
 #include "text.h"
 
@@ -120,10 +119,8 @@ DriverModulePreload::~DriverModulePreload() {
   for (std::thread& t : loads_) t.join();
 }
 
-void DriverModulePreload::device_created(udev* u, const ScsiAddress& a) {
-  UdevDevicePtr dev = scsi_device_at(u, a);
-  if (!dev) return;
-  const long long type = read_int_attribute(dev.get(), "type").value_or(-1);
+void DriverModulePreload::device_created(udev_device* dev, const ScsiAddress& a) {
+  const long long type = read_int_attribute(dev, "type").value_or(-1);
   if (type < 0 || type > 0x1f) return;
   const auto t = static_cast<uint8_t>(type);
   const std::string_view module = upper_driver_module(driver_for_type(t));

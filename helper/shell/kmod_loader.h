@@ -35,7 +35,8 @@ class DriverModulePreload {
   DriverModulePreload(const DriverModulePreload&) = delete;
   DriverModulePreload& operator=(const DriverModulePreload&) = delete;
 
-  void device_created(udev* u, const ScsiAddress& a);
+  // `dev`: the scsi_device at `a`.
+  void device_created(udev_device* dev, const ScsiAddress& a);
 
  private:
   std::mutex m_;

@@ -40,9 +40,8 @@ class SysfsScsiHost : public ScsiHost {
   // walk finds empty).
   std::vector<uint64_t> target_luns(const ScsiTarget& t) const override;
 
-  // The scsi_host device in sysfs, and the libudev context it came from.
+  // The scsi_host device in sysfs.
   udev_device* device() const { return host_dev_; }
-  udev* context() const { return udev_; }
   int scan_writes() const { return writes_; }
   // The scsi_devices the writes created, in order.
   const std::vector<ScsiAddress>& created() const { return created_; }

@@ -110,7 +110,9 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   if (hs.target_luns(t).empty()) {
     // Its devices wait for the target's own add event, which this run does
     // not hold up: their upper drivers' modules load meanwhile.
-    hs.on_created([&](const ScsiAddress& a) { modules.device_created(u, a); });
+    hs.on_created([&](const ScsiAddress& a) {
+      if (UdevDevicePtr dev = scsi_device_at(u, a)) modules.device_created(dev.get(), a);
+    });
     bool wlun_refused = false;
     TargetProbeResult p = probe_target(hs, t, wlun_refused);
     hs.on_created(nullptr);
