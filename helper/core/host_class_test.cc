@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+
 namespace scsi_probe {
 namespace {
 
@@ -97,6 +101,40 @@ TEST(HostStrategy, LibataNeverWritesScan) {
     EXPECT_FALSE(d.helper_lun_scan);
     EXPECT_FALSE(d.kernel_target_scan);
   }
+}
+
+// The value of `key` in the rule that starts at `test` (54-scsi-probe.rules),
+// up to that rule's GOTO; empty when either is missing.
+std::string libata_rule_key(const std::string& rules, const std::string& test, const std::string& key) {
+  const std::size_t rule = rules.find("TEST==\"" + test + "\"");
+  const std::size_t end = rules.find("GOTO=", rule);
+  const std::string token = "ENV{" + key + "}=\"";
+  const std::size_t at = rules.find(token, rule);
+  if (rule == std::string::npos || at == std::string::npos || at > end) return "";
+  const std::size_t from = at + token.size();
+  return rules.substr(from, rules.find('"', from) - from);
+}
+
+// The rules answer an ATA port's host and target events without running the
+// helper, with the keys its run would print: the same class and reasons.
+TEST(HostStrategy, LibataRulesSayWhatTheRunWould) {
+  std::ifstream in(RULES_FILE);
+  ASSERT_TRUE(in) << RULES_FILE;
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string rules = text.str();
+  EXPECT_EQ(libata_rule_key(rules, "../ata_port", "SCSI_PROBE_HOST_CLASS"), host_class_name(HostClass::kLibata));
+  EXPECT_EQ(libata_rule_key(rules, "../ata_port", "SCSI_PROBE_HOST"), "$kernel");
+  EXPECT_EQ(libata_rule_key(rules, "../../ata_port", "SCSI_PROBE_TARGET"), "$kernel");
+  for (auto t : {ScanTrigger::kTargetAdded, ScanTrigger::kRescan}) {
+    EXPECT_EQ(libata_rule_key(rules, "../ata_port", "SCSI_PROBE_REASON"),
+              host_strategy(HostClass::kLibata, "", t, 1).reason);
+    EXPECT_EQ(libata_rule_key(rules, "../../ata_port", "SCSI_PROBE_REASON"),
+              target_run(HostClass::kLibata, t).reason);
+  }
+  // What the rule tests is what classify_host reads: the host's parent
+  // holds the ata_port class device (read_host_facts).
+  EXPECT_EQ(classify_host(ahci_port()), HostClass::kLibata);
 }
 
 TEST(HostStrategy, UsbStorageWaitsForGetMaxLunOnAdd) {

@@ -10,9 +10,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lun_policy.h"
+#include "scan_plan.h"
 #include "scsi_address.h"
 
 namespace scsi_probe {
@@ -39,6 +41,7 @@ struct Invocation {
   bool verbose = false;    // more lines on stderr
 };
 
+int run_bus(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_device(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_host(const Invocation& inv, std::ostream& out, std::ostream& err);
 int run_target(const Invocation& inv, std::ostream& out, std::ostream& err);
@@ -63,6 +66,12 @@ int run_remove(const Invocation& inv, bool force, std::ostream& out, std::ostrea
 // `files`: check these instead of the scsi-probe.d folders and the kernel
 // command line.
 int run_policy_check(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);
+
+// /sys/bus/scsi/drivers_autoprobe as the scan mode wants it
+// (drivers_autoprobe.h), a change logged; `verb` and `object` name the run
+// on stderr. Returns the setting in force, nullopt when it cannot be read.
+std::optional<bool> apply_drivers_autoprobe(ScanMode mode, std::string_view verb, std::string_view object,
+                                            std::ostream& err);
 
 class SysfsScsiHost;
 

@@ -139,8 +139,6 @@ int run_host_class(SysfsScsiHost& hs, udev_device* shost, const std::string& nam
   return kExitOk;
 }
 
-constexpr const char* kDriversAutoprobe = "/sys/bus/scsi/drivers_autoprobe";
-
 // Where a walk cut by its time budget goes on: the channel and target ID its
 // synthetic change event carries.
 std::optional<ScsiTarget> walk_cursor(unsigned host) {
@@ -203,22 +201,6 @@ class SysfsWalkShell : public HostWalkShell {
   std::optional<WriteWatchdog> watchdog_;
   std::vector<std::unique_ptr<RescanLock>> locks_;
 };
-
-// Under manual scanning the helper also owns attachment: the kernel binds
-// no upper-level driver by itself, `scsi-probe device` does (scsi-probe(8)).
-// Under sync and async the kernel binds again, as it does by default.
-void set_drivers_autoprobe(ScanMode mode, const std::string& name, std::ostream& err) {
-  if (mode == ScanMode::kNone) return;
-  const char* want = mode == ScanMode::kManual ? "0" : "1";
-  auto now = read_sysfs_text(kDriversAutoprobe);
-  if (!now || *now == want) return;
-  if (int rc = write_sysfs(nullptr, kDriversAutoprobe, want))
-    diag(err, "host", name) << kDriversAutoprobe << ": " << std::strerror(rc) << "\n";
-  else
-    log_change({LogPriority::kNotice, kDriversAutoprobe, std::string("set to ") + want,
-                mode == ScanMode::kManual ? "scan=manual: scsi-probe binds upper-level drivers"
-                                          : "the kernel scans: it binds upper-level drivers again"});
-}
 
 // What the walk is given: the adapter's ID, the known targets, a
 // continuation's cursor, the budget, a transport's remote ports. `policy`:
@@ -408,7 +390,9 @@ int run_host(const Invocation& inv, std::ostream& out, std::ostream& err) {
     if (inv.verbose) diag(err, "host", name) << d.reason << "\n";
     return kExitOk;
   }
-  set_drivers_autoprobe(mode, name, err);
+  // Set by the bus's add event already, unless that came before this
+  // package (drivers_autoprobe.h).
+  apply_drivers_autoprobe(mode, "host", name, err);
   // What kind of host this is decides how it is scanned, if at all.
   const HostFacts facts = read_host_facts(hs);
   const HostClass cls = classify_host(facts);

@@ -58,6 +58,14 @@ using Verbs = std::vector<std::pair<CLI::App*, Runner>>;
 using VerbBuilder = void (*)(CLI::App& app, Options& o, Verbs& verbs);
 
 // The verbs udev's rules run, one object per event.
+void add_bus(CLI::App& app, Options& o, Verbs& verbs) {
+  auto* bus = app.add_subcommand(
+      "bus", "the SCSI bus registered: turn the kernel's own driver binding (drivers_autoprobe) off under "
+             "scsi_mod.scan=manual, on otherwise");
+  add_common(bus, o.inv, "the SCSI bus: /bus/scsi (its devpath), /sys/bus/scsi or scsi");
+  verbs.emplace_back(bus, [&o](auto& out, auto& err) { return scsi_probe::run_bus(o.inv, out, err); });
+}
+
 void add_device(CLI::App& app, Options& o, Verbs& verbs) {
   auto* device = app.add_subcommand(
       "device", "identify one scsi_device: ID_* (scsi_id), SCSI_* (sg_inq) and SCSI_PROBE_* properties");
@@ -164,9 +172,9 @@ void add_remove(CLI::App& app, Options& o, Verbs& verbs) {
 
 // In the order of --help.
 constexpr std::pair<std::string_view, VerbBuilder> kVerbs[] = {
-    {"device", add_device},   {"host", add_host},   {"target", add_target}, {"show", add_show},
-    {"explain", add_explain}, {"check", add_check}, {"policy", add_policy}, {"rescan", add_rescan},
-    {"remove", add_remove},
+    {"device", add_device},   {"host", add_host},   {"target", add_target}, {"bus", add_bus},
+    {"show", add_show},       {"explain", add_explain}, {"check", add_check}, {"policy", add_policy},
+    {"rescan", add_rescan},   {"remove", add_remove},
 };
 
 // The app for this command line. A run that names its verb first (every
