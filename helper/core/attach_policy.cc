@@ -154,6 +154,11 @@ UpperDriver driver_for_type(uint8_t type) {
   }
 }
 
+std::string modalias_type(uint8_t type) {
+  constexpr char kHex[] = "0123456789abcdef";
+  return {kHex[type >> 4], kHex[type & 0xf]};
+}
+
 std::string describe_device_type(uint8_t type) {
   char name[64];
   sg_get_pdt_str(type, sizeof name, name);

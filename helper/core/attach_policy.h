@@ -31,6 +31,10 @@ std::optional<UpperDriver> upper_driver_by_name(std::string_view name);
 // 6.1 (sd takes ZBC: CONFIG_BLK_DEV_ZONED=y).
 UpperDriver driver_for_type(uint8_t type);
 
+// The type as a scsi_device's MODALIAS ends ("scsi:t-0x0d": scsi_sysfs.c
+// prints "%02x"): two lowercase hex digits.
+std::string modalias_type(uint8_t type);
+
 
 // A peripheral device type for reasons: "0x05 (CD/DVD)".
 std::string describe_device_type(uint8_t type);

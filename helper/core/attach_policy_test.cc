@@ -89,6 +89,13 @@ TEST(AttachPolicy, DriverNamesAndModules) {
   EXPECT_FALSE(upper_driver_by_name("osst"));
 }
 
+TEST(AttachPolicy, ModaliasType) {
+  EXPECT_EQ(modalias_type(0x00), "00");
+  EXPECT_EQ(modalias_type(0x0d), "0d");
+  EXPECT_EQ(modalias_type(0x1f), "1f");
+  EXPECT_EQ(modalias_type(0xab), "ab");
+}
+
 TEST(AttachPolicy, DescribeType) {
   EXPECT_EQ(describe_device_type(0).substr(0, 6), "0x00 (");
   EXPECT_NE(describe_device_type(5).find("0x05"), std::string::npos);

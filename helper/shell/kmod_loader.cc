@@ -2,16 +2,20 @@
 
 #include <dlfcn.h>
 #include <libkmod.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <memory>
 
 #include "attach_policy.h"
 #include "sysfs.h"
+#include "sysfs_scan.h"
 #include "system_log.h"
 #include "text.h"
 
@@ -82,10 +86,72 @@ void wait_for_init(const std::string& name) {
   }
 }
 
+// A module this process asked udev for. udevd announces the bus's change
+// event to its monitors after the event's RUN, its kmod builtin, is over:
+// seen there, the load succeeded or failed for good.
+struct UdevRequest {
+  std::string type;  // modalias_type()
+  UdevPtr u;
+  UdevMonitorPtr monitor;
+  std::chrono::steady_clock::time_point asked;
+  std::mutex m;
+  bool answered = false;  // guarded by m
+};
+std::mutex udev_requests_m;
+std::map<std::string, std::unique_ptr<UdevRequest>, std::less<>> udev_requests;  // guarded
+
+// Asks udevd to load the module of a device type (DriverModulePreload),
+// listening for its answer first. Returns 0 or errno.
+int request_from_udev(uint8_t type, const std::string& module) {
+  auto r = std::make_unique<UdevRequest>();
+  r->type = modalias_type(type);
+  r->u.reset(udev_new());
+  if (r->u) r->monitor.reset(udev_monitor_new_from_netlink(r->u.get(), "udev"));
+  if (!r->monitor || udev_monitor_filter_add_match_subsystem_devtype(r->monitor.get(), "bus", nullptr) < 0 ||
+      udev_monitor_enable_receiving(r->monitor.get()) < 0)
+    return ENOTCONN;
+  r->asked = std::chrono::steady_clock::now();
+  if (int rc = send_synthetic_change(nullptr, {{kSynthModuleType, r->type}}, "/sys/bus/scsi/uevent")) return rc;
+  std::lock_guard<std::mutex> lock(udev_requests_m);
+  udev_requests.emplace(module, std::move(r));
+  return 0;
+}
+
+// Whether `dev` is udevd's announcement of the request's event.
+bool answers(udev_device* dev, const UdevRequest& r) {
+  const char* path = udev_device_get_devpath(dev);
+  const char* type = udev_device_get_property_value(dev, (std::string("SYNTH_ARG_") + kSynthModuleType).c_str());
+  return path && type && std::string_view(path) == "/bus/scsi" && r.type == type;
+}
+
+// Waits for udevd's answer to a request for `name`, within kUdevModuleWait
+// of the request. False: not asked, or no answer in time.
+bool await_udev_load(const std::string& name) {
+  UdevRequest* r = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(udev_requests_m);
+    auto it = udev_requests.find(name);
+    if (it == udev_requests.end()) return false;
+    r = it->second.get();
+  }
+  std::lock_guard<std::mutex> lock(r->m);
+  const auto until = r->asked + kUdevModuleWait;
+  while (!r->answered) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{udev_monitor_get_fd(r->monitor.get()), POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    while (UdevDevicePtr d{udev_monitor_receive_device(r->monitor.get())})
+      r->answered = r->answered || answers(d.get(), *r);
+  }
+  return true;
+}
+
 }  // namespace
 
 Status load_module(std::string_view name, std::string_view why) {
   std::string n(name);
+  if (!module_present(n)) await_udev_load(n);
   if (module_present(n)) {
     wait_for_init(n);
     return done();
@@ -126,12 +192,18 @@ void DriverModulePreload::device_created(udev_device* dev, const ScsiAddress& a)
   const std::string_view module = upper_driver_module(driver_for_type(t));
   if (module.empty()) return;
   std::lock_guard<std::mutex> lock(m_);
-  if (started_.count(module) || module_present(std::string(module))) return;
+  std::string name(module);
+  if (started_.count(module) || module_present(name)) return;
   started_.emplace(module);
   std::string why = concat({"ahead of the bind, for ", format_scsi_address(a), " (type ", describe_device_type(t),
                             "), as 80-drivers.rules would on its add event"});
+  if (request_from_udev(t, name) == 0) {
+    log_change({LogPriority::kNotice, name, "load module through udev",
+                concat({"kmod load scsi:t-0x", modalias_type(t), ", ", why})});
+    return;
+  }
   try {
-    loads_.emplace_back([m = std::string(module), why = std::move(why)] { (void)load_module(m, why); });
+    loads_.emplace_back([name = std::move(name), why = std::move(why)] { (void)load_module(name, why); });
   } catch (const std::system_error&) {
     // No thread: the bind loads it.
   }

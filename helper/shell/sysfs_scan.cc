@@ -217,7 +217,8 @@ UdevDevicePtr scsi_target_at(udev* u, const ScsiTarget& t) {
 }
 
 int send_synthetic_change(udev_device* dev,
-                          const std::vector<std::pair<std::string, std::string>>& arguments) {
+                          const std::vector<std::pair<std::string, std::string>>& arguments,
+                          std::string_view uevent) {
   auto alnum = [](const std::string& w) {
     return !w.empty() && std::all_of(w.begin(), w.end(), [](unsigned char c) { return std::isalnum(c); });
   };
@@ -227,7 +228,7 @@ int send_synthetic_change(udev_device* dev,
     if (!alnum(key) || !alnum(value)) return EINVAL;
     text += " " + key + "=" + value;
   }
-  return write_sysfs(dev, "uevent", text);
+  return write_sysfs(dev, uevent, text);
 }
 
 const char* synthetic_argument(const std::string& key) {

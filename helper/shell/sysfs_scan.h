@@ -97,9 +97,11 @@ UdevDevicePtr scsi_target_at(udev* u, const ScsiTarget& t);
 // Sends a synthetic change uevent to `dev` carrying KEY=VALUE arguments
 // (kernel 4.13+: "change <uuid> KEY=VALUE ..."). The kernel takes letters
 // and digits only in keys and values; anything else gives EINVAL, as does
-// the kernel. Returns 0 or errno.
+// the kernel. `uevent`: the attribute, a path where `dev` is null (a bus's,
+// which libudev has no device for). Returns 0 or errno.
 int send_synthetic_change(udev_device* dev,
-                          const std::vector<std::pair<std::string, std::string>>& arguments);
+                          const std::vector<std::pair<std::string, std::string>>& arguments,
+                          std::string_view uevent = "uevent");
 
 // An argument of the synthetic uevent being handled: the kernel passes
 // KEY=VALUE on as SYNTH_ARG_KEY=VALUE. Null when absent.
@@ -111,5 +113,6 @@ inline constexpr const char* kSynthAction = "SCSIPROBEACTION";      // host: the
 inline constexpr const char* kSynthChannel = "SCSIPROBECHANNEL";    // host: next channel
 inline constexpr const char* kSynthId = "SCSIPROBEID";              // host: next target ID
 inline constexpr const char* kSynthLoginWait = "SCSIPROBELOGINWAIT"; // iSCSI session: runs so far
+inline constexpr const char* kSynthModuleType = "SCSIPROBETYPE";    // the bus: load this type's module
 
 }  // namespace scsi_probe
