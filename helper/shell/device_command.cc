@@ -91,13 +91,13 @@ void apply_attach(const AttachDecision& a, udev_device* dev, const ScsiAddress& 
         if (before_bind) before_bind();
         const std::string driver(upper_driver_name(a.driver));
         effects.bind_error =
-            write("/sys/bus/scsi/drivers/" + driver + "/bind", name, "bind " + driver, bind_failure_reason);
+            write(concat({kScsiBus, "/drivers/", driver, "/bind"}), name, "bind " + driver, bind_failure_reason);
         // Afresh: libudev keeps the driver it read before the bind.
         effects.bound_driver_after = bound_driver_now(dev);
       }
       break;
     case BindAction::kUnbind:
-      write("/sys/bus/scsi/drivers/" + a.unbind_from + "/unbind", name, "unbind " + a.unbind_from);
+      write(concat({kScsiBus, "/drivers/", a.unbind_from, "/unbind"}), name, "unbind " + a.unbind_from);
       break;
     case BindAction::kRemove:
       // LUN 0 and the well-known LUN carry the target's REPORT LUNS: the
@@ -145,7 +145,7 @@ DeviceRunReport identify_device_run(udev* u, udev_device* dev, const std::string
   if (decision.attach && decision.acts) {
     if (!decision.attach->kept.empty())
       log_change({LogPriority::kNotice, facts.name, "keep", decision.attach->kept});
-    const bool owns = read_sysfs_text("/sys/bus/scsi/drivers_autoprobe").value_or("1") == "0";
+    const bool owns = read_sysfs_text(concat({kScsiBus, "/drivers_autoprobe"})).value_or("1") == "0";
     // A bind runs the driver's probe (sd's own commands) before it returns:
     // timed apart from the identification.
     identified = Clock::now();
@@ -314,7 +314,7 @@ struct CreatedDevices::State {
     auto it = std::find(created.begin(), created.end(), a);
     if (it == created.begin() || it == created.end()) return;
     const ScsiAddress before = *(it - 1);
-    const std::string named = concat({"/sys/bus/scsi/devices/", format_scsi_address(before), "/scsi_disk"});
+    const std::string named = concat({kScsiBus, "/devices/", format_scsi_address(before), "/scsi_disk"});
     const auto until = Clock::now() + kBindOrderWait;
     while (!settled.count(before) && access(named.c_str(), F_OK) != 0 && Clock::now() < until)
       settled_cv.wait_for(lock, std::chrono::milliseconds(5));

@@ -111,7 +111,7 @@ int request_from_udev(uint8_t type, const std::string& module) {
       udev_monitor_enable_receiving(r->monitor.get()) < 0)
     return ENOTCONN;
   r->asked = std::chrono::steady_clock::now();
-  if (int rc = send_synthetic_change(nullptr, {{kSynthModuleType, r->type}}, "/sys/bus/scsi/uevent")) return rc;
+  if (int rc = send_synthetic_change(nullptr, {{kSynthModuleType, r->type}}, concat({kScsiBus, "/uevent"}))) return rc;
   std::lock_guard<std::mutex> lock(udev_requests_m);
   udev_requests.emplace(module, std::move(r));
   return 0;
@@ -120,7 +120,7 @@ int request_from_udev(uint8_t type, const std::string& module) {
 // Whether `dev` is udevd's announcement of the request's event.
 bool answers(udev_device* dev, const UdevRequest& r) {
   const char* path = udev_device_get_devpath(dev);
-  const char* type = udev_device_get_property_value(dev, (std::string("SYNTH_ARG_") + kSynthModuleType).c_str());
+  const char* type = udev_device_get_property_value(dev, synthetic_key(kSynthModuleType).c_str());
   return path && type && std::string_view(path) == "/bus/scsi" && r.type == type;
 }
 

@@ -15,12 +15,13 @@
 #include "report_luns.h"
 #include "scan_plan.h"
 #include "system_log.h"
+#include "text.h"
 
 namespace scsi_probe {
 
 namespace {
 
-const std::string kScsiDevices = "/sys/bus/scsi/devices/";
+const std::string kScsiDevices = concat({kScsiBus, "/devices/"});
 
 // The REPORT LUNS well-known LUN lives only while a target scan reads its
 // list: its coming and going is logged below notice.
@@ -231,8 +232,8 @@ int send_synthetic_change(udev_device* dev,
   return write_sysfs(dev, uevent, text);
 }
 
-const char* synthetic_argument(const std::string& key) {
-  return std::getenv(("SYNTH_ARG_" + key).c_str());
-}
+std::string synthetic_key(std::string_view key) { return concat({"SYNTH_ARG_", key}); }
+
+const char* synthetic_argument(std::string_view key) { return std::getenv(synthetic_key(key).c_str()); }
 
 }  // namespace scsi_probe

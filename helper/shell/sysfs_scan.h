@@ -94,6 +94,9 @@ ScanMode read_scan_mode();
 UdevDevicePtr scsi_device_at(udev* u, const ScsiAddress& a);
 UdevDevicePtr scsi_target_at(udev* u, const ScsiTarget& t);
 
+// The SCSI bus in sysfs: its uevent, drivers_autoprobe and drivers/.
+inline constexpr std::string_view kScsiBus = "/sys/bus/scsi";
+
 // Sends a synthetic change uevent to `dev` carrying KEY=VALUE arguments
 // (kernel 4.13+: "change <uuid> KEY=VALUE ..."). The kernel takes letters
 // and digits only in keys and values; anything else gives EINVAL, as does
@@ -103,9 +106,11 @@ int send_synthetic_change(udev_device* dev,
                           const std::vector<std::pair<std::string, std::string>>& arguments,
                           std::string_view uevent = "uevent");
 
-// An argument of the synthetic uevent being handled: the kernel passes
-// KEY=VALUE on as SYNTH_ARG_KEY=VALUE. Null when absent.
-const char* synthetic_argument(const std::string& key);
+// The kernel passes a synthetic uevent's KEY=VALUE on as SYNTH_ARG_KEY=VALUE:
+// the property's name, and its value in the event being handled (null when
+// absent).
+std::string synthetic_key(std::string_view key);
+const char* synthetic_argument(std::string_view key);
 
 // The arguments scsi-probe's own continuation events carry.
 inline constexpr const char* kSynthContinue = "SCSIPROBECONTINUE";  // target: LUN list cursor
