@@ -19,11 +19,10 @@ bool is_target_handoff_of_host(std::string_view file_name, unsigned host) {
   return file_name.starts_with(prefix);
 }
 
-std::string target_handoff_properties(const ScsiTarget& t, std::string_view how) {
+std::string target_handoff_properties(const ScsiTarget& t, std::string_view reason) {
   Properties p;
   set_property(p, "SCSI_PROBE_TARGET", format_scsi_target(t));
-  set_property(p, "SCSI_PROBE_REASON",
-               std::string("its LUNs were created by ") + std::string(how) + " in the host run: nothing left to scan");
+  set_property(p, "SCSI_PROBE_REASON", std::string(reason));
   return format_udev_properties(p);
 }
 

@@ -44,8 +44,9 @@ std::string target_handoff_path(const ScsiTarget& t);
 // Whether a name in kTargetHandoffDir is a file of host `host` (temporaries
 // included).
 bool is_target_handoff_of_host(std::string_view file_name, unsigned host);
-// The file's text: what `scsi-probe target` would print on that add event.
-std::string target_handoff_properties(const ScsiTarget& t, std::string_view how);
+// The file's text: what `scsi-probe target` would print on that add event,
+// `reason` saying which run scanned the target already.
+std::string target_handoff_properties(const ScsiTarget& t, std::string_view reason);
 
 // A run identifies the devices it created while it has used less than this:
 // each identification waits at most a device run's bound, so a run's own

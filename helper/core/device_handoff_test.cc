@@ -47,9 +47,10 @@ TEST(TargetHandoff, OneFilePerTargetNamedAsUdevsKernelName) {
 }
 
 TEST(TargetHandoff, TheKeysATargetRunPrints) {
-  EXPECT_EQ(target_handoff_properties({0, 0, 3}, "the kernel's scan of the target"),
-            "SCSI_PROBE_TARGET=0:0:3\nSCSI_PROBE_REASON=its LUNs were created by the kernel's scan of the target "
-            "in the host run: nothing left to scan\n");
+  EXPECT_EQ(target_handoff_properties({0, 0, 3}, "scanned by a port run: nothing left to scan"),
+            "SCSI_PROBE_TARGET=0:0:3\nSCSI_PROBE_REASON=scanned by a port run: nothing left to scan\n");
+  // A reason is one udev value, cut as udev would read it.
+  EXPECT_EQ(target_handoff_properties({0, 0, 3}, "a\nb"), "SCSI_PROBE_TARGET=0:0:3\nSCSI_PROBE_REASON=a\n");
 }
 
 }  // namespace

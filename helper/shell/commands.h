@@ -77,8 +77,9 @@ class SysfsScsiHost;
 
 // Target handoffs (device_handoff.h): a host run drops its host's files
 // before its first write, and leaves one for each target a kernel scan of
-// the run created.
+// the run created; a remote-port run leaves one for the target it scanned.
 void drop_target_handoffs(unsigned host);
+void hand_off_target(const ScsiTarget& t, std::string_view reason, std::ostream& err);
 void hand_off_kernel_scanned_targets(const SysfsScsiHost& hs, std::ostream& err);
 
 // For host and target runs: identifies each device the run creates, as

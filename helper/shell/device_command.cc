@@ -239,13 +239,16 @@ void drop_target_handoffs(unsigned host) {
   closedir(d);
 }
 
+void hand_off_target(const ScsiTarget& t, std::string_view reason, std::ostream& err) {
+  const std::string path = target_handoff_path(t);
+  if (int rc = write_handoff_file(kTargetHandoffDir, path, target_handoff_properties(t, reason)))
+    diag(err, "target", format_scsi_target(t)) << "not handed over: " << path << ": " << std::strerror(rc)
+        << "; its add event scans it\n";
+}
+
 void hand_off_kernel_scanned_targets(const SysfsScsiHost& hs, std::ostream& err) {
-  for (const auto& [t, how] : hs.kernel_scanned_targets()) {
-    const std::string path = target_handoff_path(t);
-    if (int rc = write_handoff_file(kTargetHandoffDir, path, target_handoff_properties(t, how)))
-      diag(err, "target", format_scsi_target(t)) << "not handed over: " << path << ": " << std::strerror(rc)
-          << "; its add event scans it\n";
-  }
+  for (const auto& [t, how] : hs.kernel_scanned_targets())
+    hand_off_target(t, concat({"its LUNs were created by ", how, " in the host run: nothing left to scan"}), err);
 }
 
 namespace {

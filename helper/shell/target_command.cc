@@ -2,7 +2,9 @@
 // add event, on a change event of one of its LUNs (REPORTED LUNS DATA HAS
 // CHANGED), or on demand; and on a transport's remote-port event (FC remote
 // port, SAS end device, iSCSI session: remote_port.h), the probe of the one
-// target behind the port, whose own add event then scans its LUNs.
+// target behind the port and the scan of its LUNs.
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -11,6 +13,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "device_handoff.h"
 #include "diagnostics.h"
 #include "host_class.h"
 #include "host_walk.h"
@@ -68,6 +71,15 @@ void login_wait_later(udev_device* port, const std::string& name, std::ostream& 
   diag(err, "target", name) << o.reason << "\n";
 }
 
+// The rest of a list cut by the run's budget goes to a later run: a
+// synthetic change event on the target carries the cursor.
+void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostream& out, std::ostream& err) {
+  UdevDevicePtr target = scsi_target_at(u, t);
+  int rc = target ? send_synthetic_change(target.get(), {{kSynthContinue, format_continue_cursor(cursor)}}) : ENODEV;
+  out << kContinueProperty << "=" << cursor << "\n";
+  if (rc) diag(err, "target", format_scsi_target(t)) << "cannot continue: " << std::strerror(rc) << "\n";
+}
+
 int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& out, std::ostream& err) {
   RemotePortFacts facts = read_remote_port(port);
   facts.login_reported = std::getenv(kIscsiSessionStateProperty) != nullptr;
@@ -108,20 +120,45 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   std::string summary;
   DriverModulePreload modules;
   if (hs.target_luns(t).empty()) {
-    // Its devices wait for the target's own add event, which this run does
-    // not hold up: their upper drivers' modules load meanwhile.
+    // The target is no child of the port: udevd may run its add event
+    // alongside this run. Its lock, held from before the target exists,
+    // makes that event's run wait for this one and find its scan answered
+    // (the record); once done, the file left for the event answers it
+    // without a run. A file of an earlier target at this address goes first.
+    RescanLock lock(target_lock_path(t));
+    unlink(target_handoff_path(t).c_str());
+    // Its devices are identified by their own add events, which this run
+    // does not hold up either: their upper drivers' modules load meanwhile.
     hs.on_created([&](const ScsiAddress& a) {
       if (UdevDevicePtr dev = scsi_device_at(u, a)) modules.device_created(dev.get(), a);
     });
     bool wlun_refused = false;
     TargetProbeResult p = probe_target(hs, t, wlun_refused);
-    hs.on_created(nullptr);
     summary = p.how == TargetProbe::kLun0          ? "LUN 0 instantiated"
               : p.how == TargetProbe::kWellKnownLun ? "reached through the well-known LUN"
               : p.how == TargetProbe::kKernelScan   ? "kernel scan of this target"
               : p.how == TargetProbe::kPastLimits   ? "refused by the host (EINVAL)"
                                                     : "nothing answered";
     if (!p.note.empty()) summary += "; " + p.note;
+    // The LUN scan its add event's run would do, here: one process less
+    // between the port and its LUNs (the kernel's scan of the target did
+    // it already; so do the hosts whose LUNs are not the helper's).
+    const bool scan = p.found && (p.how == TargetProbe::kLun0 || p.how == TargetProbe::kWellKnownLun) &&
+                      target_run(classify_host(read_host_facts(hs)), trigger).helper_lun_scan;
+    if (scan) {
+      lock.restart();  // after the target's add event was raised: the record answers it
+      TargetScanResult r = scan_target(u, hs, t, trigger, 0, inv.verbose, err);
+      summary += concat({"; its LUN scan: ", std::to_string(r.added), " LUN(s) added",
+                         r.kernel_fallback ? ", kernel scan of this target" : "",
+                         r.reasons.empty() ? "" : " (" + join(r.reasons) + ")"});
+      if (r.continue_at) {
+        continue_later(u, t, *r.continue_at, out, err);
+      } else if (!r.host_gone) {
+        lock.record();
+        hand_off_target(t, concat({"scanned by the run of ", facts.name, ": nothing left to scan"}), err);
+      }
+    }
+    hs.on_created(nullptr);
     out << "SCSI_PROBE_REASON=" << pt.reason << ": " << summary << "\n";
   } else {
     // Known already: a change on the port rescans its target, once for the
@@ -141,7 +178,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   // The devices created here are no children of the port: udevd runs their
   // add events alongside this run, which may not have identified them yet.
-  // No handoff, then: each add event identifies its own device.
+  // No device handoff, then: each add event identifies its own device.
   diag(err, "target", format_scsi_target(t) + " (" + pt.reason + ")") << summary << ", "
       << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << hs.created().size()
       << " new device(s) left to their own add events\n";
@@ -169,15 +206,6 @@ int run_target_by_host_class(SysfsScsiHost& hs, const ScsiTarget& t, ScanTrigger
       << d.reason << "\n";
   created.finish(err);
   return kExitOk;
-}
-
-// The rest of a list cut by the run's budget goes to a later run: a
-// synthetic change event on the target carries the cursor.
-void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostream& out, std::ostream& err) {
-  UdevDevicePtr target = scsi_target_at(u, t);
-  int rc = target ? send_synthetic_change(target.get(), {{kSynthContinue, format_continue_cursor(cursor)}}) : ENODEV;
-  out << kContinueProperty << "=" << cursor << "\n";
-  if (rc) diag(err, "target", format_scsi_target(t)) << "cannot continue: " << std::strerror(rc) << "\n";
 }
 
 // The run's one line for udev's log.
@@ -249,17 +277,19 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   if (const char* c = synthetic_argument(kSynthContinue))
     cursor = parse_continue_cursor(c).value_or(0);
 
-  // One scan of a target at a time, and one rescan for all the events
-  // raised before it started (rescan_gate.h). A continuation goes on with
-  // its own cursor whatever the record says.
+  // One scan of a target at a time, and one scan for all the events
+  // raised before it started (rescan_gate.h): the add event too, when the
+  // run of the remote port that created the target scanned it meanwhile. A
+  // continuation goes on with its own cursor whatever the record says.
   std::optional<RescanLock> lock;
   InventoryChangeCollection collection;
   if (cursor == 0) {
     lock.emplace(target_lock_path(*t));
     RescanGate gate = lock->gate();
-    if (trigger == ScanTrigger::kRescan && !gate.rescan) {
+    if (!gate.rescan) {
       out << "SCSI_PROBE_TARGET=" << format_scsi_target(*t) << "\nSCSI_PROBE_REASON=" << gate.reason << "\n";
-      diag(err, "target", format_scsi_target(*t)) << "no rescan: " << gate.reason << "\n";
+      diag(err, "target", format_scsi_target(*t)) << (trigger == ScanTrigger::kRescan ? "no rescan: " : "no scan: ")
+                                                  << gate.reason << "\n";
       return kExitOk;
     }
     if (const std::optional<uint64_t> ua_lun = inventory_change_lun(inv)) {
