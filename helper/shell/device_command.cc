@@ -35,6 +35,7 @@
 #include "report_luns.h"
 #include "scsi_channel.h"
 #include "sysfs.h"
+#include "rescan_lock.h"
 #include "sysfs_scan.h"
 #include "system_log.h"
 #include "text.h"
@@ -178,9 +179,23 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   if (inv.action == "change" && std::getenv("SYNTH_UUID") && !std::getenv("SDEV_UA") &&
       has_scsi_probe_record(dev.get()))
     known = database_identity(dev.get());
-  // This run's answer supersedes what a scan run handed over.
   if (known.empty())
-    if (auto addr = parse_scsi_address(name)) unlink(handoff_path(*addr).c_str());
+    if (auto addr = parse_scsi_address(name)) {
+      // A remote-port run scans the target it creates while udevd may run
+      // its devices' add events (the target is no child of the port): such
+      // an event waits for that scan and takes what it handed over. Only a
+      // scan that outlives the wait leaves this run to identify the device
+      // alongside it.
+      if (inv.action == "add" && await_target_scan({addr->host, addr->channel, addr->target}, kRescanLockWait))
+        if (Result<std::string> handed = read_whole_file(handoff_path(*addr)); handed && !handed->empty()) {
+          out << *handed;
+          diag(err, "device", name) << "identified by the scan of its target that ran alongside this event: "
+                                       "its keys handed over\n";
+          return kExitOk;
+        }
+      // This run's answer supersedes what a scan run handed over.
+      unlink(handoff_path(*addr).c_str());
+    }
   DeviceRunReport run = identify_device_run(u.get(), dev.get(), inv.action, load_policy(err), false,
                                             known.empty() ? nullptr : &known);
   out << run.properties;

@@ -8,12 +8,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string_view>
 
 #include "result.h"
+#include "sysfs.h"
 #include "text.h"
 
 namespace scsi_probe {
@@ -28,15 +27,6 @@ std::vector<std::string> folder_entries(const std::string& folder) {
     closedir(d);
   }
   return names;
-}
-
-// The whole file, or "PATH: reason" with the errno.
-Result<std::string> slurp(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Error{path + ": " + std::strerror(errno), errno};
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 struct Node {
@@ -80,12 +70,12 @@ bool gather_nodes(udev* u, udev_device* scsi_device, DeviceUseFacts& f, std::vec
 }
 
 void gather_mounts_and_swaps(DeviceUseFacts& f) {
-  if (auto text = slurp("/proc/self/mountinfo"))
+  if (auto text = read_whole_file("/proc/self/mountinfo"))
     f.mounts = parse_mountinfo(*text);
   else
     f.unknown.push_back(text.error().message);
   // No /proc/swaps: a kernel without swap.
-  if (auto text = slurp("/proc/swaps")) {
+  if (auto text = read_whole_file("/proc/swaps")) {
     for (auto& s : parse_swaps(*text)) {
       struct stat st;
       if (stat(s.where.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) continue;
@@ -116,7 +106,7 @@ void gather_openers(const std::vector<Node>& nodes, DeviceUseFacts& f) {
       if (!S_ISBLK(st.st_mode) && !S_ISCHR(st.st_mode)) continue;
       for (const auto& n : nodes) {
         if (n.number != st.st_rdev || n.block != S_ISBLK(st.st_mode) || !seen.insert(n.path).second) continue;
-        const std::string comm = slurp("/proc/" + pid + "/comm").value_or("?");
+        const std::string comm = read_whole_file("/proc/" + pid + "/comm").value_or("?");
         f.openers.push_back({std::stoi(pid), std::string(trim_end(comm)), n.path});
       }
     }

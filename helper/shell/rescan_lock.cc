@@ -40,16 +40,33 @@ void note_kernel_reports_scans(std::string_view what) {
   close(fd);
 }
 
+namespace {
+
+// flock() `operation` on `fd`, retried for at most `wait`.
+bool lock_within(int fd, int operation, std::chrono::milliseconds wait) {
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (flock(fd, operation | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) return false;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool await_target_scan(const ScsiTarget& t, std::chrono::milliseconds wait) {
+  const int fd = open(target_lock_path(t).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return true;  // no scan of it ever ran
+  const bool free = lock_within(fd, LOCK_SH, wait);
+  close(fd);
+  return free;
+}
+
 RescanLock::RescanLock(const std::string& path, std::chrono::milliseconds wait) {
   if (make_state_folder(path.substr(0, path.rfind('/')))) return;
   fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd_ < 0) return;
-  const auto until = std::chrono::steady_clock::now() + wait;
-  while (!(locked_ = flock(fd_, LOCK_EX | LOCK_NB) == 0)) {
-    if (errno != EWOULDBLOCK && errno != EINTR) return;
-    if (std::chrono::steady_clock::now() >= until) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  if (fd_ >= 0) locked_ = lock_within(fd_, LOCK_EX, wait);
 }
 
 RescanLock::~RescanLock() {

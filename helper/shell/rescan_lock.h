@@ -29,6 +29,11 @@ std::string host_lock_path(unsigned host);
 // that it scans anyway (a rescan too many is harmless; one missed is not).
 inline constexpr std::chrono::seconds kRescanLockWait{30};
 
+// Waits at most `wait` for a scan of target `t` that holds its lock to end
+// (a shared lock on the file, which is never made here). True when none is
+// running by then.
+bool await_target_scan(const ScsiTarget& t, std::chrono::milliseconds wait);
+
 // The uevent's SEQNUM; nullopt in a run by hand.
 std::optional<uint64_t> event_seqnum();
 

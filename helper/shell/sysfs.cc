@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <iterator>
 #include <utility>
 
@@ -234,6 +235,14 @@ std::optional<std::string> read_sysfs_text(const std::string& path) {
   std::string s;
   if (!in || !std::getline(in, s)) return std::nullopt;
   return s;
+}
+
+Result<std::string> read_whole_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{path + ": " + std::strerror(errno), errno};
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 std::optional<std::string> read_module_parameter(std::string_view module, std::string_view name) {

@@ -118,20 +118,27 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
   }
   auto start = std::chrono::steady_clock::now();
   std::string summary;
-  DriverModulePreload modules;
+  std::size_t handed = 0;
   if (hs.target_luns(t).empty()) {
     // The target is no child of the port: udevd may run its add event
-    // alongside this run. Its lock, held from before the target exists,
-    // makes that event's run wait for this one and find its scan answered
-    // (the record); once done, the file left for the event answers it
-    // without a run. A file of an earlier target at this address goes first.
+    // alongside this run, and then its devices' events. The target's lock,
+    // held from before the target exists, makes the target's run wait for
+    // this one and find its scan answered (the record), and its devices'
+    // runs take what this run handed over (device run); once done, the
+    // files left answer those events without a run. A file of an earlier
+    // target at this address goes first.
     RescanLock lock(target_lock_path(t));
     unlink(target_handoff_path(t).c_str());
-    // Its devices are identified by their own add events, which this run
-    // does not hold up either: their upper drivers' modules load meanwhile.
-    hs.on_created([&](const ScsiAddress& a) {
-      if (UdevDevicePtr dev = scsi_device_at(u, a)) modules.device_created(dev.get(), a);
-    });
+    // Without the lock, nothing orders those events after this run: each
+    // device is identified by its own, and only its module loads here.
+    DriverModulePreload modules;
+    std::optional<CreatedDevices> created;
+    if (lock.locked())
+      created.emplace(hs, start);
+    else
+      hs.on_created([&](const ScsiAddress& a) {
+        if (UdevDevicePtr dev = scsi_device_at(u, a)) modules.device_created(dev.get(), a);
+      });
     bool wlun_refused = false;
     TargetProbeResult p = probe_target(hs, t, wlun_refused);
     summary = p.how == TargetProbe::kLun0          ? "LUN 0 instantiated"
@@ -140,25 +147,32 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
               : p.how == TargetProbe::kPastLimits   ? "refused by the host (EINVAL)"
                                                     : "nothing answered";
     if (!p.note.empty()) summary += "; " + p.note;
-    // The LUN scan its add event's run would do, here: one process less
-    // between the port and its LUNs (the kernel's scan of the target did
-    // it already; so do the hosts whose LUNs are not the helper's).
+    // The LUN scan its add event's run would do, here: no process between
+    // the port and its LUNs (the kernel's scan of the target did it
+    // already; so do the hosts whose LUNs are not the helper's).
     const bool scan = p.found && (p.how == TargetProbe::kLun0 || p.how == TargetProbe::kWellKnownLun) &&
                       target_run(classify_host(read_host_facts(hs)), trigger).helper_lun_scan;
+    std::optional<TargetScanResult> r;
     if (scan) {
       lock.restart();  // after the target's add event was raised: the record answers it
-      TargetScanResult r = scan_target(u, hs, t, trigger, 0, inv.verbose, err);
-      summary += concat({"; its LUN scan: ", std::to_string(r.added), " LUN(s) added",
-                         r.kernel_fallback ? ", kernel scan of this target" : "",
-                         r.reasons.empty() ? "" : " (" + join(r.reasons) + ")"});
-      if (r.continue_at) {
-        continue_later(u, t, *r.continue_at, out, err);
-      } else if (!r.host_gone) {
-        lock.record();
-        hand_off_target(t, concat({"scanned by the run of ", facts.name, ": nothing left to scan"}), err);
-      }
+      r = scan_target(u, hs, t, trigger, 0, inv.verbose, err);
+      summary += concat({"; its LUN scan: ", std::to_string(r->added), " LUN(s) added",
+                         r->kernel_fallback ? ", kernel scan of this target" : "",
+                         r->reasons.empty() ? "" : " (" + join(r->reasons) + ")"});
+      if (r->continue_at) continue_later(u, t, *r->continue_at, out, err);
     }
-    hs.on_created(nullptr);
+    // The devices' files before the target's: its event imports its own
+    // file only once theirs are there.
+    if (created) {
+      created->finish(err);
+      handed = hs.created().size();
+    } else {
+      hs.on_created(nullptr);
+    }
+    if (r && !r->continue_at && !r->host_gone) {
+      lock.record();
+      hand_off_target(t, concat({"scanned by the run of ", facts.name, ": nothing left to scan"}), err);
+    }
     out << "SCSI_PROBE_REASON=" << pt.reason << ": " << summary << "\n";
   } else {
     // Known already: a change on the port rescans its target, once for the
@@ -176,12 +190,9 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
     summary = std::to_string(r.added) + " LUN(s) added, " + std::to_string(r.removed) + " removed";
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  // The devices created here are no children of the port: udevd runs their
-  // add events alongside this run, which may not have identified them yet.
-  // No device handoff, then: each add event identifies its own device.
   diag(err, "target", format_scsi_target(t) + " (" + pt.reason + ")") << summary << ", "
       << hs.scan_writes() << " scan write(s), " << ms.count() << " ms; " << hs.created().size()
-      << " new device(s) left to their own add events\n";
+      << " new device(s), " << handed << " identified here\n";
   return kExitOk;
 }
 
