@@ -31,6 +31,10 @@ TargetProbeResult kernel_target_probe(ScsiHost& hs, const ScsiTarget& t, std::st
 
 }  // namespace
 
+bool probe_leaves_lun_scan(const TargetProbeResult& p, bool helper_lun_scan) {
+  return helper_lun_scan && p.found && (p.how == TargetProbe::kLun0 || p.how == TargetProbe::kWellKnownLun);
+}
+
 TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused) {
   int rc = hs.scan_lun(t.lun(0));
   if (rc == EINVAL) return {TargetProbe::kPastLimits, false, {}};

@@ -43,6 +43,13 @@ struct TargetProbeResult {
 // seen).
 TargetProbeResult probe_target(ScsiHost& hs, const ScsiTarget& t, bool& wlun_refused);
 
+// Whether the run that probed a target (a remote port's) goes on to scan
+// its LUNs, as the target's add event would: after LUN 0 or the well-known
+// LUN, where the host's LUNs are the helper's to scan (`helper_lun_scan`,
+// host_class.h). Not after the kernel's scan of the target, which found
+// them all.
+bool probe_leaves_lun_scan(const TargetProbeResult& p, bool helper_lun_scan);
+
 // The first rule of the LUN policy that may leave out or remove a LUN of
 // this host (instantiate/skip or unreported= on its number, its transport, or
 // any WWN), as "source:line"; nullopt when none can.

@@ -99,6 +99,28 @@ TEST(HostWalk, SkipsTheAdaptersOwnId) {
   EXPECT_EQ(r.targets_found, 1);
 }
 
+TEST(HostWalk, AProbeLeavesTheLunScanAfterLun0OrTheWellKnownLunOnly) {
+  FakeScsiHost h = wide_host();
+  h.max_lun = 8;  // 49409 is past max_lun: EINVAL
+  h.bus[{0, 0}].luns = {0, 1};
+  h.bus[{0, 1}].luns = {2};
+  bool wlun_refused = false;
+  const TargetProbeResult lun0 = probe_target(h, {0, 0, 0}, wlun_refused);
+  EXPECT_TRUE(probe_leaves_lun_scan(lun0, true));
+  EXPECT_FALSE(probe_leaves_lun_scan(lun0, false));  // a host whose LUNs the kernel scans
+  // The kernel's scan of the target found its LUNs; nothing found, nothing to scan.
+  const TargetProbeResult kernel = probe_target(h, {0, 0, 1}, wlun_refused);
+  EXPECT_EQ(kernel.how, TargetProbe::kKernelScan);
+  EXPECT_FALSE(probe_leaves_lun_scan(kernel, true));
+  EXPECT_FALSE(probe_leaves_lun_scan(probe_target(h, {0, 0, 2}, wlun_refused), true));
+  FakeScsiHost w = wide_host();
+  w.bus[{0, 0}].luns = {1, 2};
+  bool refused = false;
+  const TargetProbeResult wlun = probe_target(w, {0, 0, 0}, refused);
+  EXPECT_EQ(wlun.how, TargetProbe::kWellKnownLun);
+  EXPECT_TRUE(probe_leaves_lun_scan(wlun, true));
+}
+
 TEST(HostWalk, ReachesATargetWithoutLun0ThroughTheWellKnownLun) {
   FakeScsiHost h = wide_host();
   h.max_id = 1;

@@ -150,8 +150,8 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
     // The LUN scan its add event's run would do, here: no process between
     // the port and its LUNs (the kernel's scan of the target did it
     // already; so do the hosts whose LUNs are not the helper's).
-    const bool scan = p.found && (p.how == TargetProbe::kLun0 || p.how == TargetProbe::kWellKnownLun) &&
-                      target_run(classify_host(read_host_facts(hs)), trigger).helper_lun_scan;
+    const bool scan =
+        probe_leaves_lun_scan(p, target_run(classify_host(read_host_facts(hs)), trigger).helper_lun_scan);
     std::optional<TargetScanResult> r;
     if (scan) {
       lock.restart();  // after the target's add event was raised: the record answers it
