@@ -17,8 +17,6 @@
 namespace scsi_probe {
 namespace {
 
-const std::string kDriversAutoprobe = concat({kScsiBus, "/drivers_autoprobe"});
-
 std::string mode_reason(ScanMode mode) {
   return concat({"scsi_mod.scan=", scan_mode_name(mode), ": ", drivers_autoprobe_for(mode).reason});
 }

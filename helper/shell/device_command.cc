@@ -146,7 +146,7 @@ DeviceRunReport identify_device_run(udev* u, udev_device* dev, const std::string
   if (decision.attach && decision.acts) {
     if (!decision.attach->kept.empty())
       log_change({LogPriority::kNotice, facts.name, "keep", decision.attach->kept});
-    const bool owns = read_sysfs_text(concat({kScsiBus, "/drivers_autoprobe"})).value_or("1") == "0";
+    const bool owns = read_sysfs_text(kDriversAutoprobe).value_or("1") == "0";
     // A bind runs the driver's probe (sd's own commands) before it returns:
     // timed apart from the identification.
     identified = Clock::now();
@@ -186,7 +186,7 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
       // an event waits for that scan and takes what it handed over. Only a
       // scan that outlives the wait leaves this run to identify the device
       // alongside it.
-      if (inv.action == "add" && await_target_scan({addr->host, addr->channel, addr->target}, kRescanLockWait))
+      if (inv.action == "add" && await_target_scan(target_of(*addr), kRescanLockWait))
         if (Result<std::string> handed = read_whole_file(handoff_path(*addr)); handed && !handed->empty()) {
           out << *handed;
           diag(err, "device", name) << "identified by the scan of its target that ran alongside this event: "

@@ -19,6 +19,8 @@
 
 namespace scsi_probe {
 
+const std::string kDriversAutoprobe = concat({kScsiBus, "/drivers_autoprobe"});
+
 namespace {
 
 const std::string kScsiDevices = concat({kScsiBus, "/devices/"});

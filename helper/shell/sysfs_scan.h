@@ -96,6 +96,8 @@ UdevDevicePtr scsi_target_at(udev* u, const ScsiTarget& t);
 
 // The SCSI bus in sysfs: its uevent, drivers_autoprobe and drivers/.
 inline constexpr std::string_view kScsiBus = "/sys/bus/scsi";
+// Whether the kernel binds upper-level drivers itself (drivers_autoprobe.h).
+extern const std::string kDriversAutoprobe;
 
 // Sends a synthetic change uevent to `dev` carrying KEY=VALUE arguments
 // (kernel 4.13+: "change <uuid> KEY=VALUE ..."). The kernel takes letters
