@@ -103,10 +103,17 @@ TEST(HostStrategy, LibataNeverWritesScan) {
   }
 }
 
-// The value of `key` in the rule that starts at `test` (54-scsi-probe.rules),
+std::string rules_text() {
+  std::ifstream in(RULES_FILE);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The value of `key` in the rule that holds `anchor` (54-scsi-probe.rules),
 // up to that rule's GOTO; empty when either is missing.
-std::string libata_rule_key(const std::string& rules, const std::string& test, const std::string& key) {
-  const std::size_t rule = rules.find("TEST==\"" + test + "\"");
+std::string rule_key(const std::string& rules, const std::string& anchor, const std::string& key) {
+  const std::size_t rule = rules.find(anchor);
   const std::size_t end = rules.find("GOTO=", rule);
   const std::string token = "ENV{" + key + "}=\"";
   const std::size_t at = rules.find(token, rule);
@@ -115,26 +122,48 @@ std::string libata_rule_key(const std::string& rules, const std::string& test, c
   return rules.substr(from, rules.find('"', from) - from);
 }
 
+// `text` with every `from` replaced by `to`, as udev substitutes.
+std::string substituted(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
 // The rules answer an ATA port's host and target events without running the
 // helper, with the keys its run would print: the same class and reasons.
 TEST(HostStrategy, LibataRulesSayWhatTheRunWould) {
-  std::ifstream in(RULES_FILE);
-  ASSERT_TRUE(in) << RULES_FILE;
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string rules = text.str();
-  EXPECT_EQ(libata_rule_key(rules, "../ata_port", "SCSI_PROBE_HOST_CLASS"), host_class_name(HostClass::kLibata));
-  EXPECT_EQ(libata_rule_key(rules, "../ata_port", "SCSI_PROBE_HOST"), "$kernel");
-  EXPECT_EQ(libata_rule_key(rules, "../../ata_port", "SCSI_PROBE_TARGET"), "$kernel");
+  const std::string rules = rules_text();
+  ASSERT_FALSE(rules.empty()) << RULES_FILE;
+  const std::string host = "TEST==\"../ata_port\"", target = "TEST==\"../../ata_port\"";
+  EXPECT_EQ(rule_key(rules, host, "SCSI_PROBE_HOST_CLASS"), host_class_name(HostClass::kLibata));
+  EXPECT_EQ(rule_key(rules, host, "SCSI_PROBE_HOST"), "$kernel");
+  EXPECT_EQ(rule_key(rules, target, "SCSI_PROBE_TARGET"), "$kernel");
   for (auto t : {ScanTrigger::kTargetAdded, ScanTrigger::kRescan}) {
-    EXPECT_EQ(libata_rule_key(rules, "../ata_port", "SCSI_PROBE_REASON"),
-              host_strategy(HostClass::kLibata, "", t, 1).reason);
-    EXPECT_EQ(libata_rule_key(rules, "../../ata_port", "SCSI_PROBE_REASON"),
-              target_run(HostClass::kLibata, t).reason);
+    EXPECT_EQ(rule_key(rules, host, "SCSI_PROBE_REASON"), host_strategy(HostClass::kLibata, "", t, 1).reason);
+    EXPECT_EQ(rule_key(rules, target, "SCSI_PROBE_REASON"), target_run(HostClass::kLibata, t).reason);
   }
   // What the rule tests is what classify_host reads: the host's parent
   // holds the ata_port class device (read_host_facts).
   EXPECT_EQ(classify_host(ahci_port()), HostClass::kLibata);
+}
+
+// Under sync and async the rules answer host and target add events without
+// running the helper, with the reason its run would print.
+TEST(HostStrategy, KernelScanModeRulesSayWhatTheRunWould) {
+  const std::string rules = rules_text();
+  ASSERT_FALSE(rules.empty()) << RULES_FILE;
+  const std::string mode_attr = "$attr{[module/scsi_mod]parameters/scan}";
+  for (auto [devtype, key] : {std::pair{"scsi_host", "SCSI_PROBE_HOST"}, {"scsi_target", "SCSI_PROBE_TARGET"}}) {
+    const std::string rule = std::string("ENV{DEVTYPE}==\"") + devtype +
+                             "\", ACTION==\"add\", ATTR{[module/scsi_mod]parameters/scan}==\"sync|async\"";
+    EXPECT_EQ(rule_key(rules, rule, key), "$kernel") << devtype;
+    for (ScanMode mode : {ScanMode::kSync, ScanMode::kAsync}) {
+      const Decision d = helper_scans(mode, ScanTrigger::kTargetAdded);
+      EXPECT_FALSE(d.yes);
+      EXPECT_EQ(substituted(rule_key(rules, rule, "SCSI_PROBE_REASON"), mode_attr, std::string(scan_mode_name(mode))),
+                d.reason) << devtype;
+    }
+  }
 }
 
 TEST(HostStrategy, UsbStorageWaitsForGetMaxLunOnAdd) {
