@@ -272,12 +272,11 @@ namespace {
 // only for a device whose attach was carried out: any other goes through
 // its own add event (and the fallback there), here and, should /run
 // survive a switch_root, again in the real root.
-void identify_one(udev* u, const ScsiAddress& a, const Policy& policy, DriverModulePreload& modules,
-                  const std::function<void()>& before_bind, std::ostream& log) {
+void identify_one(udev* u, const ScsiAddress& a, const Policy& policy, const std::function<void()>& before_bind,
+                  std::ostream& log) {
   // Gone again: the well-known LUN after use, LUN 0 left out by the policy.
   UdevDevicePtr dev = scsi_device_at(u, a);
   if (!dev) return;
-  modules.device_created(dev.get(), a);
   DeviceRunReport run = identify_device_run(u, dev.get(), "add", policy, true, nullptr, before_bind);
   std::string handed = run.attached ? "not handed over" : "not handed over: not attached";
   if (!run.no_data && run.attached) {
@@ -309,7 +308,7 @@ struct CreatedDevices::State {
   std::once_flag policy_loaded;
   std::optional<Policy> policy;
   // The upper drivers' modules, loading from each device's first moment
-  // in a worker on, ahead of its identification.
+  // on, ahead of its identification.
   DriverModulePreload modules;
 
   const Policy& run_policy() {
@@ -373,7 +372,7 @@ struct CreatedDevices::State {
             << "; left to its own add event\n";
       } else {
         try {
-          identify_one(u.get(), a, run_policy(), modules, [this, a] { bind_in_order(a); }, line);
+          identify_one(u.get(), a, run_policy(), [this, a] { bind_in_order(a); }, line);
         } catch (const std::exception& e) {
           diag(line, "device", format_scsi_address(a)) << e.what() << "; left to its own add event\n";
         }
@@ -399,6 +398,9 @@ CreatedDevices::~CreatedDevices() {
 }
 
 void CreatedDevices::add(const ScsiAddress& a) {
+  // Here, not in the worker: the module load is the longest step before
+  // the bind, and a worker starts it only once the scan has gone on.
+  s_->modules.device_created(a);
   if (a.lun == kReportLunsWellKnownLun) {
     s_->deferred.push_back(a);
     return;

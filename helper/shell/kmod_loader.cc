@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -185,9 +186,12 @@ DriverModulePreload::~DriverModulePreload() {
   for (std::thread& t : loads_) t.join();
 }
 
-void DriverModulePreload::device_created(udev_device* dev, const ScsiAddress& a) {
-  const long long type = read_int_attribute(dev, "type").value_or(-1);
-  if (type < 0 || type > 0x1f) return;
+void DriverModulePreload::device_created(const ScsiAddress& a) {
+  // Straight from sysfs: this runs on the scanning thread, between writes.
+  const auto text = read_sysfs_text(concat({kScsiBus, "/devices/", format_scsi_address(a), "/type"}));
+  unsigned type = 0;
+  if (!text || std::from_chars(text->data(), text->data() + text->size(), type).ec != std::errc() || type > 0x1f)
+    return;
   const auto t = static_cast<uint8_t>(type);
   const std::string_view module = upper_driver_module(driver_for_type(t));
   if (module.empty()) return;

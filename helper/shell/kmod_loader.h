@@ -47,8 +47,7 @@ class DriverModulePreload {
   DriverModulePreload(const DriverModulePreload&) = delete;
   DriverModulePreload& operator=(const DriverModulePreload&) = delete;
 
-  // `dev`: the scsi_device at `a`.
-  void device_created(udev_device* dev, const ScsiAddress& a);
+  void device_created(const ScsiAddress& a);
 
  private:
   std::mutex m_;

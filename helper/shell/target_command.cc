@@ -137,7 +137,7 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
       created.emplace(hs, start);
     else
       hs.on_created([&](const ScsiAddress& a) {
-        if (UdevDevicePtr dev = scsi_device_at(u, a)) modules.device_created(dev.get(), a);
+        modules.device_created(a);
       });
     bool wlun_refused = false;
     TargetProbeResult p = probe_target(hs, t, wlun_refused);
