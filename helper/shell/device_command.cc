@@ -331,7 +331,7 @@ struct CreatedDevices::State {
     auto it = std::find(created.begin(), created.end(), a);
     if (it == created.begin() || it == created.end()) return;
     const ScsiAddress before = *(it - 1);
-    const std::string named = concat({kScsiBus, "/devices/", format_scsi_address(before), "/scsi_disk"});
+    const std::string named = scsi_device_path(before) + "/scsi_disk";
     const auto until = Clock::now() + kBindOrderWait;
     while (!settled.count(before) && access(named.c_str(), F_OK) != 0 && Clock::now() < until)
       settled_cv.wait_for(lock, std::chrono::milliseconds(5));

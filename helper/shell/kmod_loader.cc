@@ -7,7 +7,6 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -188,11 +187,9 @@ DriverModulePreload::~DriverModulePreload() {
 
 void DriverModulePreload::device_created(const ScsiAddress& a) {
   // Straight from sysfs: this runs on the scanning thread, between writes.
-  const auto text = read_sysfs_text(concat({kScsiBus, "/devices/", format_scsi_address(a), "/type"}));
-  unsigned type = 0;
-  if (!text || std::from_chars(text->data(), text->data() + text->size(), type).ec != std::errc() || type > 0x1f)
-    return;
-  const auto t = static_cast<uint8_t>(type);
+  const std::optional<long long> type = read_sysfs_int(scsi_device_path(a) + "/type");
+  if (!type || *type < 0 || *type > 0x1f) return;
+  const auto t = static_cast<uint8_t>(*type);
   const std::string_view module = upper_driver_module(driver_for_type(t));
   if (module.empty()) return;
   std::lock_guard<std::mutex> lock(m_);

@@ -116,13 +116,21 @@ std::optional<std::string> read_text_attribute(udev_device* dev, std::string_vie
   return std::string(trim_end(v));
 }
 
-std::optional<long long> read_int_attribute(udev_device* dev, std::string_view name) {
-  auto text = read_text_attribute(dev, name);
+namespace {
+
+// The whole of `text` as a decimal number.
+std::optional<long long> parse_int(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
   long long v = 0;
   auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
   if (ec != std::errc() || p != text->data() + text->size()) return std::nullopt;
   return v;
+}
+
+}  // namespace
+
+std::optional<long long> read_int_attribute(udev_device* dev, std::string_view name) {
+  return parse_int(read_text_attribute(dev, name));
 }
 
 int write_sysfs(udev_device* dev, std::string_view name, std::string_view value) {
@@ -236,6 +244,8 @@ std::optional<std::string> read_sysfs_text(const std::string& path) {
   if (!in || !std::getline(in, s)) return std::nullopt;
   return s;
 }
+
+std::optional<long long> read_sysfs_int(const std::string& path) { return parse_int(read_sysfs_text(path)); }
 
 Result<std::string> read_whole_file(const std::string& path) {
   std::ifstream in(path);

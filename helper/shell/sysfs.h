@@ -107,6 +107,8 @@ class CommandNodes {
 // The first line of a sysfs file given by its path (a bus or module
 // attribute), nullopt when unreadable.
 std::optional<std::string> read_sysfs_text(const std::string& path);
+// Its first line as a whole decimal number, as read_int_attribute reads one.
+std::optional<long long> read_sysfs_int(const std::string& path);
 // The whole file, or "PATH: reason" with the errno.
 Result<std::string> read_whole_file(const std::string& path);
 

@@ -33,6 +33,8 @@ LogPriority priority_of(uint64_t lun) {
 
 }  // namespace
 
+std::string scsi_device_path(const ScsiAddress& a) { return kScsiDevices + format_scsi_address(a); }
+
 SysfsScsiHost::SysfsScsiHost(udev* u, udev_device* host) : udev_(u), host_dev_(host) {
   if (auto n = parse_host_name(udev_device_get_sysname(host))) host_ = *n;
 }
@@ -123,13 +125,13 @@ std::vector<uint64_t> SysfsScsiHost::target_luns(const ScsiTarget& t) const {
 
 bool SysfsScsiHost::device_exists(const ScsiAddress& a) const {
   struct stat st;
-  return lstat((kScsiDevices + format_scsi_address(a)).c_str(), &st) == 0;
+  return lstat(scsi_device_path(a).c_str(), &st) == 0;
 }
 
 int SysfsScsiHost::delete_device(const ScsiAddress& a, std::string_view reason) {
   // Its handoff file goes first: the remove event then has nothing to drop.
   unlink(handoff_path(a).c_str());
-  int rc = write_sysfs(nullptr, kScsiDevices + format_scsi_address(a) + "/delete", "1");
+  int rc = write_sysfs(nullptr, scsi_device_path(a) + "/delete", "1");
   if (rc == 0) log_change({priority_of(a.lun), format_scsi_address(a), "remove", std::string(reason)});
   return rc;
 }

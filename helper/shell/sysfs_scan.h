@@ -99,6 +99,9 @@ inline constexpr std::string_view kScsiBus = "/sys/bus/scsi";
 // Whether the kernel binds upper-level drivers itself (drivers_autoprobe.h).
 extern const std::string kDriversAutoprobe;
 
+// /sys/bus/scsi/devices/H:C:T:L, for reads that need no libudev object.
+std::string scsi_device_path(const ScsiAddress& a);
+
 // Sends a synthetic change uevent to `dev` carrying KEY=VALUE arguments
 // (kernel 4.13+: "change <uuid> KEY=VALUE ..."). The kernel takes letters
 // and digits only in keys and values; anything else gives EINVAL, as does
