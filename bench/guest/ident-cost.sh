@@ -92,6 +92,9 @@ both() {
 
 if [ -x /usr/lib/udev/scsi-probe ]; then
 	both scsi-probe /usr/lib/udev/scsi-probe device "$dev"
+	# An add event's run (the device is bound already: no bind): its
+	# watchdog thread, armed against udevd's kill (scsi-probe-internals(7)).
+	both scsi-probe-add /usr/lib/udev/scsi-probe device --action add "$dev"
 	# The same objects linked without PIE (bench/meson.build): what TCG's
 	# retranslation at every start costs the PIE build.
 	[ -x /vm/files/scsi-probe-nopie ] && measure scsi-probe-nopie /vm/files/scsi-probe-nopie device "$dev"

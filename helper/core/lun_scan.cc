@@ -102,6 +102,10 @@ struct LunScan::Steps {
   std::optional<std::vector<uint64_t>> reported;
   int skipped_by_policy = 0;
   bool deleted = false;  // the last delete_unless_in_use deleted its LUN
+  // What a cut leaves a successor (handover()): the scan again from this
+  // run's start, the list from `resume_at`, or nothing.
+  enum class AfterCut { kStartAgain, kResume, kNothing } after_cut = AfterCut::kStartAgain;
+  std::size_t resume_at = 0;
 
   LunAddress address(uint64_t lun) const { return {s.target.lun(lun), s.identity}; }
   void log(std::string line) { notes.push_back({std::move(line), false, std::nullopt}); }
@@ -154,6 +158,18 @@ std::vector<LunScanNote> LunScan::take_notes() { return std::exchange(steps_->no
 
 const TargetScanResult& LunScan::result() const { return steps_->r; }
 
+std::optional<LunScanHandover> LunScan::handover() const {
+  const Steps& st = *steps_;
+  switch (st.after_cut) {
+    case Steps::AfterCut::kStartAgain:
+      // A run that added no LUN counts towards the cuts in a row.
+      return LunScanHandover{st.s.cursor, st.r.added > 0 ? 0 : st.s.cuts + 1};
+    case Steps::AfterCut::kResume: return LunScanHandover{st.resume_at, 0};
+    case Steps::AfterCut::kNothing: break;
+  }
+  return std::nullopt;
+}
+
 // __scsi_scan_target: reach the target, then scan its LUNs.
 Task LunScan::Steps::scan() {
   co_yield reach_target();
@@ -174,6 +190,7 @@ Task LunScan::Steps::scan() {
       co_yield std::move(done_with_wlun);
     }
     if (plan.method != LunScanMethod::kLun0Only) co_yield sequential_scan();
+    after_cut = AfterCut::kNothing;
   }
   if (!r.host_gone && via == 0 && !r.continue_at && !s.policy.empty()) co_yield lun0_after_scan();
   if (skipped_by_policy)
@@ -201,6 +218,8 @@ Task LunScan::Steps::reach_target() {
   }
   r.reasons.push_back(d.reason);
   r.kernel_fallback = true;
+  // Killed or not, the run's write is the kernel's to finish.
+  after_cut = AfterCut::kNothing;
   co_yield act(LunScanStep::kKernelScanTarget);
   if (last.rc) r.reasons.push_back(std::string("kernel target scan: ") + std::strerror(last.rc));
   r.added = static_cast<int>(last.luns.size());
@@ -229,6 +248,8 @@ Task LunScan::Steps::report_lun_scan() {
       ++skipped_by_policy;
       log(lun_name(lun) + " not instantiated: " + verdicts[i].reason);
     } else {
+      after_cut = AfterCut::kResume;
+      resume_at = i + 1;
       co_yield act(LunScanStep::kScanLun, lun);
       if (instantiated(lun)) ++r.added;
       if (r.host_gone) co_return;
@@ -239,6 +260,8 @@ Task LunScan::Steps::report_lun_scan() {
     }
   }
   if (!r.continue_at) r.continue_at = batch.next;
+  after_cut = r.continue_at ? AfterCut::kResume : AfterCut::kNothing;
+  resume_at = r.continue_at.value_or(0);
   if (s.trigger == ScanTrigger::kRescan && !r.continue_at) co_yield remove_unreported();
   // The kernel's own scan never keeps the well-known LUN it went through
   // (nor adds one by itself: a scan run wrote "C T 49409", this one or the
@@ -504,7 +527,7 @@ LunScanOutcome carry_out(const LunScanAction& a, const ScsiTarget& t, ScsiHost& 
 }  // namespace
 
 TargetScanResult run_lun_scan(const LunScanSetup& setup, ScsiHost& host, LunScanIo& io, bool verbose,
-                              std::ostream& err) {
+                              std::ostream& err, LunScanGuard* guard) {
   LunScan scan(setup);
   for (;;) {
     const LunScanAction a = scan.next();
@@ -514,6 +537,12 @@ TargetScanResult run_lun_scan(const LunScanSetup& setup, ScsiHost& host, LunScan
       if (n.change) io.record(*n.change);
     }
     if (a.step == LunScanStep::kDone) break;
+    if (auto sent = guard ? guard->go_on(scan.handover()) : std::nullopt) {
+      TargetScanResult r = scan.result();
+      r.cut = true;
+      r.continue_at = sent->cursor;
+      return r;
+    }
     scan.feed(carry_out(a, setup.target, host, io));
   }
   return scan.result();

@@ -17,6 +17,11 @@
 // and never while in use. The well-known LUN goes after use; LUN 0, which
 // was instantiated to reach the target, goes when a rule skips it and a
 // scan run created it.
+//
+// A run may be cut before it ends (udevd kills a run at its event timeout,
+// and a starved or hung run gets there): a guard (LunScanGuard) is told,
+// before each action, where a successor would go on should the run be cut
+// from then on (LunScanHandover), and sends that on at its deadline.
 #pragma once
 
 #include <chrono>
@@ -40,10 +45,26 @@ namespace scsi_probe {
 // removed (unreported=remove): a LUN mapped again meanwhile stays.
 inline constexpr std::chrono::seconds kUnreportedRecheckWait{5};
 
+// Where a successor goes on after a cut: the cursor into the LUN list, and
+// how many runs in a row were cut without a scan write done (then the
+// successor starts again where they did).
+struct LunScanHandover {
+  std::size_t cursor = 0;
+  unsigned cuts = 0;
+  bool operator==(const LunScanHandover&) const = default;
+};
+
+// Runs cut in a row before they added a LUN (a machine starved of CPU, a
+// device that hangs every run before its list): the next run leaves the
+// target to the kernel's scan, as the rules' fallback does for a run that
+// failed.
+inline constexpr unsigned kMaxCutsInARow = 2;
+
 struct LunScanSetup {
   ScsiTarget target;
   ScanTrigger trigger = ScanTrigger::kRescan;
   std::size_t cursor = 0;  // resumes a list cut by an earlier run
+  unsigned cuts = 0;       // the LunScanHandover this run was started with
   Policy policy;
   TargetIdentity identity;
   bool no_report_luns = false;  // starget->no_report_luns (usb-storage sets it)
@@ -58,6 +79,7 @@ struct TargetScanResult {
   bool kernel_fallback = false;            // "C T -" was written
   bool host_gone = false;                  // the host went away: scan stopped
   std::optional<std::size_t> continue_at;  // cursor for the next run
+  bool cut = false;  // cut by its guard, which sent the continuation already
   std::vector<std::string> reasons;
 };
 
@@ -117,15 +139,31 @@ class LunScan {
   // The notes since the last call, in order.
   std::vector<LunScanNote> take_notes();
   const TargetScanResult& result() const;
+  // Where a successor goes on should the run be cut during the action
+  // next() returned last, or after it: a write in flight is the kernel's
+  // to finish, so the list goes on past it. nullopt: nothing a successor
+  // must do (the kernel's scan of the target, removals: a LUN kept is not
+  // lost).
+  std::optional<LunScanHandover> handover() const;
 
  private:
   struct Steps;
   std::unique_ptr<Steps> steps_;
 };
 
-// Runs the scan to its end: each action through `host` and `io`, each note
-// to `err` ("scsi-probe target H:C:T: ...") and io.record().
+// Told before each action where a successor would go on should the run be
+// cut from then on. Once it has sent a handover on, it returns that one:
+// the run is cut, and stops before the action.
+class LunScanGuard {
+ public:
+  virtual ~LunScanGuard() = default;
+  virtual std::optional<LunScanHandover> go_on(const std::optional<LunScanHandover>& handover) = 0;
+};
+
+// Runs the scan to its end, or until `guard` cuts it: each action through
+// `host` and `io`, each note to `err` ("scsi-probe target H:C:T: ...") and
+// io.record(). A cut run's continue_at is the cursor its guard sent.
 TargetScanResult run_lun_scan(const LunScanSetup& setup, ScsiHost& host, LunScanIo& io, bool verbose,
-                              std::ostream& err);
+                              std::ostream& err, LunScanGuard* guard = nullptr);
 
 }  // namespace scsi_probe

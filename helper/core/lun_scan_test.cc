@@ -25,6 +25,7 @@ struct Bench {
   FakeLunScanIo io{host, t};
   LunScanSetup setup;
   std::ostringstream err;
+  LunScanGuard* guard = nullptr;
 
   explicit Bench(std::set<uint64_t> mapped, ScanTrigger trigger = ScanTrigger::kRescan) {
     host.bus[{0, 0}].luns = std::move(mapped);
@@ -37,7 +38,7 @@ struct Bench {
   void policy(std::string_view text) {
     setup.policy = build_policy({{"/etc/scsi-probe.d/50-test.conf", std::string(text)}}, "");
   }
-  TargetScanResult run(bool verbose = false) { return run_lun_scan(setup, host, io, verbose, err); }
+  TargetScanResult run(bool verbose = false) { return run_lun_scan(setup, host, io, verbose, err, guard); }
   Strings writes() const { return host.writes(); }
   std::vector<uint64_t> luns() const { return host.target_luns(t); }
 };
@@ -310,6 +311,117 @@ TEST(LunScan, HostGoneMidScanStops) {
   EXPECT_EQ(b.writes(), (Strings{"0 0 1", "0 0 2"}));
   EXPECT_TRUE(r.host_gone);
   EXPECT_TRUE(has(r.reasons, "host gone at LUN 2 (scan: No such device): scan stopped"));
+}
+
+// --- Runs cut by their watchdog ---------------------------------------------------
+
+using Handover = std::optional<LunScanHandover>;
+
+// Records what it is told before each action, and cuts the run at the
+// `cut_at`th action (the watchdog sent the handover told last).
+struct RecordingGuard : LunScanGuard {
+  std::vector<Handover> told;
+  std::size_t cut_at = SIZE_MAX;
+  Handover go_on(const Handover& h) override {
+    if (told.size() == cut_at) return told.back().value_or(LunScanHandover{99, 99});
+    told.push_back(h);
+    return std::nullopt;
+  }
+};
+
+// Before the list, a cut starts the scan again and counts; from the first
+// write on, the list goes on past the write in flight (the kernel finishes
+// it, killed run or not); the removals after it leave a successor nothing.
+TEST(LunScanCut, HandoverFollowsTheScan) {
+  Bench b({0, 1, 2});
+  b.have({0, 5});
+  b.policy("hctl 0:0:0:* unreported=remove\n");
+  b.setup.cuts = 1;
+  RecordingGuard g;
+  b.guard = &g;
+  b.run();
+  const Handover again = LunScanHandover{0, 2};
+  // list, answering LUN, REPORT LUNS, list; "0 0 1", "0 0 2" (entries 1
+  // and 2); the removal's list, INQUIRY, wait, ...
+  ASSERT_GT(g.told.size(), 7u);
+  EXPECT_EQ(std::vector<Handover>(g.told.begin(), g.told.begin() + 7),
+            (std::vector<Handover>{again, again, again, again, LunScanHandover{2, 0}, LunScanHandover{3, 0},
+                                   std::nullopt}));
+  for (std::size_t i = 7; i < g.told.size(); ++i) EXPECT_EQ(g.told[i], std::nullopt) << i;
+  EXPECT_EQ(b.writes(), (Strings{"0 0 1", "0 0 2"}));
+  EXPECT_EQ(b.host.deleted(), (std::vector<ScsiAddress>{b.t.lun(5)}));
+}
+
+// A chain of runs, each cut after one write, adds every LUN once.
+TEST(LunScanCut, CutRunsChainToTheEndOfTheList) {
+  Bench b({0, 1, 2, 3, 4, 5}, ScanTrigger::kTargetAdded);
+  b.have({0});
+  int runs = 0, added = 0;
+  for (;;) {
+    RecordingGuard g;
+    g.cut_at = 5;  // list, answering LUN, REPORT LUNS, list, one write
+    b.guard = &g;
+    const TargetScanResult r = b.run();
+    ++runs;
+    added += r.added;
+    if (!r.continue_at) break;
+    ASSERT_TRUE(r.cut);
+    ASSERT_EQ(g.told.back(), (LunScanHandover{*r.continue_at, 0}));
+    b.setup = {};
+    b.setup.target = b.t;
+    b.setup.cursor = *r.continue_at;
+  }
+  EXPECT_EQ(added, 5);
+  EXPECT_EQ(b.writes(), (Strings{"0 0 1", "0 0 2", "0 0 3", "0 0 4", "0 0 5"}));
+  EXPECT_EQ(runs, 6);  // the last finds the list's end
+}
+
+// Cut before its list, a run hands on its own start with one cut more.
+TEST(LunScanCut, CutBeforeTheListHandsOnItsStart) {
+  Bench b({0, 1, 2, 3});
+  b.have({0, 1});
+  b.setup.cursor = 2;
+  b.setup.cuts = 1;
+  RecordingGuard g;
+  g.cut_at = 2;
+  b.guard = &g;
+  const TargetScanResult r = b.run();
+  EXPECT_TRUE(r.cut);
+  EXPECT_EQ(r.continue_at, 2u);
+  EXPECT_EQ(g.told.back(), (LunScanHandover{2, 2}));
+  EXPECT_TRUE(b.writes().empty());
+}
+
+// The kernel's scan of the target finishes in the kernel: nothing to hand on.
+TEST(LunScanCut, KernelTargetScanLeavesNothing) {
+  Bench b({1}, ScanTrigger::kTargetAdded);
+  RecordingGuard g;
+  b.guard = &g;
+  b.run();
+  ASSERT_FALSE(g.told.empty());
+  EXPECT_EQ(g.told.back(), std::nullopt);  // "0 0 -"
+  EXPECT_EQ(b.writes().back(), "0 0 -");
+}
+
+// A sequential walk has no cursor: a cut starts it again; a run that added
+// a LUN resets the count.
+TEST(LunScanCut, SequentialWalkStartsAgain) {
+  Bench b({0, 1, 2, 3}, ScanTrigger::kTargetAdded);
+  b.have({0});
+  b.io.answering = {true, kScsiLevel2, 0};
+  b.setup.cuts = 1;
+  RecordingGuard g;
+  g.cut_at = 4;  // list, answering LUN, list, "0 0 1"
+  b.guard = &g;
+  TargetScanResult r = b.run();
+  EXPECT_EQ(g.told.back(), (LunScanHandover{0, 2}));
+  EXPECT_EQ(b.writes(), (Strings{"0 0 1"}));
+  RecordingGuard g2;
+  g2.cut_at = 5;  // list, answering LUN, list, "0 0 2", "0 0 3"
+  b.guard = &g2;
+  r = b.run();
+  EXPECT_EQ(r.added, 2);
+  EXPECT_EQ(g2.told.back(), (LunScanHandover{0, 0}));
 }
 
 // --- LUNs no longer reported ---------------------------------------------------------

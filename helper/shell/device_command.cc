@@ -25,6 +25,7 @@
 
 #include "attach_policy.h"
 #include "commands.h"
+#include "deadline_watchdog.h"
 #include "device_decision.h"
 #include "device_gather.h"
 #include "device_handoff.h"
@@ -39,6 +40,7 @@
 #include "sysfs_scan.h"
 #include "system_log.h"
 #include "text.h"
+#include "walk_budget.h"
 
 namespace scsi_probe {
 
@@ -117,6 +119,20 @@ void apply_attach(const AttachDecision& a, udev_device* dev, const ScsiAddress& 
   }
 }
 
+// A run cut before its attach (walk_budget.h: udevd kills it next) leaves
+// the device to the kernel's driver matching, as the rules' fallback does
+// for a run that failed: nothing the kernel would attach stays unattached.
+int kernel_driver_matching(udev_device* dev, const std::string& name, const std::string& why) {
+  if (bound_driver_now(dev) || read_sysfs_text(kDriversAutoprobe).value_or("1") != "0") return 0;
+  // The module first, as the kmod builtin of 80-drivers.rules would load it
+  // after this run: with drivers_autoprobe at 0 a later load binds nothing.
+  if (const char* alias = udev_device_get_sysattr_value(dev, "modalias")) (void)load_module(alias, why);
+  const int rc = write_sysfs(nullptr, concat({kScsiBus, "/drivers_probe"}), name);
+  log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name, "bind (kernel driver matching)",
+              rc ? concat({why, "; drivers_probe: ", std::strerror(rc)}) : why});
+  return rc;
+}
+
 using Clock = std::chrono::steady_clock;
 
 long long ms_between(Clock::time_point from, Clock::time_point to) {
@@ -129,14 +145,20 @@ long long ms_between(Clock::time_point from, Clock::time_point to) {
 // `known` (a synthetic change: `udevadm trigger`), the identification is
 // the one in the database and no command is sent: only the decision is made
 // again, and only its SCSI_PROBE_* keys are printed. `before_bind` runs
-// right before a bind is written.
+// right before a bind is written. `cut`: the run's watchdog, which binds
+// the kernel's way should the decision come too late.
 DeviceRunReport identify_device_run(udev* u, udev_device* dev, const std::string& action, const Policy& policy,
                                     bool created_here, const Properties* known = nullptr,
-                                    const std::function<void()>& before_bind = nullptr) {
+                                    const std::function<void()>& before_bind = nullptr,
+                                    DeadlineWatchdog* cut = nullptr) {
   const auto start = Clock::now();
   DeviceFacts facts = gather_device_facts(u, dev, action, created_here, known);
   DeviceDecision decision = decide_with_use(u, dev, facts, policy);
   AttachApplied applied;
+  if (cut && !cut->disarm()) {
+    applied.problems.push_back("run cut before its attach: left to the kernel's driver matching");
+    decision.acts = false;
+  }
   // Under manual the hwdb's flags are the kernel's too, for the devices of
   // this model created later.
   if (decision.acts && facts.quirks && facts.quirks->not_applied && read_scan_mode() == ScanMode::kManual)
@@ -172,6 +194,14 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   }
   UdevDevicePtr dev = std::move(*found);
   const std::string name = udev_device_get_sysname(dev.get());
+  // Only a new device can be left unattached by a killed run.
+  std::optional<DeadlineWatchdog> cut;
+  if (inv.action == "add") {
+    const auto timeout = udev_event_timeout_here();
+    const std::string why = "device " + describe_cut(timeout) + " before its attach decision";
+    cut.emplace(process_started() + cut_deadline(timeout));
+    cut->arm([d = dev.get(), &name, why] { return kernel_driver_matching(d, name, why); });
+  }
   // A synthetic change (`udevadm trigger`, a policy edit) on an identified
   // device decides again from what the kernel and the database hold: the
   // kernel re-reads INQUIRY data itself when it changes (and says so).
@@ -186,7 +216,7 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
       // an event waits for that scan and takes what it handed over. Only a
       // scan that outlives the wait leaves this run to identify the device
       // alongside it.
-      if (inv.action == "add" && await_target_scan(target_of(*addr), kRescanLockWait))
+      if (inv.action == "add" && await_target_scan(target_of(*addr), rescan_lock_wait()))
         if (Result<std::string> handed = read_whole_file(handoff_path(*addr)); handed && !handed->empty()) {
           out << *handed;
           diag(err, "device", name) << "identified by the scan of its target that ran alongside this event: "
@@ -197,7 +227,7 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
       unlink(handoff_path(*addr).c_str());
     }
   DeviceRunReport run = identify_device_run(u.get(), dev.get(), inv.action, load_policy(err), false,
-                                            known.empty() ? nullptr : &known);
+                                            known.empty() ? nullptr : &known, nullptr, cut ? &*cut : nullptr);
   out << run.properties;
   diag(err, "device", name) << run.log << "\n";
   return run.no_data ? kExitNoData : kExitOk;

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "deadline_watchdog.h"
 #include "diagnostics.h"
 #include "host_class.h"
 #include "host_walk.h"
@@ -29,7 +30,6 @@
 #include "system_log.h"
 #include "text.h"
 #include "walk_budget.h"
-#include "write_watchdog.h"
 
 namespace scsi_probe {
 
@@ -157,8 +157,8 @@ class SysfsWalkShell : public HostWalkShell {
  public:
   SysfsWalkShell(udev* u, udev_device* host, const std::string& action, Clock::time_point start,
                  std::chrono::seconds budget, bool watch_writes)
-      : u_(u), start_(start) {
-    if (watch_writes) watchdog_.emplace(host, action, start + budget);
+      : u_(u), host_(host), action_(action), start_(start) {
+    if (watch_writes) watchdog_.emplace(start + budget);
   }
   std::chrono::milliseconds elapsed() const override {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
@@ -167,15 +167,21 @@ class SysfsWalkShell : public HostWalkShell {
     UdevDevicePtr target = scsi_target_at(u_, t);
     return target ? send_synthetic_change(target.get(), {}) : ENODEV;
   }
+  // The walk stops taking targets at its budget by itself: only a write
+  // still in the kernel then needs the watchdog.
   void writes_start(const ScsiTarget& resume_at) override {
-    if (watchdog_) watchdog_->arm(resume_at);
+    if (!watchdog_) return;
+    armed_ = resume_at;
+    // Past the deadline already, it sends at once; writes_end() says so.
+    watchdog_->arm([this, resume_at] {
+      return send_synthetic_change(host_, {{kSynthAction, action_},
+                                           {kSynthChannel, std::to_string(resume_at.channel)},
+                                           {kSynthId, std::to_string(resume_at.id)}});
+    });
   }
   std::optional<HandOff> writes_end() override {
-    if (!watchdog_) return std::nullopt;
-    watchdog_->disarm();
-    auto sent = watchdog_->sent();
-    if (!sent) return std::nullopt;
-    return HandOff{*sent, watchdog_->send_error()};
+    if (!watchdog_ || watchdog_->disarm()) return std::nullopt;
+    return HandOff{armed_, watchdog_->result()};
   }
   // Each known target's rescan lock is held over the kernel's scan, and
   // the scan recorded in it once complete, as a target run records its own.
@@ -197,8 +203,11 @@ class SysfsWalkShell : public HostWalkShell {
 
  private:
   udev* u_;
+  udev_device* host_;
+  const std::string action_;
   Clock::time_point start_;
-  std::optional<WriteWatchdog> watchdog_;
+  std::optional<DeadlineWatchdog> watchdog_;
+  ScsiTarget armed_{};
   std::vector<std::unique_ptr<RescanLock>> locks_;
 };
 
@@ -280,7 +289,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
              const std::string& action, ScanTrigger trigger, const std::string& reason, const HostRunPlan& plan,
              RescanLock& host_lock, std::ostream& out, std::ostream& err) {
   const auto start = Clock::now();
-  const auto budget = walk_budget(udev_event_timeout(read_kernel_command_line()));
+  const auto budget = walk_budget(udev_event_timeout_here());
   std::string rescan_reason;
   const bool one_target = plan.scope == HostRunScope::kTarget;
   const bool policy_loaded = walk_needs_policy(strategy) && !one_target;
@@ -340,7 +349,7 @@ void dry_run_host(udev* u, udev_device* host, const Policy& policy, DryRunRecord
     case HostAction::kWalk:
     case HostAction::kTransportPorts: {
       UdevDevicePtr shost(udev_device_new_from_subsystem_sysname(u, "scsi_host", name.c_str()));
-      const auto budget = walk_budget(udev_event_timeout(read_sysfs_text("/proc/cmdline").value_or("")));
+      const auto budget = walk_budget(udev_event_timeout_here());
       std::string rescan_reason;
       HostWalk walk(walk_setup(u, hs, host, shost.get(), facts.transport, strategy, ScanTrigger::kRescan, budget,
                                policy, rescan_reason));

@@ -12,6 +12,7 @@
 
 #include "sysfs.h"
 #include "text.h"
+#include "walk_budget.h"
 
 namespace scsi_probe {
 
@@ -54,6 +55,8 @@ bool lock_within(int fd, int operation, std::chrono::milliseconds wait) {
 }
 
 }  // namespace
+
+std::chrono::milliseconds rescan_lock_wait() { return target_batch_time(udev_event_timeout_here()); }
 
 bool await_target_scan(const ScsiTarget& t, std::chrono::milliseconds wait) {
   const int fd = open(target_lock_path(t).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

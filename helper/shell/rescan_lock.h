@@ -27,7 +27,9 @@ std::string host_lock_path(unsigned host);
 
 // How long a run waits for another scan of the same target or host to end; past
 // that it scans anyway (a rescan too many is harmless; one missed is not).
-inline constexpr std::chrono::seconds kRescanLockWait{30};
+// A target run's batch time (walk_budget.h): 30 s unless udev's event
+// timeout is shorter.
+std::chrono::milliseconds rescan_lock_wait();
 
 // Waits at most `wait` for a scan of target `t` that holds its lock to end
 // (a shared lock on the file, which is never made here). True when none is
@@ -41,7 +43,7 @@ class RescanLock {
  public:
   // `path`: target_lock_path or host_lock_path; its folders are made.
   // Waits at most `wait` for the lock (zero: one try).
-  explicit RescanLock(const std::string& path, std::chrono::milliseconds wait = kRescanLockWait);
+  explicit RescanLock(const std::string& path, std::chrono::milliseconds wait = rescan_lock_wait());
   ~RescanLock();
   RescanLock(const RescanLock&) = delete;
   RescanLock& operator=(const RescanLock&) = delete;

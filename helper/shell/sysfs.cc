@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <iterator>
@@ -18,6 +19,7 @@
 
 #include "scsi_address.h"
 #include "text.h"
+#include "walk_budget.h"
 
 namespace scsi_probe {
 
@@ -269,6 +271,25 @@ std::string read_kernel_command_line() {
   std::ifstream in("/proc/cmdline");
   const std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return std::string(trim_end(s));
+}
+
+std::optional<std::chrono::seconds> udev_event_timeout_here() {
+  if (auto t = udev_event_timeout(read_kernel_command_line())) return t;
+  return udev_conf_event_timeout(read_sysfs_text("/etc/udev/udev.conf").value_or(""));
+}
+
+std::chrono::steady_clock::time_point process_started() {
+  const auto now = std::chrono::steady_clock::now();
+  const auto ticks = process_start_ticks(read_sysfs_text("/proc/self/stat").value_or(""));
+  const long hz = sysconf(_SC_CLK_TCK);
+  timespec boot{};
+  if (!ticks || hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &boot) != 0) return now;
+  // starttime counts from boot, on the clock that goes on through suspend.
+  const auto since_boot = std::chrono::seconds(boot.tv_sec) + std::chrono::nanoseconds(boot.tv_nsec);
+  const auto age = since_boot - std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::duration<double>(static_cast<double>(*ticks) / hz));
+  return age > std::chrono::nanoseconds(0) ? now - std::chrono::duration_cast<std::chrono::steady_clock::duration>(age)
+                                           : now;
 }
 
 }  // namespace scsi_probe

@@ -5,6 +5,7 @@
 
 #include <libudev.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -117,6 +118,12 @@ std::optional<std::string> read_module_parameter(std::string_view module, std::s
 
 // /proc/cmdline, empty when unreadable.
 std::string read_kernel_command_line();
+// udevd's event timeout as the kernel command line or /etc/udev/udev.conf
+// sets it (walk_budget.h); nullopt: udevd's default.
+std::optional<std::chrono::seconds> udev_event_timeout_here();
+// When this process started (walk_budget.h), on the steady clock; now when
+// /proc says nothing.
+std::chrono::steady_clock::time_point process_started();
 
 // Makes `dir` and its parent (the run-time state folders under
 // /run/scsi-probe); 0, or the errno of the first that could not be made.

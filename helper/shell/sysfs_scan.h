@@ -119,6 +119,7 @@ const char* synthetic_argument(std::string_view key);
 
 // The arguments scsi-probe's own continuation events carry.
 inline constexpr const char* kSynthContinue = "SCSIPROBECONTINUE";  // target: LUN list cursor
+inline constexpr const char* kSynthCuts = "SCSIPROBECUTS";          // target: runs cut in a row
 inline constexpr const char* kSynthAction = "SCSIPROBEACTION";      // host: the walk's action
 inline constexpr const char* kSynthChannel = "SCSIPROBECHANNEL";    // host: next channel
 inline constexpr const char* kSynthId = "SCSIPROBEID";              // host: next target ID

@@ -21,6 +21,7 @@
 #include "rescan_dry_run.h"
 #include "rescan_lock.h"
 #include "sysfs_host.h"
+#include "system_log.h"
 #include "target_scan.h"
 #include "text.h"
 
@@ -72,12 +73,31 @@ void login_wait_later(udev_device* port, const std::string& name, std::ostream& 
 }
 
 // The rest of a list cut by the run's budget goes to a later run: a
-// synthetic change event on the target carries the cursor.
-void continue_later(udev* u, const ScsiTarget& t, std::size_t cursor, std::ostream& out, std::ostream& err) {
+// synthetic change event on the target carries the cursor (one the run's
+// watchdog sent already, when it cut the run).
+void continue_later(udev* u, const ScsiTarget& t, const TargetScanResult& r, std::ostream& out,
+                    std::ostream& err) {
+  if (!r.continue_at) return;
+  out << kContinueProperty << "=" << *r.continue_at << "\n";
+  if (r.cut) return;
   UdevDevicePtr target = scsi_target_at(u, t);
-  int rc = target ? send_synthetic_change(target.get(), {{kSynthContinue, format_continue_cursor(cursor)}}) : ENODEV;
-  out << kContinueProperty << "=" << cursor << "\n";
+  int rc = target ? send_synthetic_change(target.get(), {{kSynthContinue, format_continue_cursor(*r.continue_at)}})
+                  : ENODEV;
   if (rc) diag(err, "target", format_scsi_target(t)) << "cannot continue: " << std::strerror(rc) << "\n";
+}
+
+// The kernel's scan of the target ("C T -"), where the helper leaves the
+// LUNs to the kernel.
+int kernel_target_scan(SysfsScsiHost& hs, const ScsiTarget& t, const std::string& reason, std::ostream& out,
+                       std::ostream& err) {
+  out << "SCSI_PROBE_TARGET=" << format_scsi_target(t) << "\nSCSI_PROBE_REASON=" << reason << "\n";
+  CreatedDevices created(hs, std::chrono::steady_clock::now());
+  int rc = hs.kernel_scan_target(t);
+  diag(err, "target", format_scsi_target(t)) << "kernel scan of the target ("
+      << (rc ? std::strerror(rc) : "done") << "), " << hs.created().size() << " LUN(s) created; "
+      << reason << "\n";
+  created.finish(err);
+  return kExitOk;
 }
 
 int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& out, std::ostream& err) {
@@ -155,11 +175,11 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
     std::optional<TargetScanResult> r;
     if (scan) {
       lock.restart();  // after the target's add event was raised: the record answers it
-      r = scan_target(u, hs, t, trigger, 0, inv.verbose, err);
+      r = scan_target(u, hs, t, {trigger, {}, inv.verbose}, err);
       summary += concat({"; its LUN scan: ", std::to_string(r->added), " LUN(s) added",
                          r->kernel_fallback ? ", kernel scan of this target" : "",
                          r->reasons.empty() ? "" : " (" + join(r->reasons) + ")"});
-      if (r->continue_at) continue_later(u, t, *r->continue_at, out, err);
+      continue_later(u, t, *r, out, err);
     }
     // The devices' files before the target's: its event imports its own
     // file only once theirs are there.
@@ -184,9 +204,10 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
       diag(err, "target", format_scsi_target(t) + " (" + pt.reason + ")") << "no rescan: " << gate.reason << "\n";
       return kExitOk;
     }
-    TargetScanResult r = scan_target(u, hs, t, ScanTrigger::kRescan, 0, inv.verbose, err);
+    TargetScanResult r = scan_target(u, hs, t, {ScanTrigger::kRescan, {}, inv.verbose}, err);
     if (!r.continue_at && !r.host_gone) lock.record();
     print_scan_result(t, r, out);
+    continue_later(u, t, r, out, err);
     summary = std::to_string(r.added) + " LUN(s) added, " + std::to_string(r.removed) + " removed";
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
@@ -204,18 +225,9 @@ int run_target_by_host_class(SysfsScsiHost& hs, const ScsiTarget& t, ScanTrigger
   const HostClass cls = classify_host(read_host_facts(hs));
   const TargetRunDecision d = target_run(cls, trigger);
   if (d.helper_lun_scan) return -1;
+  if (d.kernel_target_scan) return kernel_target_scan(hs, t, d.reason, out, err);
   out << "SCSI_PROBE_TARGET=" << format_scsi_target(t) << "\nSCSI_PROBE_REASON=" << d.reason << "\n";
-  if (!d.kernel_target_scan) {
-    diag(err, "target", format_scsi_target(t)) << d.reason << "\n";
-    return kExitOk;
-  }
-  auto start = std::chrono::steady_clock::now();
-  CreatedDevices created(hs, start);
-  int rc = hs.kernel_scan_target(t);
-  diag(err, "target", format_scsi_target(t)) << "kernel scan of the target ("
-      << (rc ? std::strerror(rc) : "done") << "), " << hs.created().size() << " LUN(s) created; "
-      << d.reason << "\n";
-  created.finish(err);
+  diag(err, "target", format_scsi_target(t)) << d.reason << "\n";
   return kExitOk;
 }
 
@@ -284,9 +296,14 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   SysfsScsiHost hs(u.get(), host->get());
   if (int rc = run_target_by_host_class(hs, *t, trigger, out, err); rc >= 0) return rc;
 
-  std::size_t cursor = 0;
-  if (const char* c = synthetic_argument(kSynthContinue))
-    cursor = parse_continue_cursor(c).value_or(0);
+  const bool continuation = synthetic_argument(kSynthContinue) != nullptr;
+  const LunScanHandover from = handover_from_event();
+  if (from.cuts >= kMaxCutsInARow) {
+    const std::string why = concat({"the last ", std::to_string(from.cuts),
+                                    " runs were cut before they added a LUN: the kernel's scan of the target"});
+    log_change({LogPriority::kWarning, target_sysname(*t), "fallback", why});
+    return kernel_target_scan(hs, *t, why, out, err);
+  }
 
   // One scan of a target at a time, and one scan for all the events
   // raised before it started (rescan_gate.h): the add event too, when the
@@ -294,7 +311,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   // continuation goes on with its own cursor whatever the record says.
   std::optional<RescanLock> lock;
   InventoryChangeCollection collection;
-  if (cursor == 0) {
+  if (!continuation) {
     lock.emplace(target_lock_path(*t));
     RescanGate gate = lock->gate();
     if (!gate.rescan) {
@@ -313,7 +330,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   }
   auto start = std::chrono::steady_clock::now();
   CreatedDevices created(hs, start);
-  TargetScanResult r = scan_target(u.get(), hs, *t, trigger, cursor, inv.verbose, err);
+  TargetScanResult r = scan_target(u.get(), hs, *t, {trigger, from, inv.verbose}, err);
   r.commands += collection.commands;
   if (!collection.collected.empty())
     r.reasons.push_back(concat({"collected the unit attention of ", std::to_string(collection.collected.size()),
@@ -325,7 +342,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   if (lock && !r.continue_at && !r.host_gone) lock->record();
   lock.reset();
   print_scan_result(*t, r, out);
-  if (r.continue_at) continue_later(u.get(), *t, *r.continue_at, out, err);
+  continue_later(u.get(), *t, r, out, err);
   log_target_scan(*t, r, hs.scan_writes(), start, err);
   created.finish(err);
   return kExitOk;

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "deadline_watchdog.h"
 #include "device_handoff.h"
 #include "device_use_facts.h"
 #include "inquiry.h"
@@ -22,6 +23,7 @@
 #include "scsi_channel.h"
 #include "system_log.h"
 #include "text.h"
+#include "walk_budget.h"
 
 namespace scsi_probe {
 
@@ -112,15 +114,76 @@ LunScanSetup lun_scan_setup(udev* u, SysfsScsiHost& host, const ScsiTarget& t, S
   setup.no_report_luns = host.proc_name() == "usb-storage";
   if (auto max = read_module_parameter("scsi_mod", "max_luns"))
     if (auto v = parse_kernel_ull(*max)) setup.max_scsi_luns = *v;
+  setup.budget.max_run_time = target_batch_time(udev_event_timeout_here());
   return setup;
 }
 
+// At the deadline, sends the handover on as a continuation event on the
+// target, and logs it then: a run udevd kills next logs nothing more.
+class WatchdogGuard : public LunScanGuard {
+ public:
+  WatchdogGuard(udev_device* target, const ScsiTarget& t, std::optional<std::chrono::seconds> timeout)
+      : target_(target), name_(target_sysname(t)), timeout_(timeout),
+        watchdog_(process_started() + cut_deadline(timeout)) {}
+  std::optional<LunScanHandover> go_on(const std::optional<LunScanHandover>& h) override {
+    const bool on = h ? watchdog_.arm([this, h = *h] { return hand_on(h); }) : watchdog_.disarm();
+    return on ? std::nullopt : sent_;
+  }
+  // The handover it sent, once the scan is over, and what it said of it.
+  std::optional<LunScanHandover> stop() { return watchdog_.stop() ? sent_ : std::nullopt; }
+  const std::string& note() const { return note_; }
+
+ private:
+  // On the watchdog's thread, or in arm() past the deadline.
+  int hand_on(const LunScanHandover& h) {
+    sent_ = h;
+    std::vector<std::pair<std::string, std::string>> a{{kSynthContinue, format_continue_cursor(h.cursor)}};
+    if (h.cuts) a.emplace_back(kSynthCuts, std::to_string(h.cuts));
+    const int rc = send_synthetic_change(target_, a);
+    note_ = concat({describe_cut(timeout_), ": ",
+                    rc ? concat({"cannot send the continuation: ", std::strerror(rc)})
+                       : concat({"the scan goes on from list entry ", std::to_string(h.cursor), " in a later run",
+                                 h.cuts ? concat({" (", std::to_string(h.cuts), " run(s) in a row cut before a LUN)"})
+                                        : ""})});
+    log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name_, "continue", note_});
+    return rc;
+  }
+
+  udev_device* target_;
+  const std::string name_;
+  const std::optional<std::chrono::seconds> timeout_;
+  DeadlineWatchdog watchdog_;
+  // Written by hand_on, read after the watchdog's arm(), disarm() or stop().
+  std::optional<LunScanHandover> sent_;
+  std::string note_;
+};
+
 }  // namespace
 
-TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
-                             std::size_t cursor, bool verbose, std::ostream& err) {
+LunScanHandover handover_from_event() {
+  LunScanHandover h;
+  if (const char* c = synthetic_argument(kSynthContinue)) h.cursor = parse_continue_cursor(c).value_or(0);
+  if (const char* n = synthetic_argument(kSynthCuts))
+    h.cuts = static_cast<unsigned>(std::min<std::size_t>(parse_continue_cursor(n).value_or(0), kMaxCutsInARow));
+  return h;
+}
+
+TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, const TargetScanRun& run,
+                             std::ostream& err) {
   SysfsLunScanIo io(u, t);
-  return run_lun_scan(lun_scan_setup(u, host, t, trigger, cursor, load_policy(err)), host, io, verbose, err);
+  LunScanSetup setup = lun_scan_setup(u, host, t, run.trigger, run.from.cursor, load_policy(err));
+  setup.cuts = run.from.cuts;
+  UdevDevicePtr target = scsi_target_at(u, t);
+  std::optional<WatchdogGuard> guard;
+  if (target) guard.emplace(target.get(), t, udev_event_timeout_here());
+  TargetScanResult r = run_lun_scan(setup, host, io, run.verbose, err, guard ? &*guard : nullptr);
+  // Sent after the scan's last action, the watchdog cut it all the same.
+  if (auto sent = guard ? guard->stop() : std::nullopt) {
+    r.cut = true;
+    r.continue_at = sent->cursor;
+    r.reasons.push_back(guard->note());
+  }
+  return r;
 }
 
 namespace {

@@ -17,9 +17,20 @@
 
 namespace scsi_probe {
 
-// Scans one target. `cursor` resumes a list cut by an earlier run.
-TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, ScanTrigger trigger,
-                             std::size_t cursor, bool verbose, std::ostream& err);
+struct TargetScanRun {
+  ScanTrigger trigger = ScanTrigger::kRescan;
+  LunScanHandover from;  // where an earlier run left the scan (its continuation event)
+  bool verbose = false;
+};
+
+// The handover a continuation event carries (none: the scan from the start).
+LunScanHandover handover_from_event();
+
+// Scans one target. Past cut_deadline (walk_budget.h) from the process's
+// start a watchdog sends the continuation event, and the scan stops before
+// its next action: a run that udevd kills then still has a successor.
+TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, const TargetScanRun& run,
+                             std::ostream& err);
 
 // Before a rescan for a REPORTED LUNS DATA HAS CHANGED unit attention on
 // LUN `except` (rescan_gate.h): the ones still pending on the target's other
