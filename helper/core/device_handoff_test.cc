@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "rules_file_text.h"
 
 namespace scsi_probe {
 namespace {
@@ -25,16 +24,14 @@ TEST(DeviceHandoff, TemporaryFileBesideTheFileUnderAnotherName) {
 
 // The rules import the file on add and drop it on remove under the same name.
 TEST(DeviceHandoff, RulesNameTheSameFile) {
-  std::ifstream rules(RULES_FILE);
-  ASSERT_TRUE(rules) << RULES_FILE;
-  std::stringstream text;
-  text << rules.rdbuf();
+  const std::string text = rules_file_text();
+  ASSERT_FALSE(text.empty()) << RULES_FILE;
   const std::string file = std::string(kHandoffDir) + "/$kernel";
-  EXPECT_NE(text.str().find("IMPORT{file}=\"" + file + "\""), std::string::npos);
-  EXPECT_NE(text.str().find("TEST==\"" + file + "\""), std::string::npos);
+  EXPECT_NE(text.find("IMPORT{file}=\"" + file + "\""), std::string::npos);
+  EXPECT_NE(text.find("TEST==\"" + file + "\""), std::string::npos);
   const std::string target_file = std::string(kTargetHandoffDir) + "/$kernel";
-  EXPECT_NE(text.str().find("IMPORT{file}=\"" + target_file + "\""), std::string::npos);
-  EXPECT_NE(text.str().find("TEST==\"" + target_file + "\""), std::string::npos);
+  EXPECT_NE(text.find("IMPORT{file}=\"" + target_file + "\""), std::string::npos);
+  EXPECT_NE(text.find("TEST==\"" + target_file + "\""), std::string::npos);
 }
 
 TEST(TargetHandoff, OneFilePerTargetNamedAsUdevsKernelName) {

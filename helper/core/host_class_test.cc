@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "rules_file_text.h"
 
 namespace scsi_probe {
 namespace {
@@ -103,13 +103,6 @@ TEST(HostStrategy, LibataNeverWritesScan) {
   }
 }
 
-std::string rules_text() {
-  std::ifstream in(RULES_FILE);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The value of `key` in the rule that holds `anchor` (54-scsi-probe.rules),
 // up to that rule's GOTO; empty when either is missing.
 std::string rule_key(const std::string& rules, const std::string& anchor, const std::string& key) {
@@ -132,7 +125,7 @@ std::string substituted(std::string text, const std::string& from, const std::st
 // The rules answer an ATA port's host and target events without running the
 // helper, with the keys its run would print: the same class and reasons.
 TEST(HostStrategy, LibataRulesSayWhatTheRunWould) {
-  const std::string rules = rules_text();
+  const std::string rules = rules_file_text();
   ASSERT_FALSE(rules.empty()) << RULES_FILE;
   const std::string host = "TEST==\"../ata_port\"", target = "TEST==\"../../ata_port\"";
   EXPECT_EQ(rule_key(rules, host, "SCSI_PROBE_HOST_CLASS"), host_class_name(HostClass::kLibata));
@@ -150,7 +143,7 @@ TEST(HostStrategy, LibataRulesSayWhatTheRunWould) {
 // Under sync and async the rules answer host and target add events without
 // running the helper, with the reason its run would print.
 TEST(HostStrategy, KernelScanModeRulesSayWhatTheRunWould) {
-  const std::string rules = rules_text();
+  const std::string rules = rules_file_text();
   ASSERT_FALSE(rules.empty()) << RULES_FILE;
   const std::string mode_attr = "$attr{[module/scsi_mod]parameters/scan}";
   for (auto [devtype, key] : {std::pair{"scsi_host", "SCSI_PROBE_HOST"}, {"scsi_target", "SCSI_PROBE_TARGET"}}) {

@@ -13,6 +13,8 @@
 #include <set>
 #include <sstream>
 
+#include "rules_file_text.h"
+
 namespace scsi_probe {
 namespace {
 
@@ -123,8 +125,8 @@ TEST(Identify, EveryFixtureMatchesScsiIdAndSgInq) {
 // (54-scsi-probe.rules): every identification key of every fixture, and the
 // SCSI_PROBE_* keys of the device run.
 TEST(Identify, RulesCarryEveryKeyAcrossBindEvents) {
-  std::ifstream rules(RULES_FILE);
-  ASSERT_TRUE(rules) << RULES_FILE;
+  std::istringstream rules(rules_file_text());
+  ASSERT_FALSE(rules.str().empty()) << RULES_FILE;
   std::set<std::string> carried;
   const std::string token = "IMPORT{db}=\"";
   for (std::string line; std::getline(rules, line);) {
@@ -151,8 +153,8 @@ TEST(Identify, RulesCarryEveryKeyAcrossBindEvents) {
 // every identification key of every fixture, none of the SCSI_PROBE_* keys
 // that describe the scsi_device itself.
 TEST(Identify, UpperDevicesImportIdentificationOnly) {
-  std::ifstream rules(RULES_FILE);
-  ASSERT_TRUE(rules) << RULES_FILE;
+  std::istringstream rules(rules_file_text());
+  ASSERT_FALSE(rules.str().empty()) << RULES_FILE;
   std::vector<std::string> patterns;
   const std::string token = "IMPORT{parent}=\"";
   for (std::string line; std::getline(rules, line);)
