@@ -275,7 +275,8 @@ std::string read_kernel_command_line() {
 
 std::optional<std::chrono::seconds> udev_event_timeout_here() {
   if (auto t = udev_event_timeout(read_kernel_command_line())) return t;
-  return udev_conf_event_timeout(read_sysfs_text("/etc/udev/udev.conf").value_or(""));
+  Result<std::string> conf = read_whole_file("/etc/udev/udev.conf");
+  return conf ? udev_conf_event_timeout(*conf) : std::nullopt;
 }
 
 std::chrono::steady_clock::time_point process_started() {

@@ -175,7 +175,8 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
     std::optional<TargetScanResult> r;
     if (scan) {
       lock.restart();  // after the target's add event was raised: the record answers it
-      r = scan_target(u, hs, t, {trigger, {}, inv.verbose}, err);
+      TargetRunWatchdog watchdog(u, t, {});
+      r = scan_target(u, hs, t, {trigger, {}, inv.verbose}, watchdog, err);
       summary += concat({"; its LUN scan: ", std::to_string(r->added), " LUN(s) added",
                          r->kernel_fallback ? ", kernel scan of this target" : "",
                          r->reasons.empty() ? "" : " (" + join(r->reasons) + ")"});
@@ -204,7 +205,8 @@ int run_port(udev* u, udev_device* port, const Invocation& inv, std::ostream& ou
       diag(err, "target", format_scsi_target(t) + " (" + pt.reason + ")") << "no rescan: " << gate.reason << "\n";
       return kExitOk;
     }
-    TargetScanResult r = scan_target(u, hs, t, {ScanTrigger::kRescan, {}, inv.verbose}, err);
+    TargetRunWatchdog watchdog(u, t, {});
+    TargetScanResult r = scan_target(u, hs, t, {ScanTrigger::kRescan, {}, inv.verbose}, watchdog, err);
     if (!r.continue_at && !r.host_gone) lock.record();
     print_scan_result(t, r, out);
     continue_later(u, t, r, out, err);
@@ -304,6 +306,8 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
     log_change({LogPriority::kWarning, target_sysname(*t), "fallback", why});
     return kernel_target_scan(hs, *t, why, out, err);
   }
+  // From here on a run that udevd kills leaves a successor behind.
+  TargetRunWatchdog watchdog(u.get(), *t, from);
 
   // One scan of a target at a time, and one scan for all the events
   // raised before it started (rescan_gate.h): the add event too, when the
@@ -330,7 +334,7 @@ int run_target(const Invocation& inv, std::ostream& out, std::ostream& err) {
   }
   auto start = std::chrono::steady_clock::now();
   CreatedDevices created(hs, start);
-  TargetScanResult r = scan_target(u.get(), hs, *t, {trigger, from, inv.verbose}, err);
+  TargetScanResult r = scan_target(u.get(), hs, *t, {trigger, from, inv.verbose}, watchdog, err);
   r.commands += collection.commands;
   if (!collection.collected.empty())
     r.reasons.push_back(concat({"collected the unit attention of ", std::to_string(collection.collected.size()),

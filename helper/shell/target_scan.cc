@@ -11,7 +11,6 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "deadline_watchdog.h"
 #include "device_handoff.h"
 #include "device_use_facts.h"
 #include "inquiry.h"
@@ -118,47 +117,35 @@ LunScanSetup lun_scan_setup(udev* u, SysfsScsiHost& host, const ScsiTarget& t, S
   return setup;
 }
 
-// At the deadline, sends the handover on as a continuation event on the
-// target, and logs it then: a run udevd kills next logs nothing more.
-class WatchdogGuard : public LunScanGuard {
- public:
-  WatchdogGuard(udev_device* target, const ScsiTarget& t, std::optional<std::chrono::seconds> timeout)
-      : target_(target), name_(target_sysname(t)), timeout_(timeout),
-        watchdog_(process_started() + cut_deadline(timeout)) {}
-  std::optional<LunScanHandover> go_on(const std::optional<LunScanHandover>& h) override {
-    const bool on = h ? watchdog_.arm([this, h = *h] { return hand_on(h); }) : watchdog_.disarm();
-    return on ? std::nullopt : sent_;
-  }
-  // The handover it sent, once the scan is over, and what it said of it.
-  std::optional<LunScanHandover> stop() { return watchdog_.stop() ? sent_ : std::nullopt; }
-  const std::string& note() const { return note_; }
-
- private:
-  // On the watchdog's thread, or in arm() past the deadline.
-  int hand_on(const LunScanHandover& h) {
-    sent_ = h;
-    std::vector<std::pair<std::string, std::string>> a{{kSynthContinue, format_continue_cursor(h.cursor)}};
-    if (h.cuts) a.emplace_back(kSynthCuts, std::to_string(h.cuts));
-    const int rc = send_synthetic_change(target_, a);
-    note_ = concat({describe_cut(timeout_), ": ",
-                    rc ? concat({"cannot send the continuation: ", std::strerror(rc)})
-                       : concat({"the scan goes on from list entry ", std::to_string(h.cursor), " in a later run",
-                                 h.cuts ? concat({" (", std::to_string(h.cuts), " run(s) in a row cut before a LUN)"})
-                                        : ""})});
-    log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name_, "continue", note_});
-    return rc;
-  }
-
-  udev_device* target_;
-  const std::string name_;
-  const std::optional<std::chrono::seconds> timeout_;
-  DeadlineWatchdog watchdog_;
-  // Written by hand_on, read after the watchdog's arm(), disarm() or stop().
-  std::optional<LunScanHandover> sent_;
-  std::string note_;
-};
-
 }  // namespace
+
+TargetRunWatchdog::TargetRunWatchdog(udev* u, const ScsiTarget& t, const LunScanHandover& from)
+    : target_(scsi_target_at(u, t)), name_(target_sysname(t)), timeout_(udev_event_timeout_here()),
+      watchdog_(process_started() + cut_deadline(timeout_)) {
+  // Until the scan says more: its start again, one cut more.
+  go_on(LunScanHandover{from.cursor, from.cuts + 1});
+}
+
+std::optional<LunScanHandover> TargetRunWatchdog::go_on(const std::optional<LunScanHandover>& h) {
+  const bool on = h && target_ ? watchdog_.arm([this, h = *h] { return hand_on(h); }) : watchdog_.disarm();
+  return on ? std::nullopt : sent_;
+}
+
+std::optional<LunScanHandover> TargetRunWatchdog::stop() { return watchdog_.stop() ? sent_ : std::nullopt; }
+
+int TargetRunWatchdog::hand_on(const LunScanHandover& h) {
+  sent_ = h;
+  std::vector<std::pair<std::string, std::string>> a{{kSynthContinue, format_continue_cursor(h.cursor)}};
+  if (h.cuts) a.emplace_back(kSynthCuts, std::to_string(h.cuts));
+  const int rc = send_synthetic_change(target_.get(), a);
+  note_ = concat({describe_cut(timeout_), ": ",
+                  rc ? concat({"cannot send the continuation: ", std::strerror(rc)})
+                     : concat({"the scan goes on from list entry ", std::to_string(h.cursor), " in a later run",
+                               h.cuts ? concat({" (", std::to_string(h.cuts), " run(s) in a row cut before a LUN)"})
+                                      : ""})});
+  log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name_, "continue", note_});
+  return rc;
+}
 
 LunScanHandover handover_from_event() {
   LunScanHandover h;
@@ -169,19 +156,16 @@ LunScanHandover handover_from_event() {
 }
 
 TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, const TargetScanRun& run,
-                             std::ostream& err) {
+                             TargetRunWatchdog& watchdog, std::ostream& err) {
   SysfsLunScanIo io(u, t);
   LunScanSetup setup = lun_scan_setup(u, host, t, run.trigger, run.from.cursor, load_policy(err));
   setup.cuts = run.from.cuts;
-  UdevDevicePtr target = scsi_target_at(u, t);
-  std::optional<WatchdogGuard> guard;
-  if (target) guard.emplace(target.get(), t, udev_event_timeout_here());
-  TargetScanResult r = run_lun_scan(setup, host, io, run.verbose, err, guard ? &*guard : nullptr);
+  TargetScanResult r = run_lun_scan(setup, host, io, run.verbose, err, &watchdog);
   // Sent after the scan's last action, the watchdog cut it all the same.
-  if (auto sent = guard ? guard->stop() : std::nullopt) {
+  if (auto sent = watchdog.stop()) {
     r.cut = true;
     r.continue_at = sent->cursor;
-    r.reasons.push_back(guard->note());
+    r.reasons.push_back(watchdog.note());
   }
   return r;
 }

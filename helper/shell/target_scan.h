@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "deadline_watchdog.h"
 #include "dry_run.h"
 #include "lun_scan.h"
 #include "scan_plan.h"
@@ -26,11 +27,37 @@ struct TargetScanRun {
 // The handover a continuation event carries (none: the scan from the start).
 LunScanHandover handover_from_event();
 
-// Scans one target. Past cut_deadline (walk_budget.h) from the process's
-// start a watchdog sends the continuation event, and the scan stops before
-// its next action: a run that udevd kills then still has a successor.
+// A target run's watchdog (deadline_watchdog.h): past cut_deadline
+// (walk_budget.h) from the process's start it sends the continuation event
+// on the target, and logs it; a run that udevd kills then still has a
+// successor. From its creation it hands on the scan from `from` with one
+// cut more; during the scan, what the scan says (LunScan::handover()).
+class TargetRunWatchdog : public LunScanGuard {
+ public:
+  TargetRunWatchdog(udev* u, const ScsiTarget& t, const LunScanHandover& from);
+  std::optional<LunScanHandover> go_on(const std::optional<LunScanHandover>& h) override;
+  // The handover it sent, once the scan is over; nothing is sent after.
+  std::optional<LunScanHandover> stop();
+  // What it logged of that.
+  const std::string& note() const { return note_; }
+
+ private:
+  // On the watchdog's thread, or in arm() past the deadline.
+  int hand_on(const LunScanHandover& h);
+
+  UdevDevicePtr target_;
+  const std::string name_;
+  const std::optional<std::chrono::seconds> timeout_;
+  DeadlineWatchdog watchdog_;
+  // Written by hand_on, read after the watchdog's arm(), disarm() or stop().
+  std::optional<LunScanHandover> sent_;
+  std::string note_;
+};
+
+// Scans one target under the run's watchdog: the scan stops before its next
+// action once the watchdog has cut the run.
 TargetScanResult scan_target(udev* u, SysfsScsiHost& host, const ScsiTarget& t, const TargetScanRun& run,
-                             std::ostream& err);
+                             TargetRunWatchdog& watchdog, std::ostream& err);
 
 // Before a rescan for a REPORTED LUNS DATA HAS CHANGED unit attention on
 // LUN `except` (rescan_gate.h): the ones still pending on the target's other
