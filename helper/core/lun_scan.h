@@ -46,7 +46,7 @@ namespace scsi_probe {
 inline constexpr std::chrono::seconds kUnreportedRecheckWait{5};
 
 // Where a successor goes on after a cut: the cursor into the LUN list, and
-// how many runs in a row were cut without a scan write done (then the
+// how many runs in a row were cut before they added a LUN (each such
 // successor starts again where they did).
 struct LunScanHandover {
   std::size_t cursor = 0;
@@ -64,7 +64,7 @@ struct LunScanSetup {
   ScsiTarget target;
   ScanTrigger trigger = ScanTrigger::kRescan;
   std::size_t cursor = 0;  // resumes a list cut by an earlier run
-  unsigned cuts = 0;       // the LunScanHandover this run was started with
+  unsigned cuts = 0;       // of the handover this run starts from
   Policy policy;
   TargetIdentity identity;
   bool no_report_luns = false;  // starget->no_report_luns (usb-storage sets it)

@@ -48,10 +48,11 @@ class TargetRunWatchdog : public LunScanGuard {
   UdevDevicePtr target_;
   const std::string name_;
   const std::optional<std::chrono::seconds> timeout_;
-  DeadlineWatchdog watchdog_;
   // Written by hand_on, read after the watchdog's arm(), disarm() or stop().
   std::optional<LunScanHandover> sent_;
   std::string note_;
+  // Last: its thread, which uses the members above, ends first.
+  DeadlineWatchdog watchdog_;
 };
 
 // Scans one target under the run's watchdog: the scan stops before its next
