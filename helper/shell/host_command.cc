@@ -85,8 +85,20 @@ int run_host_class(SysfsScsiHost& hs, udev_device* shost, const std::string& nam
       break;
     }
     case HostAction::kKernelHostScan: {
+      // Killed before its write (a long wait for usb-storage's GET MAX LUN,
+      // a machine starved of CPU), the run would leave the host unscanned:
+      // past the cut its watchdog writes it, as the rules' fallback would.
+      const auto timeout = udev_event_timeout_here();
+      DeadlineWatchdog cut(process_started() + cut_deadline(timeout));
+      const std::string why = "host " + describe_cut(timeout) + " before its scan write";
+      const bool cut_now = shost && !cut.arm([shost, &name, why] {
+        const int rc = write_sysfs(shost, "scan", "- - -");
+        log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name, "scan \"- - -\" (the kernel's scan)",
+                    rc ? concat({why, "; scan: ", std::strerror(rc)}) : why});
+        return rc;
+      });
       bool work_over = false;
-      if (s.wait_seconds) {
+      if (s.wait_seconds && !cut_now) {
         const auto waited_from = Clock::now();
         work_over = wait_for_usb_scan_work(hs.device(), std::chrono::seconds(s.wait_seconds));
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - waited_from);
@@ -96,6 +108,11 @@ int run_host_class(SysfsScsiHost& hs, udev_device* shost, const std::string& nam
         else
           diag(err, "host", who) << "waited " << ms.count()
               << " ms for the driver to be ready (usb-storage delay_use, GET MAX LUN; its scan work not seen)\n";
+      }
+      if (cut_now || !cut.disarm()) {
+        diag(err, "host", who) << why << ": its watchdog wrote \"- - -\" to the scan attribute\n";
+        done = "kernel scan of the host, by the watchdog";
+        break;
       }
       diag(err, "host", who) << "writing \"- - -\" to its scan attribute (the kernel's scan of the host)\n";
       host_lock.restart();
