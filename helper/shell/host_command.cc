@@ -57,6 +57,67 @@ bool wait_for_usb_scan_work(udev_device* host, std::chrono::seconds most) {
   }
 }
 
+// The kernel's scan of a usb-storage, uas or SRP host ("- - -"), once the
+// driver is ready, and a second scan for LUNs it made reachable late.
+// Returns what was done, for the summary line.
+std::string kernel_host_scan(SysfsScsiHost& hs, udev_device* shost, const std::string& name,
+                             const std::string& who, const HostStrategy& s, RescanLock& host_lock,
+                             std::ostream& err) {
+  // Killed before its write (a long wait for usb-storage's GET MAX LUN,
+  // a machine starved of CPU), the run would leave the host unscanned:
+  // past the cut its watchdog writes it, as the rules' fallback would.
+  const auto timeout = udev_event_timeout_here();
+  DeadlineWatchdog cut(process_started() + cut_deadline(timeout));
+  const std::string why = "host " + describe_cut(timeout) + " before its scan write";
+  const bool cut_now = shost && !cut.arm([shost, &name, why] {
+    const int rc = write_sysfs(shost, "scan", "- - -");
+    log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name, "scan \"- - -\" (the kernel's scan)",
+                rc ? concat({why, "; scan: ", std::strerror(rc)}) : why});
+    return rc;
+  });
+  bool work_over = false;
+  if (s.wait_seconds && !cut_now) {
+    const auto waited_from = Clock::now();
+    work_over = wait_for_usb_scan_work(hs.device(), std::chrono::seconds(s.wait_seconds));
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - waited_from);
+    if (work_over)
+      diag(err, "host", who) << "usb-storage's scan work was over after " << ms.count()
+          << " ms (its interface's runtime PM reference dropped: GET MAX LUN has answered)\n";
+    else
+      diag(err, "host", who) << "waited " << ms.count()
+          << " ms for the driver to be ready (usb-storage delay_use, GET MAX LUN; its scan work not seen)\n";
+  }
+  if (cut_now || !cut.disarm()) {
+    diag(err, "host", who) << why << ": its watchdog wrote \"- - -\" to the scan attribute\n";
+    return "kernel scan of the host, by the watchdog";
+  }
+  diag(err, "host", who) << "writing \"- - -\" to its scan attribute (the kernel's scan of the host)\n";
+  host_lock.restart();
+  int rc = hs.kernel_scan_host();
+  std::size_t first = hs.created().size();
+  // The check: a LUN the driver made reachable late (GET MAX LUN after
+  // our wait, on a loaded machine) shows up in a second scan. The
+  // devices already there cost the kernel no command. The LUNs' own
+  // events wait for this run to end (udev orders a device's events
+  // after its parent's), hence no check once it cannot find more.
+  const bool check = rc == 0 && s.verify_after_seconds && !work_over && hs.present();
+  const bool late = late_luns_possible(hs.created());
+  if (check && !late)
+    diag(err, "host", who) << "no second scan: a LUN above 0 answered, so GET MAX LUN had run\n";
+  if (work_over && s.verify_after_seconds)
+    diag(err, "host", who) << "no second scan: the scan came after GET MAX LUN\n";
+  if (check && late) {
+    std::this_thread::sleep_for(std::chrono::seconds(s.verify_after_seconds));
+    rc = hs.kernel_scan_host();
+    if (rc == 0 && hs.created().size() > first)
+      diag(err, "host", who) << "the second scan found " << hs.created().size() - first
+          << " more LUN(s): the driver was late\n";
+  }
+  if (rc) diag(err, "host", who) << "scan: " << std::strerror(rc) << "\n";
+  if (!rc && hs.present()) host_lock.record();
+  return rc ? std::string("kernel scan failed: ") + std::strerror(rc) : "kernel scan of the host";
+}
+
 // Hosts that are not walked (host_class.h): libata's, usb-storage's, uas's,
 // SRP's and the scan_start() drivers with a `rescan` attribute. Prints the
 // run's properties and summary line.
@@ -84,63 +145,9 @@ int run_host_class(SysfsScsiHost& hs, udev_device* shost, const std::string& nam
       done = rc ? "driver rescan failed" : "driver rescan";
       break;
     }
-    case HostAction::kKernelHostScan: {
-      // Killed before its write (a long wait for usb-storage's GET MAX LUN,
-      // a machine starved of CPU), the run would leave the host unscanned:
-      // past the cut its watchdog writes it, as the rules' fallback would.
-      const auto timeout = udev_event_timeout_here();
-      DeadlineWatchdog cut(process_started() + cut_deadline(timeout));
-      const std::string why = "host " + describe_cut(timeout) + " before its scan write";
-      const bool cut_now = shost && !cut.arm([shost, &name, why] {
-        const int rc = write_sysfs(shost, "scan", "- - -");
-        log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name, "scan \"- - -\" (the kernel's scan)",
-                    rc ? concat({why, "; scan: ", std::strerror(rc)}) : why});
-        return rc;
-      });
-      bool work_over = false;
-      if (s.wait_seconds && !cut_now) {
-        const auto waited_from = Clock::now();
-        work_over = wait_for_usb_scan_work(hs.device(), std::chrono::seconds(s.wait_seconds));
-        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - waited_from);
-        if (work_over)
-          diag(err, "host", who) << "usb-storage's scan work was over after " << ms.count()
-              << " ms (its interface's runtime PM reference dropped: GET MAX LUN has answered)\n";
-        else
-          diag(err, "host", who) << "waited " << ms.count()
-              << " ms for the driver to be ready (usb-storage delay_use, GET MAX LUN; its scan work not seen)\n";
-      }
-      if (cut_now || !cut.disarm()) {
-        diag(err, "host", who) << why << ": its watchdog wrote \"- - -\" to the scan attribute\n";
-        done = "kernel scan of the host, by the watchdog";
-        break;
-      }
-      diag(err, "host", who) << "writing \"- - -\" to its scan attribute (the kernel's scan of the host)\n";
-      host_lock.restart();
-      int rc = hs.kernel_scan_host();
-      std::size_t first = hs.created().size();
-      // The check: a LUN the driver made reachable late (GET MAX LUN after
-      // our wait, on a loaded machine) shows up in a second scan. The
-      // devices already there cost the kernel no command. The LUNs' own
-      // events wait for this run to end (udev orders a device's events
-      // after its parent's), hence no check once it cannot find more.
-      const bool check = rc == 0 && s.verify_after_seconds && !work_over && hs.present();
-      const bool late = late_luns_possible(hs.created());
-      if (check && !late)
-        diag(err, "host", who) << "no second scan: a LUN above 0 answered, so GET MAX LUN had run\n";
-      if (work_over && s.verify_after_seconds)
-        diag(err, "host", who) << "no second scan: the scan came after GET MAX LUN\n";
-      if (check && late) {
-        std::this_thread::sleep_for(std::chrono::seconds(s.verify_after_seconds));
-        rc = hs.kernel_scan_host();
-        if (rc == 0 && hs.created().size() > first)
-          diag(err, "host", who) << "the second scan found " << hs.created().size() - first
-              << " more LUN(s): the driver was late\n";
-      }
-      if (rc) diag(err, "host", who) << "scan: " << std::strerror(rc) << "\n";
-      if (!rc && hs.present()) host_lock.record();
-      done = rc ? std::string("kernel scan failed: ") + std::strerror(rc) : "kernel scan of the host";
+    case HostAction::kKernelHostScan:
+      done = kernel_host_scan(hs, shost, name, who, s, host_lock, err);
       break;
-    }
     case HostAction::kWalk:
     case HostAction::kTransportPorts:
       break;
