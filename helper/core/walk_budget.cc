@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "kernel_cmdline.h"
+#include "text.h"
 
 namespace scsi_probe {
 
@@ -31,14 +32,7 @@ std::optional<std::chrono::seconds> udev_event_timeout(std::string_view cmdline)
 
 std::optional<std::chrono::seconds> udev_conf_event_timeout(std::string_view conf) {
   std::optional<std::chrono::seconds> found;
-  while (!conf.empty()) {
-    std::string_view line = conf.substr(0, conf.find('\n'));
-    conf.remove_prefix(std::min(conf.size(), line.size() + 1));
-    auto trim = [](std::string_view s) {
-      const std::size_t b = s.find_first_not_of(" \t\r");
-      if (b == std::string_view::npos) return std::string_view();
-      return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-    };
+  for (std::string_view line : split_words(conf, "\n")) {
     line = trim(line);
     const std::size_t eq = line.find('=');
     if (line.empty() || line[0] == '#' || eq == std::string_view::npos || trim(line.substr(0, eq)) != "event_timeout")

@@ -274,9 +274,13 @@ std::string read_kernel_command_line() {
 }
 
 std::optional<std::chrono::seconds> udev_event_timeout_here() {
-  if (auto t = udev_event_timeout(read_kernel_command_line())) return t;
-  Result<std::string> conf = read_whole_file("/etc/udev/udev.conf");
-  return conf ? udev_conf_event_timeout(*conf) : std::nullopt;
+  // Read once per run: the watchdog, the batch and each lock wait ask.
+  static const std::optional<std::chrono::seconds> timeout = [] {
+    if (auto t = udev_event_timeout(read_kernel_command_line())) return t;
+    Result<std::string> conf = read_whole_file("/etc/udev/udev.conf");
+    return conf ? udev_conf_event_timeout(*conf) : std::nullopt;
+  }();
+  return timeout;
 }
 
 std::chrono::steady_clock::time_point process_started() {
