@@ -118,8 +118,8 @@ class RecordingWalkShell : public HostWalkShell {
     targets_.push_back(t);
     return 0;
   }
-  void writes_start(const ScsiTarget&) override {}
-  std::optional<HandOff> writes_end() override { return std::nullopt; }
+  int send_continuation(const ScsiTarget&) override { return 0; }
+  std::optional<HandOff> go_on(const std::optional<WalkHandover>&) override { return std::nullopt; }
   void kernel_rescan_starts(const std::set<ScsiTarget>&) override {}
   void kernel_rescan_ends(bool) override {}
 

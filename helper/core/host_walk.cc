@@ -112,6 +112,7 @@ HostWalk::HostWalk(HostWalkSetup setup) : s_(std::move(setup)) {
   // A continuation inside a channel: the run before had IDs of it accepted.
   channel_exists_ = at_.id > 0;
   known_ = s_.known.begin();
+  if (!s_.port_targets) armed_ = WalkHandover{at_, s_.cuts + 1};
 }
 
 HostWalkStep HostWalk::stop(std::string reason) {
@@ -175,20 +176,36 @@ HostWalkStep HostWalk::next_on_channel(std::chrono::milliseconds elapsed) {
     }
     // Should the write hang, the continuation probes this ID again once the
     // write is over (it waits for the host's scan lock), unless it is the
-    // continuation of such a hang already: then the next ID.
+    // continuation of such a hang already: then the next ID. (A run cut
+    // before its first write never probed its cursor.)
     ScsiTarget if_hung = t;
-    if (s_.resume_at && s_.resume_at->channel == t.channel && s_.resume_at->id == t.id) ++if_hung.id;
+    if (s_.resume_at && s_.cuts == 0 && s_.resume_at->channel == t.channel && s_.resume_at->id == t.id)
+      ++if_hung.id;
     return {HostWalkStep::Kind::kProbe, t, if_hung, {}};
   }
 }
 
 HostWalkStep HostWalk::next(std::chrono::milliseconds elapsed) {
+  const HostWalkStep st = next_step(elapsed);
+  if (st.kind == HostWalkStep::Kind::kProbe && !s_.port_targets)
+    armed_ = WalkHandover{st.resume_if_hung, 0};
+  else if (st.kind != HostWalkStep::Kind::kLeaveToChangeEvent)
+    armed_.reset();
+  return st;
+}
+
+HostWalkStep HostWalk::next_step(std::chrono::milliseconds elapsed) {
   if (stopped_) return stop(r_.stop_reason);
   const bool parallel = !s_.port_targets;
-  const bool host_scan = parallel && (s_.rescan ? s_.kernel_rescan : s_.host_scan_after_refusal && wlun_refused_);
+  const bool fallback = parallel && s_.cuts >= kMaxCutsInARow;
+  const bool host_scan =
+      fallback || (parallel && (s_.rescan ? s_.kernel_rescan : s_.host_scan_after_refusal && wlun_refused_));
   if (host_scan) {
     if (r_.kernel_host_scan) return stop("the kernel's scan of the host is done");
-    if (!s_.rescan)
+    if (fallback)
+      r_.notes.push_back("the last " + std::to_string(s_.cuts) +
+                         " runs were cut before their first write: the kernel's scan of the host (\"- - -\")");
+    else if (!s_.rescan)
       r_.notes.push_back("the rest of the host is the kernel's scan of the host (\"- - -\"): the LUN policy "
                          "leaves out no LUN of this host");
     last_ = HostWalkStep{HostWalkStep::Kind::kKernelScanHost, {s_.host, 0, 0}, {}, {}};
@@ -255,28 +272,33 @@ void HostWalk::change_event_sent(int error) {
   r_.notes.push_back("target " + format_scsi_target(t) + ": no change event: " + std::strerror(error));
 }
 
+void HostWalk::continued(int error) {
+  if (error) r_.notes.push_back(std::string("cannot continue: ") + std::strerror(error));
+}
+
 void HostWalk::handed_on(const ScsiTarget& resume_at, int error) {
-  const ScsiTarget t = last_ ? last_->target : ScsiTarget{};
-  r_.notes.push_back("a scan write at " + where(t) + " outlasted the walk's budget: the rest handed on from " +
-                     where(resume_at) +
-                     (error ? std::string(" FAILED: ") + std::strerror(error) : std::string(" while it hung")));
+  r_.notes.push_back("the run outlasted its time (a scan write that hung, a machine short of CPU): its watchdog "
+                     "handed the rest on from " + where(resume_at) +
+                     (error ? std::string(" FAILED: ") + std::strerror(error) : std::string()));
   r_.handed_on = resume_at;
+  r_.continue_at.reset();
   stopped_ = true;
-  r_.stop_reason = "a write hung: the rest handed on";
+  r_.stop_reason = "the run was cut: the rest handed on";
 }
 
 HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell) {
   for (;;) {
     const HostWalkStep st = walk.next(shell.elapsed());
+    // The watchdog may have cut the run since the last step (a write that
+    // hung, a run starved of CPU): then the walk stops here.
+    if (const auto hand_off = shell.go_on(walk.handover())) {
+      walk.handed_on(hand_off->resume_at, hand_off->error);
+      return walk.result();
+    }
     switch (st.kind) {
-      case HostWalkStep::Kind::kProbe: {
-        shell.writes_start(st.resume_if_hung);
-        const TargetProbeResult p = probe_target(hs, st.target, walk.wlun_refused());
-        const auto hand_off = shell.writes_end();
-        walk.probed(p);
-        if (hand_off) walk.handed_on(hand_off->resume_at, hand_off->error);
+      case HostWalkStep::Kind::kProbe:
+        walk.probed(probe_target(hs, st.target, walk.wlun_refused()));
         break;
-      }
       case HostWalkStep::Kind::kKernelScanHost: {
         shell.kernel_rescan_starts(walk.setup().known);
         const int rc = hs.kernel_scan_host();
@@ -289,6 +311,8 @@ HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell) {
         walk.change_event_sent(shell.send_target_change(st.target));
         break;
       case HostWalkStep::Kind::kContinueLater:
+        walk.continued(shell.send_continuation(st.target));
+        return walk.result();
       case HostWalkStep::Kind::kStop:
         return walk.result();
     }

@@ -3,7 +3,7 @@
 // scsi_scan_channel(). A HostWalk decides the next action from what it was
 // told of the previous one; walk_host() carries the actions out through a
 // ScsiHost (scsi_host.h) and a HostWalkShell (clock, change events, the
-// watchdog of a hanging write), so that a simulated host drives it in unit
+// run's watchdog), so that a simulated host drives it in unit
 // tests as sysfs does on a machine.
 #pragma once
 
@@ -18,6 +18,7 @@
 #include "lun_policy.h"
 #include "scsi_address.h"
 #include "scsi_host.h"
+#include "walk_budget.h"
 
 namespace scsi_probe {
 
@@ -88,6 +89,10 @@ struct HostWalkSetup {
   std::set<ScsiTarget> known;  // targets with LUNs when the walk starts
   // Where a continuation starts (channel, id); nullopt: from 0:0.
   std::optional<ScsiTarget> resume_at;
+  // Runs in a row cut before their first write, by their watchdogs, up to
+  // this one's (its continuation event says). At kMaxCutsInARow the walk is
+  // the kernel's scan of the host, as the rules' fallback for a failed run.
+  unsigned cuts = 0;
   std::chrono::milliseconds budget{60000};
   // A transport host: its remote ports name the targets (nullopt: a
   // parallel host, walked by channel and ID). Only a rescan probes them.
@@ -126,6 +131,15 @@ struct HostWalkStep {
   std::string reason;
 };
 
+// Where a successor goes on should the run be cut (udevd's kill, which no
+// RUN fallback follows): the ID its continuation event names, and the runs
+// in a row cut before their first write, this one included.
+struct WalkHandover {
+  ScsiTarget resume_at;
+  unsigned cuts = 0;
+  bool operator==(const WalkHandover&) const = default;
+};
+
 // The walk's tally, for SCSI_PROBE_* and the summary line.
 struct HostWalkResult {
   int targets_found = 0;
@@ -135,7 +149,7 @@ struct HostWalkResult {
   bool kernel_host_scan = false;  // the rescan was the kernel's "- - -"
   bool kernel_host_scan_failed = false;  // its write failed
   std::optional<ScsiTarget> continue_at;  // budget spent: go on from here
-  std::optional<ScsiTarget> handed_on;    // a hanging write: the watchdog went on from here
+  std::optional<ScsiTarget> handed_on;    // the run was cut: its watchdog went on from here
   bool host_gone = false;
   std::string stop_reason;
   std::vector<std::string> notes;
@@ -157,8 +171,20 @@ class HostWalk {
   void kernel_host_scanned(int error, const std::vector<ScsiTarget>& targets);
   // What became of the last kLeaveToChangeEvent: 0 or errno.
   void change_event_sent(int error);
-  // The watchdog handed the rest on from `resume_at` while the last probe's
-  // write hung (`error`: its send failed); the walk stops.
+  // What became of the kContinueLater's event: 0 or errno.
+  void continued(int error);
+  // Where a successor goes on should the run be cut from the last step on,
+  // until the next: before the first step the continuation's own start
+  // (one cut more); from a probe on, where its write hanging would send
+  // it (kProbe's resume_if_hung); a known target's change event keeps what
+  // was before. Nothing while the kernel's scan of the host runs (the
+  // kernel finishes it, killed run or not), when the walk is over, or sends
+  // its own continuation; nothing for a transport host, whose rescan has no
+  // cursor to go on from (its ports' events find its targets).
+  std::optional<WalkHandover> handover() const { return armed_; }
+  // The run's watchdog handed the rest on from `resume_at` (`error`: its
+  // send failed): a write outlasted the run's time, or the machine starved
+  // it. The walk stops.
   void handed_on(const ScsiTarget& resume_at, int error);
 
   const HostWalkResult& result() const { return r_; }
@@ -167,6 +193,7 @@ class HostWalk {
   bool& wlun_refused() { return wlun_refused_; }
 
  private:
+  HostWalkStep next_step(std::chrono::milliseconds elapsed);
   HostWalkStep next_on_channel(std::chrono::milliseconds elapsed);
   HostWalkStep next_port();
   HostWalkStep stop(std::string reason);
@@ -182,25 +209,29 @@ class HostWalk {
   std::size_t port_ = 0;                      // next port target
   std::set<ScsiTarget>::const_iterator known_;  // transport: next known target
   std::optional<HostWalkStep> last_;
+  std::optional<WalkHandover> armed_;
 };
 
-// What a walk needs besides the host: its clock, the change events of
-// known targets, and the watchdog of a write that hangs.
+// What a walk needs besides the host: its clock (from the process's start),
+// the change events of known targets and of its continuation, and the
+// run's watchdog.
 class HostWalkShell {
  public:
   virtual ~HostWalkShell() = default;
   virtual std::chrono::milliseconds elapsed() const = 0;
   // A change event to a known target, whose own run rescans it; 0 or errno.
   virtual int send_target_change(const ScsiTarget& t) = 0;
-  // A probe's writes start: where the walk goes on should they hang.
-  virtual void writes_start(const ScsiTarget& resume_at) = 0;
-  // They ended: the target the watchdog handed on from meanwhile, if it
-  // did, and the errno of that send.
+  // The walk's budget is spent: its continuation event, from `at`; 0 or
+  // errno.
+  virtual int send_continuation(const ScsiTarget& at) = 0;
+  // Before each step: what the watchdog sends should the run be cut from
+  // now on (HostWalk::handover; nullopt: nothing). The hand-off it made
+  // already, if it did, and the errno of that send: the walk stops.
   struct HandOff {
     ScsiTarget resume_at;
     int error = 0;
   };
-  virtual std::optional<HandOff> writes_end() = 0;
+  virtual std::optional<HandOff> go_on(const std::optional<WalkHandover>& h) = 0;
   // Around the kernel's scan of the host, which rescans these known
   // targets: their own rescans of the same trigger are answered by it
   // (rescan_gate.h). `complete`: the write succeeded.
@@ -212,7 +243,7 @@ class HostWalkShell {
 HostWalkResult walk_host(ScsiHost& hs, HostWalk& walk, HostWalkShell& shell);
 
 // Whether the walk covered the whole host from its start: not a
-// continuation, not cut by its budget or a hanging write, the host still
+// continuation, not cut by its budget or its watchdog, the host still
 // there, the kernel's scan of the host (if it was that) written. Such a walk
 // answers the kernel's requests for a scan of the host raised before it
 // started (scan_request.h).

@@ -14,12 +14,13 @@ using std::chrono::milliseconds;
 using Strings = std::vector<std::string>;
 
 // The shell of a test: a clock each scan write advances, the change events
-// it was asked for, and a watchdog that hands on when told to.
+// it was asked for, and a watchdog that hands on what it was armed with
+// when a write hangs, or before a given step (a run starved of CPU).
 struct FakeShell : HostWalkShell {
   explicit FakeShell(FakeScsiHost& h, milliseconds per_write = milliseconds(10)) {
     h.on_write = [this, per_write](const std::string& w) {
       now += per_write;
-      if (hang_at == w) hung = true;
+      if (hang_at == w) sent = armed;
     };
   }
   milliseconds elapsed() const override { return now; }
@@ -27,23 +28,30 @@ struct FakeShell : HostWalkShell {
     changed.push_back(t);
     return change_error;
   }
-  void writes_start(const ScsiTarget& resume_at) override {
-    armed.push_back(resume_at);
-    hung = false;
+  int send_continuation(const ScsiTarget& at) override {
+    continued.push_back(at);
+    return 0;
   }
-  std::optional<HandOff> writes_end() override {
-    if (!hung) return std::nullopt;
-    return HandOff{armed.back(), 0};
+  std::optional<HandOff> go_on(const std::optional<WalkHandover>& h) override {
+    if (steps++ == cut_before_step) sent = armed;
+    if (sent) return HandOff{sent->resume_at, 0};
+    armed = h;
+    armings.push_back(h);
+    return std::nullopt;
   }
   void kernel_rescan_starts(const std::set<ScsiTarget>& known) override { rescans_started = known; }
   void kernel_rescan_ends(bool complete) override { rescans_complete = complete; }
 
   milliseconds now{0};
-  std::string hang_at;  // the write that hangs past the budget
-  bool hung = false;
+  std::string hang_at;  // the write that hangs past the run's time
+  int cut_before_step = -1;
+  int steps = 0;
+  std::optional<WalkHandover> armed;  // the run's arming before the walk, then each step's
+  std::optional<WalkHandover> sent;
+  std::vector<std::optional<WalkHandover>> armings;
   int change_error = 0;
   std::vector<ScsiTarget> changed;
-  std::vector<ScsiTarget> armed;
+  std::vector<ScsiTarget> continued;
   std::optional<std::set<ScsiTarget>> rescans_started;
   std::optional<bool> rescans_complete;
 };
@@ -248,6 +256,8 @@ TEST(HostWalk, ABudgetSpentContinuesLaterFromTheNextId) {
   EXPECT_EQ(*r.continue_at, (ScsiTarget{0, 0, 3}));
   EXPECT_EQ(format_walk_cursor(*r.continue_at), "0:3");
   EXPECT_EQ(h.writes().size(), 6u);
+  EXPECT_EQ(shell.continued, (std::vector<ScsiTarget>{{0, 0, 3}}));
+  EXPECT_EQ(shell.armings.back(), std::nullopt);  // the run sends it itself
 
   // The continuation goes on from there, with a budget of its own.
   FakeShell again(h, milliseconds(100));
@@ -287,7 +297,9 @@ TEST(HostWalk, AHangingWriteHandsTheRestOnAndStops) {
   EXPECT_EQ(h.writes().back(), "0 2 49409");        // the probe itself ends
   EXPECT_FALSE(r.continue_at);
   ASSERT_EQ(r.notes.size(), 1u);
-  EXPECT_EQ(r.notes[0], "a scan write at 0:2 outlasted the walk's budget: the rest handed on from 0:2 while it hung");
+  EXPECT_EQ(r.notes[0],
+            "the run outlasted its time (a scan write that hung, a machine short of CPU): its watchdog handed the "
+            "rest on from 0:2");
 
   // The continuation of a hang that hangs again at the same ID skips it.
   FakeScsiHost h2 = wide_host();
@@ -300,6 +312,130 @@ TEST(HostWalk, AHangingWriteHandsTheRestOnAndStops) {
   ASSERT_TRUE(r2.handed_on);
   EXPECT_EQ(*r2.handed_on, (ScsiTarget{0, 0, 3}));
   EXPECT_EQ(h2.writes().front(), "0 2 0");
+}
+
+// Where a cut run's successor goes on, step by step: the run's own start
+// (one cut more) until its first probe, then each probe's ID; a known
+// target's change event keeps what was before; nothing during the kernel's
+// scan of the host or once the walk is over.
+TEST(HostWalkCut, HandoverAlongAWalk) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 3;
+  HostWalkSetup s = setup_for(h);
+  s.known.insert({0, 0, 0});
+  s.rescan = true;
+  s.resume_at = ScsiTarget{0, 0, 0};
+  s.cuts = 1;
+  HostWalk w(s);
+  using H = std::optional<WalkHandover>;
+  EXPECT_EQ(w.handover(), (H{{{0, 0, 0}, 2}}));
+  EXPECT_EQ(w.next(milliseconds(0)).kind, HostWalkStep::Kind::kLeaveToChangeEvent);
+  EXPECT_EQ(w.handover(), (H{{{0, 0, 0}, 2}}));
+  w.change_event_sent(0);
+  HostWalkStep st = w.next(milliseconds(0));
+  ASSERT_EQ(st.kind, HostWalkStep::Kind::kProbe);
+  EXPECT_EQ(w.handover(), (H{{{0, 0, 1}, 0}}));
+  w.probed({TargetProbe::kNothing, false, {}});
+  st = w.next(milliseconds(0));
+  ASSERT_EQ(st.kind, HostWalkStep::Kind::kProbe);
+  EXPECT_EQ(w.handover(), (H{{{0, 0, 2}, 0}}));
+  w.probed({TargetProbe::kPastLimits, false, {}});
+  w.next(milliseconds(0));  // channel 1, ID 0
+  w.probed({TargetProbe::kPastLimits, false, {}});
+  EXPECT_EQ(w.next(milliseconds(0)).kind, HostWalkStep::Kind::kStop);
+  EXPECT_EQ(w.handover(), std::nullopt);
+
+  s.resume_at.reset();
+  s.cuts = 0;
+  s.kernel_rescan = true;
+  HostWalk k(s);
+  EXPECT_EQ(k.handover(), (H{{{0, 0, 0}, 1}}));
+  EXPECT_EQ(k.next(milliseconds(0)).kind, HostWalkStep::Kind::kKernelScanHost);
+  EXPECT_EQ(k.handover(), std::nullopt);
+
+  // A transport host's rescan has no cursor to go on from.
+  s.kernel_rescan = false;
+  s.port_targets = std::vector<ScsiTarget>{{0, 0, 2}};
+  HostWalk p(s);
+  EXPECT_EQ(p.handover(), std::nullopt);
+  EXPECT_EQ(p.next(milliseconds(0)).kind, HostWalkStep::Kind::kProbe);
+  EXPECT_EQ(p.handover(), std::nullopt);
+}
+
+TEST(HostWalkCut, ARunStarvedBetweenWritesHandsOnFromItsLastProbe) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 8;
+  FakeShell shell(h);
+  shell.cut_before_step = 3;
+  HostWalkResult r = walk(h, shell, setup_for(h));
+  ASSERT_TRUE(r.handed_on);
+  EXPECT_EQ(*r.handed_on, (ScsiTarget{0, 0, 2}));
+  EXPECT_EQ(h.writes(), (Strings{"0 0 0", "0 0 49409", "0 1 0", "0 1 49409", "0 2 0", "0 2 49409"}));
+  EXPECT_EQ(r.stop_reason, "the run was cut: the rest handed on");
+}
+
+TEST(HostWalkCut, ARunCutBeforeItsFirstWriteWritesNothing) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 8;
+  FakeShell shell(h);
+  HostWalkSetup s = setup_for(h);
+  s.resume_at = ScsiTarget{0, 0, 5};
+  shell.armed = HostWalk(s).handover();  // as the run arms its watchdog before the walk
+  shell.cut_before_step = 0;
+  HostWalkResult r = walk(h, shell, s);
+  ASSERT_TRUE(r.handed_on);
+  EXPECT_EQ(*r.handed_on, (ScsiTarget{0, 0, 5}));
+  EXPECT_EQ(*shell.sent, (WalkHandover{{0, 0, 5}, 1}));
+  EXPECT_TRUE(h.writes().empty());
+  EXPECT_FALSE(walk_complete(s, r));
+}
+
+// The budget spent after the watchdog cut the run: its hand-off stands, and
+// the run sends no continuation of its own.
+TEST(HostWalkCut, TheWatchdogsHandOffWinsOverTheBudget) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 16;
+  FakeShell shell(h, milliseconds(100));
+  shell.hang_at = "0 1 49409";
+  HostWalkSetup s = setup_for(h);
+  s.budget = milliseconds(350);
+  HostWalkResult r = walk(h, shell, s);
+  ASSERT_TRUE(r.handed_on);
+  EXPECT_EQ(*r.handed_on, (ScsiTarget{0, 0, 1}));
+  EXPECT_FALSE(r.continue_at);
+  EXPECT_TRUE(shell.continued.empty());
+}
+
+TEST(HostWalkCut, TwoRunsCutInARowLeaveTheHostToTheKernelsScan) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 4;
+  h.bus[{0, 3}].luns = {0, 1};
+  FakeShell shell(h);
+  HostWalkSetup s = setup_for(h);
+  s.resume_at = ScsiTarget{0, 0, 2};
+  s.cuts = kMaxCutsInARow;
+  HostWalkResult r = walk(h, shell, s);
+  EXPECT_EQ(h.writes(), (Strings{"- - -"}));
+  EXPECT_TRUE(r.kernel_host_scan);
+  EXPECT_EQ(r.targets_found, 1);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.notes[0], "the last 2 runs were cut before their first write: the kernel's scan of the host (\"- - -\")");
+  EXPECT_EQ(shell.armings, (std::vector<std::optional<WalkHandover>>{std::nullopt, std::nullopt}));
+}
+
+// A run cut before its first write never probed its cursor: should that
+// probe hang in its successor, the next one probes it again.
+TEST(HostWalkCut, ACutRunsCursorIsProbedAgainAfterAHang) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 8;
+  FakeShell shell(h);
+  shell.hang_at = "0 2 0";
+  HostWalkSetup s = setup_for(h);
+  s.resume_at = ScsiTarget{0, 0, 2};
+  s.cuts = 1;
+  HostWalkResult r = walk(h, shell, s);
+  ASSERT_TRUE(r.handed_on);
+  EXPECT_EQ(*r.handed_on, (ScsiTarget{0, 0, 2}));
 }
 
 TEST(HostWalk, StopsWhenTheHostIsGone) {

@@ -38,6 +38,7 @@
 #include "lun_scan_io.h"
 #include "scan_plan.h"
 #include "scsi_host.h"
+#include "walk_budget.h"
 
 namespace scsi_probe {
 
@@ -53,12 +54,6 @@ struct LunScanHandover {
   unsigned cuts = 0;
   bool operator==(const LunScanHandover&) const = default;
 };
-
-// Runs cut in a row before they added a LUN (a machine starved of CPU, a
-// device that hangs every run before its list): the next run leaves the
-// target to the kernel's scan, as the rules' fallback does for a run that
-// failed.
-inline constexpr unsigned kMaxCutsInARow = 2;
 
 struct LunScanSetup {
   ScsiTarget target;

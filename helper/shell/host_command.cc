@@ -13,6 +13,8 @@
 #include <memory>
 #include <ostream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "commands.h"
 #include "deadline_watchdog.h"
@@ -174,16 +176,63 @@ std::optional<ScsiTarget> walk_cursor(unsigned host) {
   return ScsiTarget{host, a->channel, a->target};
 }
 
-// The walk's surroundings on a machine: the steady clock, change events
-// through sysfs, and a watchdog thread for writes that hang (parallel
+// The walk's continuation event on the host: the walk's action, where it
+// goes on, and the runs cut in a row before their first write.
+int send_walk_continuation(udev_device* host, const std::string& action, const ScsiTarget& at, unsigned cuts) {
+  std::vector<std::pair<std::string, std::string>> a{
+      {kSynthAction, action}, {kSynthChannel, std::to_string(at.channel)}, {kSynthId, std::to_string(at.id)}};
+  if (cuts) a.emplace_back(kSynthCuts, std::to_string(cuts));
+  return send_synthetic_change(host, a);
+}
+
+// A parallel host's walk under its watchdog (deadline_watchdog.h), from the
+// run's start: should the run be cut (a write that hangs in the kernel's
+// error handling, a machine that starves it of CPU) before it hands the
+// rest on itself, the watchdog sends the continuation the walk last armed it
+// with (HostWalk::handover) and logs it.
+class WalkWatchdog {
+ public:
+  WalkWatchdog(udev_device* host, std::string name, std::string action, const WalkHandover& first)
+      : host_(host), name_(std::move(name)), action_(std::move(action)), timeout_(udev_event_timeout_here()),
+        watchdog_(process_started() + cut_deadline(timeout_)) {
+    go_on(first);
+  }
+  std::optional<HostWalkShell::HandOff> go_on(const std::optional<WalkHandover>& h) {
+    const bool on = h ? watchdog_.arm([this, h = *h] { return hand_on(h); }) : watchdog_.disarm();
+    if (on) return std::nullopt;
+    return HostWalkShell::HandOff{sent_.resume_at, watchdog_.result()};
+  }
+
+ private:
+  // On the watchdog's thread, or in arm() past the deadline.
+  int hand_on(const WalkHandover& h) {
+    sent_ = h;
+    const int rc = send_walk_continuation(host_, action_, h.resume_at, h.cuts);
+    const std::string cuts =
+        h.cuts ? concat({" (", std::to_string(h.cuts), " run(s) in a row cut before a write)"}) : "";
+    log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name_, "continue",
+                concat({describe_cut(timeout_), ": ",
+                        rc ? concat({"cannot send the continuation: ", std::strerror(rc)})
+                           : concat({"the walk goes on from ", format_walk_cursor(h.resume_at), " in a later run",
+                                     cuts})})});
+    return rc;
+  }
+
+  udev_device* host_;
+  const std::string name_, action_;
+  const std::optional<std::chrono::seconds> timeout_;
+  WalkHandover sent_;  // written by hand_on, read after arm() or disarm()
+  // Last: its thread, which uses the members above, ends first.
+  DeadlineWatchdog watchdog_;
+};
+
+// The walk's surroundings on a machine: the steady clock from the process's
+// start, change events through sysfs, and the run's watchdog (parallel
 // hosts only: a transport host's rescan has no cursor to go on from).
 class SysfsWalkShell : public HostWalkShell {
  public:
-  SysfsWalkShell(udev* u, udev_device* host, const std::string& action, Clock::time_point start,
-                 std::chrono::seconds budget, bool watch_writes)
-      : u_(u), host_(host), action_(action), start_(start) {
-    if (watch_writes) watchdog_.emplace(start + budget);
-  }
+  SysfsWalkShell(udev* u, udev_device* host, const std::string& action, WalkWatchdog* watchdog)
+      : u_(u), host_(host), action_(action), start_(process_started()), watchdog_(watchdog) {}
   std::chrono::milliseconds elapsed() const override {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
   }
@@ -191,21 +240,9 @@ class SysfsWalkShell : public HostWalkShell {
     UdevDevicePtr target = scsi_target_at(u_, t);
     return target ? send_synthetic_change(target.get(), {}) : ENODEV;
   }
-  // The walk stops taking targets at its budget by itself: only a write
-  // still in the kernel then needs the watchdog.
-  void writes_start(const ScsiTarget& resume_at) override {
-    if (!watchdog_) return;
-    armed_ = resume_at;
-    // Past the deadline already, it sends at once; writes_end() says so.
-    watchdog_->arm([this, resume_at] {
-      return send_synthetic_change(host_, {{kSynthAction, action_},
-                                           {kSynthChannel, std::to_string(resume_at.channel)},
-                                           {kSynthId, std::to_string(resume_at.id)}});
-    });
-  }
-  std::optional<HandOff> writes_end() override {
-    if (!watchdog_ || watchdog_->disarm()) return std::nullopt;
-    return HandOff{armed_, watchdog_->result()};
+  int send_continuation(const ScsiTarget& at) override { return send_walk_continuation(host_, action_, at, 0); }
+  std::optional<HandOff> go_on(const std::optional<WalkHandover>& h) override {
+    return watchdog_ ? watchdog_->go_on(h) : std::nullopt;
   }
   // Each known target's rescan lock is held over the kernel's scan, and
   // the scan recorded in it once complete, as a target run records its own.
@@ -230,8 +267,7 @@ class SysfsWalkShell : public HostWalkShell {
   udev_device* host_;
   const std::string action_;
   Clock::time_point start_;
-  std::optional<DeadlineWatchdog> watchdog_;
-  ScsiTarget armed_{};
+  WalkWatchdog* watchdog_;
   std::vector<std::unique_ptr<RescanLock>> locks_;
 };
 
@@ -263,6 +299,7 @@ HostWalkSetup walk_setup(udev* u, SysfsScsiHost& hs, udev_device* host, udev_dev
       }
   } else {
     s.resume_at = walk_cursor(hs.number());
+    s.cuts = cuts_from_event();
     KernelRescanFacts k{hs.number(), transport, s.rescan, s.resume_at.has_value(), false};
     for (const ScsiTarget& t : s.known) {
       const std::vector<uint64_t> luns = hs.target_luns(t);
@@ -316,6 +353,20 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
   const auto budget = walk_budget(udev_event_timeout_here());
   std::string rescan_reason;
   const bool one_target = plan.scope == HostRunScope::kTarget;
+  // From here on a parallel host's walk that udevd kills leaves a successor
+  // behind, unless the runs before it were cut too often: then the walk is
+  // the kernel's scan of the host (HostWalkSetup::cuts).
+  const unsigned cuts = cuts_from_event();
+  std::optional<WalkWatchdog> watchdog;
+  if (strategy.action == HostAction::kWalk && !one_target) {
+    if (cuts >= kMaxCutsInARow)
+      log_change({LogPriority::kWarning, name, "fallback",
+                  concat({"the last ", std::to_string(cuts),
+                          " runs were cut before their first write: the kernel's scan of the host"})});
+    else
+      watchdog.emplace(host, name, action,
+                       WalkHandover{walk_cursor(hs.number()).value_or(ScsiTarget{hs.number(), 0, 0}), cuts + 1});
+  }
   const bool policy_loaded = walk_needs_policy(strategy) && !one_target;
   const Policy policy = policy_loaded ? load_policy(err) : Policy{};
   HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, policy, rescan_reason,
@@ -326,19 +377,13 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
   drop_target_handoffs(hs.number());
   host_lock.restart();
   {
-    SysfsWalkShell shell(u, host, action, start, budget, !ports);
+    SysfsWalkShell shell(u, host, action, watchdog ? &*watchdog : nullptr);
     w = walk_host(hs, walk, shell);
   }
   if (!one_target && walk_complete(walk.setup(), w)) host_lock.record();
   if (ports && !one_target)
     w.notes.insert(w.notes.begin(), transport + " transport: targets come from its remote-port events");
   if (!rescan_reason.empty()) w.notes.insert(w.notes.begin(), rescan_reason);
-  if (w.continue_at) {
-    int rc = send_synthetic_change(host, {{kSynthAction, action},
-                                          {kSynthChannel, std::to_string(w.continue_at->channel)},
-                                          {kSynthId, std::to_string(w.continue_at->id)}});
-    if (rc) diag(err, "host", name) << "cannot continue: " << std::strerror(rc) << "\n";
-  }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   report_walk(w, hs, name, proc_name, reason, walk.setup().resume_at, ms, out, err);
   hand_off_kernel_scanned_targets(hs, err);

@@ -16,6 +16,7 @@
 #include "scan_plan.h"
 #include "system_log.h"
 #include "text.h"
+#include "walk_budget.h"
 
 namespace scsi_probe {
 
@@ -239,5 +240,11 @@ int send_synthetic_change(udev_device* dev,
 std::string synthetic_key(std::string_view key) { return concat({"SYNTH_ARG_", key}); }
 
 const char* synthetic_argument(std::string_view key) { return std::getenv(synthetic_key(key).c_str()); }
+
+unsigned cuts_from_event() {
+  const char* n = synthetic_argument(kSynthCuts);
+  const std::size_t cuts = n ? parse_continue_cursor(n).value_or(0) : 0;
+  return static_cast<unsigned>(std::min<std::size_t>(cuts, kMaxCutsInARow));
+}
 
 }  // namespace scsi_probe

@@ -116,10 +116,13 @@ int send_synthetic_change(udev_device* dev,
 // absent).
 std::string synthetic_key(std::string_view key);
 const char* synthetic_argument(std::string_view key);
+// The runs cut in a row before this one (kSynthCuts), at most
+// kMaxCutsInARow; 0 when the event does not say.
+unsigned cuts_from_event();
 
 // The arguments scsi-probe's own continuation events carry.
 inline constexpr const char* kSynthContinue = "SCSIPROBECONTINUE";  // target: LUN list cursor
-inline constexpr const char* kSynthCuts = "SCSIPROBECUTS";          // target: runs cut in a row
+inline constexpr const char* kSynthCuts = "SCSIPROBECUTS";          // target, host: runs cut in a row
 inline constexpr const char* kSynthAction = "SCSIPROBEACTION";      // host: the walk's action
 inline constexpr const char* kSynthChannel = "SCSIPROBECHANNEL";    // host: next channel
 inline constexpr const char* kSynthId = "SCSIPROBEID";              // host: next target ID

@@ -150,8 +150,7 @@ int TargetRunWatchdog::hand_on(const LunScanHandover& h) {
 LunScanHandover handover_from_event() {
   LunScanHandover h;
   if (const char* c = synthetic_argument(kSynthContinue)) h.cursor = parse_continue_cursor(c).value_or(0);
-  if (const char* n = synthetic_argument(kSynthCuts))
-    h.cuts = static_cast<unsigned>(std::min<std::size_t>(parse_continue_cursor(n).value_or(0), kMaxCutsInARow));
+  h.cuts = cuts_from_event();
   return h;
 }
 
