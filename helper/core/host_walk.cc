@@ -161,7 +161,10 @@ HostWalkStep HostWalk::next_on_channel(std::chrono::milliseconds elapsed) {
       end_channel();
       continue;
     }
-    if (elapsed > s_.budget) {
+    // The clock counts from the process's start: a run that started late
+    // (a machine short of CPU) still probes one ID, so that the chain of
+    // continuations always moves on.
+    if (elapsed > s_.budget && stepped_) {
       r_.continue_at = at_;
       stopped_ = true;
       r_.stop_reason = "the walk's budget is spent";
@@ -186,6 +189,7 @@ HostWalkStep HostWalk::next_on_channel(std::chrono::milliseconds elapsed) {
 }
 
 HostWalkStep HostWalk::next(std::chrono::milliseconds elapsed) {
+  stepped_ = stepped_ || last_;
   const HostWalkStep st = next_step(elapsed);
   if (st.kind == HostWalkStep::Kind::kProbe && !s_.port_targets)
     armed_ = WalkHandover{st.resume_if_hung, 0};

@@ -205,6 +205,7 @@ class HostWalk {
   bool channel_exists_ = false;
   bool stopped_ = false;
   bool wlun_refused_ = false;
+  bool stepped_ = false;  // a step was taken: the budget may stop the walk
   std::set<ScsiTarget> found_;                // by this walk's probes
   std::size_t port_ = 0;                      // next port target
   std::set<ScsiTarget>::const_iterator known_;  // transport: next known target

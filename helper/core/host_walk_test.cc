@@ -406,6 +406,23 @@ TEST(HostWalkCut, TheWatchdogsHandOffWinsOverTheBudget) {
   EXPECT_TRUE(shell.continued.empty());
 }
 
+// The walk's clock counts from the process's start: a run that starts past
+// its budget still probes one ID, or a chain of late runs would go on for
+// ever without a write.
+TEST(HostWalkCut, ARunStartedPastItsBudgetStillProbesOneId) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 8;
+  FakeShell shell(h);
+  shell.now = milliseconds(7000);
+  HostWalkSetup s = setup_for(h);
+  s.resume_at = ScsiTarget{0, 0, 3};
+  s.budget = milliseconds(5000);
+  HostWalkResult r = walk(h, shell, s);
+  EXPECT_EQ(h.writes(), (Strings{"0 3 0", "0 3 49409"}));
+  ASSERT_TRUE(r.continue_at);
+  EXPECT_EQ(*r.continue_at, (ScsiTarget{0, 0, 4}));
+}
+
 TEST(HostWalkCut, TwoRunsCutInARowLeaveTheHostToTheKernelsScan) {
   FakeScsiHost h = wide_host();
   h.max_id = 4;

@@ -199,7 +199,7 @@ int run_device(const Invocation& inv, std::ostream& out, std::ostream& err) {
   if (inv.action == "add") {
     const auto timeout = udev_event_timeout_here();
     const std::string why = "device " + describe_cut(timeout) + " before its attach decision";
-    cut.emplace(process_started() + cut_deadline(timeout));
+    cut.emplace(run_cut_time(timeout));
     cut->arm([d = dev.get(), &name, why] { return kernel_driver_matching(d, name, why); });
   }
   // A synthetic change (`udevadm trigger`, a policy edit) on an identified

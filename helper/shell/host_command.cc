@@ -69,7 +69,7 @@ std::string kernel_host_scan(SysfsScsiHost& hs, udev_device* shost, const std::s
   // a machine starved of CPU), the run would leave the host unscanned:
   // past the cut its watchdog writes it, as the rules' fallback would.
   const auto timeout = udev_event_timeout_here();
-  DeadlineWatchdog cut(process_started() + cut_deadline(timeout));
+  DeadlineWatchdog cut(run_cut_time(timeout));
   const std::string why = "host " + describe_cut(timeout) + " before its scan write";
   const bool cut_now = shost && !cut.arm([shost, &name, why] {
     const int rc = write_sysfs(shost, "scan", "- - -");
@@ -194,7 +194,7 @@ class WalkWatchdog {
  public:
   WalkWatchdog(udev_device* host, std::string name, std::string action, const WalkHandover& first)
       : host_(host), name_(std::move(name)), action_(std::move(action)), timeout_(udev_event_timeout_here()),
-        watchdog_(process_started() + cut_deadline(timeout_)) {
+        watchdog_(run_cut_time(timeout_)) {
     go_on(first);
   }
   std::optional<HostWalkShell::HandOff> go_on(const std::optional<WalkHandover>& h) {

@@ -297,4 +297,8 @@ std::chrono::steady_clock::time_point process_started() {
                                            : now;
 }
 
+std::chrono::steady_clock::time_point run_cut_time(std::optional<std::chrono::seconds> event_timeout) {
+  return process_started() + cut_deadline(event_timeout);
+}
+
 }  // namespace scsi_probe

@@ -124,6 +124,9 @@ std::optional<std::chrono::seconds> udev_event_timeout_here();
 // When this process started (walk_budget.h), on the steady clock; now when
 // /proc says nothing.
 std::chrono::steady_clock::time_point process_started();
+// When a run's watchdog cuts it (deadline_watchdog.h): cut_deadline() after
+// the process started.
+std::chrono::steady_clock::time_point run_cut_time(std::optional<std::chrono::seconds> event_timeout);
 
 // Makes `dir` and its parent (the run-time state folders under
 // /run/scsi-probe); 0, or the errno of the first that could not be made.

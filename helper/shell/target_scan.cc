@@ -121,7 +121,7 @@ LunScanSetup lun_scan_setup(udev* u, SysfsScsiHost& host, const ScsiTarget& t, S
 
 TargetRunWatchdog::TargetRunWatchdog(udev* u, const ScsiTarget& t, const LunScanHandover& from)
     : target_(scsi_target_at(u, t)), name_(target_sysname(t)), timeout_(udev_event_timeout_here()),
-      watchdog_(process_started() + cut_deadline(timeout_)) {
+      watchdog_(run_cut_time(timeout_)) {
   // Until the scan says more: its start again, one cut more.
   go_on(LunScanHandover{from.cursor, from.cuts + 1});
 }
