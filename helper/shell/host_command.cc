@@ -59,6 +59,16 @@ bool wait_for_usb_scan_work(udev_device* host, std::chrono::seconds most) {
   }
 }
 
+// A watchdog's fallback for a host run it cut (deadline_watchdog.h): the
+// kernel's scan of the host ("- - -"), as the rules' fallback writes for a
+// failed run, logged with `why`. 0 or errno.
+int kernel_host_scan_at_cut(udev_device* shost, const std::string& name, const std::string& why) {
+  const int rc = write_sysfs(shost, "scan", "- - -");
+  log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name, "scan \"- - -\" (the kernel's scan)",
+              rc ? concat({why, "; scan: ", std::strerror(rc)}) : why});
+  return rc;
+}
+
 // The kernel's scan of a usb-storage, uas or SRP host ("- - -"), once the
 // driver is ready, and a second scan for LUNs it made reachable late.
 // Returns what was done, for the summary line.
@@ -71,12 +81,7 @@ std::string kernel_host_scan(SysfsScsiHost& hs, udev_device* shost, const std::s
   const auto timeout = udev_event_timeout_here();
   DeadlineWatchdog cut(run_cut_time(timeout));
   const std::string why = "host " + describe_cut(timeout) + " before its scan write";
-  const bool cut_now = shost && !cut.arm([shost, &name, why] {
-    const int rc = write_sysfs(shost, "scan", "- - -");
-    log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name, "scan \"- - -\" (the kernel's scan)",
-                rc ? concat({why, "; scan: ", std::strerror(rc)}) : why});
-    return rc;
-  });
+  const bool cut_now = shost && !cut.arm([shost, &name, why] { return kernel_host_scan_at_cut(shost, name, why); });
   bool work_over = false;
   if (s.wait_seconds && !cut_now) {
     const auto waited_from = Clock::now();
@@ -372,6 +377,15 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
   HostWalk walk(walk_setup(u, hs, host, shost, transport, strategy, trigger, budget, policy, rescan_reason,
                            one_target ? std::optional<ScsiTarget>(plan.target) : std::nullopt));
   const bool ports = walk.setup().port_targets.has_value();
+  // A transport host's rescan has no cursor to hand on (its ports' own
+  // events find their targets): cut, it leaves the host to the kernel's
+  // scan, as the rules' fallback would, and goes on.
+  std::optional<DeadlineWatchdog> port_cut;
+  const std::string port_why = concat({"host ", describe_cut(udev_event_timeout_here()), " during its rescan"});
+  if (ports && !one_target && walk.setup().rescan && shost) {
+    port_cut.emplace(run_cut_time(udev_event_timeout_here()));
+    port_cut->arm([shost, &name, &port_why] { return kernel_host_scan_at_cut(shost, name, port_why); });
+  }
   HostWalkResult w;
   CreatedDevices created(hs, start, policy_loaded ? std::optional<Policy>(policy) : std::nullopt);
   drop_target_handoffs(hs.number());
@@ -380,6 +394,7 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
     SysfsWalkShell shell(u, host, action, watchdog ? &*watchdog : nullptr);
     w = walk_host(hs, walk, shell);
   }
+  if (port_cut && !port_cut->disarm()) w.notes.push_back(port_why + ": its watchdog wrote \"- - -\"");
   if (!one_target && walk_complete(walk.setup(), w)) host_lock.record();
   if (ports && !one_target)
     w.notes.insert(w.notes.begin(), transport + " transport: targets come from its remote-port events");
