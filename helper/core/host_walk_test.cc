@@ -285,6 +285,21 @@ TEST(HostWalk, AContinuationAtTheEndOfAChannelGoesOnToTheNext) {
   EXPECT_EQ(r.targets_found, 1);
 }
 
+// A continuation from 0:2 (`cuts`: of runs cut before their first write)
+// whose first write, at 0:2, hangs.
+HostWalkResult hang_at_its_cursor(unsigned cuts) {
+  FakeScsiHost h = wide_host();
+  h.max_id = 8;
+  FakeShell shell(h);
+  shell.hang_at = "0 2 0";
+  HostWalkSetup s = setup_for(h);
+  s.resume_at = ScsiTarget{0, 0, 2};
+  s.cuts = cuts;
+  HostWalkResult r = walk(h, shell, s);
+  EXPECT_EQ(h.writes().front(), "0 2 0");
+  return r;
+}
+
 TEST(HostWalk, AHangingWriteHandsTheRestOnAndStops) {
   FakeScsiHost h = wide_host();
   h.max_id = 8;
@@ -302,16 +317,9 @@ TEST(HostWalk, AHangingWriteHandsTheRestOnAndStops) {
             "rest on from 0:2");
 
   // The continuation of a hang that hangs again at the same ID skips it.
-  FakeScsiHost h2 = wide_host();
-  h2.max_id = 8;
-  FakeShell shell2(h2);
-  shell2.hang_at = "0 2 0";
-  HostWalkSetup s = setup_for(h2);
-  s.resume_at = ScsiTarget{0, 0, 2};
-  HostWalkResult r2 = walk(h2, shell2, s);
+  HostWalkResult r2 = hang_at_its_cursor(0);
   ASSERT_TRUE(r2.handed_on);
   EXPECT_EQ(*r2.handed_on, (ScsiTarget{0, 0, 3}));
-  EXPECT_EQ(h2.writes().front(), "0 2 0");
 }
 
 // Where a cut run's successor goes on, step by step: the run's own start
@@ -443,14 +451,7 @@ TEST(HostWalkCut, TwoRunsCutInARowLeaveTheHostToTheKernelsScan) {
 // A run cut before its first write never probed its cursor: should that
 // probe hang in its successor, the next one probes it again.
 TEST(HostWalkCut, ACutRunsCursorIsProbedAgainAfterAHang) {
-  FakeScsiHost h = wide_host();
-  h.max_id = 8;
-  FakeShell shell(h);
-  shell.hang_at = "0 2 0";
-  HostWalkSetup s = setup_for(h);
-  s.resume_at = ScsiTarget{0, 0, 2};
-  s.cuts = 1;
-  HostWalkResult r = walk(h, shell, s);
+  HostWalkResult r = hang_at_its_cursor(1);
   ASSERT_TRUE(r.handed_on);
   EXPECT_EQ(*r.handed_on, (ScsiTarget{0, 0, 2}));
 }
