@@ -106,13 +106,24 @@ HostWalkSetup requested_target_walk(const ScsiTarget& requested, const std::vect
   return s;
 }
 
+WalkHandover first_handover(unsigned host, const std::optional<ScsiTarget>& resume_at, unsigned cuts) {
+  ScsiTarget at = resume_at.value_or(ScsiTarget{host, 0, 0});
+  at.host = host;
+  return {at, cuts + 1};
+}
+
+std::string cut_fallback_reason(unsigned cuts) {
+  return "the last " + std::to_string(cuts) +
+         " runs were cut before their first write: the kernel's scan of the host (\"- - -\")";
+}
+
 HostWalk::HostWalk(HostWalkSetup setup) : s_(std::move(setup)) {
   at_ = s_.resume_at.value_or(ScsiTarget{s_.host, 0, 0});
   at_.host = s_.host;
   // A continuation inside a channel: the run before had IDs of it accepted.
   channel_exists_ = at_.id > 0;
   known_ = s_.known.begin();
-  if (!s_.port_targets) armed_ = WalkHandover{at_, s_.cuts + 1};
+  if (!s_.port_targets) armed_ = first_handover(s_.host, s_.resume_at, s_.cuts);
 }
 
 HostWalkStep HostWalk::stop(std::string reason) {
@@ -164,7 +175,7 @@ HostWalkStep HostWalk::next_on_channel(std::chrono::milliseconds elapsed) {
     // The clock counts from the process's start: a run that started late
     // (a machine short of CPU) still probes one ID, so that the chain of
     // continuations always moves on.
-    if (elapsed > s_.budget && stepped_) {
+    if (elapsed > s_.budget && last_) {
       r_.continue_at = at_;
       stopped_ = true;
       r_.stop_reason = "the walk's budget is spent";
@@ -189,7 +200,6 @@ HostWalkStep HostWalk::next_on_channel(std::chrono::milliseconds elapsed) {
 }
 
 HostWalkStep HostWalk::next(std::chrono::milliseconds elapsed) {
-  stepped_ = stepped_ || last_;
   const HostWalkStep st = next_step(elapsed);
   if (st.kind == HostWalkStep::Kind::kProbe && !s_.port_targets)
     armed_ = WalkHandover{st.resume_if_hung, 0};
@@ -207,8 +217,7 @@ HostWalkStep HostWalk::next_step(std::chrono::milliseconds elapsed) {
   if (host_scan) {
     if (r_.kernel_host_scan) return stop("the kernel's scan of the host is done");
     if (fallback)
-      r_.notes.push_back("the last " + std::to_string(s_.cuts) +
-                         " runs were cut before their first write: the kernel's scan of the host (\"- - -\")");
+      r_.notes.push_back(cut_fallback_reason(s_.cuts));
     else if (!s_.rescan)
       r_.notes.push_back("the rest of the host is the kernel's scan of the host (\"- - -\"): the LUN policy "
                          "leaves out no LUN of this host");

@@ -140,6 +140,13 @@ struct WalkHandover {
   bool operator==(const WalkHandover&) const = default;
 };
 
+// Where a run cut before its first step hands on: its own start (its
+// continuation's cursor, else 0:0), one cut more.
+WalkHandover first_handover(unsigned host, const std::optional<ScsiTarget>& resume_at, unsigned cuts);
+// Why a walk after `cuts` such runs in a row is the kernel's scan of the
+// host, for its notes and the log.
+std::string cut_fallback_reason(unsigned cuts);
+
 // The walk's tally, for SCSI_PROBE_* and the summary line.
 struct HostWalkResult {
   int targets_found = 0;
@@ -205,7 +212,6 @@ class HostWalk {
   bool channel_exists_ = false;
   bool stopped_ = false;
   bool wlun_refused_ = false;
-  bool stepped_ = false;  // a step was taken: the budget may stop the walk
   std::set<ScsiTarget> found_;                // by this walk's probes
   std::size_t port_ = 0;                      // next port target
   std::set<ScsiTarget>::const_iterator known_;  // transport: next known target

@@ -30,10 +30,9 @@ std::chrono::seconds walk_budget(std::optional<std::chrono::seconds> event_timeo
 // one second and at most 30.
 std::chrono::seconds target_batch_time(std::optional<std::chrono::seconds> event_timeout);
 
-// When a target run's watchdog sends its continuation (deadline_watchdog.h)
-// should the run still be going: two thirds of the event timeout (120 s by
-// default), a third of it left for the run to get there and udevd to queue
-// the event before the kill.
+// When a run's watchdog (deadline_watchdog.h) cuts it, should it still be
+// going: two thirds of the event timeout (120 s by default), a third of it
+// left for the run to hand on and udevd to queue the event before the kill.
 std::chrono::seconds cut_deadline(std::optional<std::chrono::seconds> event_timeout);
 // Runs cut in a row before they made progress (added a LUN, wrote to a
 // host: a machine starved of CPU, a device that hangs every run at the same

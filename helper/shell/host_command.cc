@@ -181,13 +181,10 @@ std::optional<ScsiTarget> walk_cursor(unsigned host) {
   return ScsiTarget{host, a->channel, a->target};
 }
 
-// The walk's continuation event on the host: the walk's action, where it
-// goes on, and the runs cut in a row before their first write.
-int send_walk_continuation(udev_device* host, const std::string& action, const ScsiTarget& at, unsigned cuts) {
-  std::vector<std::pair<std::string, std::string>> a{
-      {kSynthAction, action}, {kSynthChannel, std::to_string(at.channel)}, {kSynthId, std::to_string(at.id)}};
-  if (cuts) a.emplace_back(kSynthCuts, std::to_string(cuts));
-  return send_synthetic_change(host, a);
+// The arguments of the walk's continuation event on the host: the walk's
+// action and where it goes on.
+std::vector<std::pair<std::string, std::string>> walk_continuation(const std::string& action, const ScsiTarget& at) {
+  return {{kSynthAction, action}, {kSynthChannel, std::to_string(at.channel)}, {kSynthId, std::to_string(at.id)}};
 }
 
 // A parallel host's walk under its watchdog (deadline_watchdog.h), from the
@@ -212,15 +209,10 @@ class WalkWatchdog {
   // On the watchdog's thread, or in arm() past the deadline.
   int hand_on(const WalkHandover& h) {
     sent_ = h;
-    const int rc = send_walk_continuation(host_, action_, h.resume_at, h.cuts);
-    const std::string cuts =
-        h.cuts ? concat({" (", std::to_string(h.cuts), " run(s) in a row cut before a write)"}) : "";
-    log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name_, "continue",
-                concat({describe_cut(timeout_), ": ",
-                        rc ? concat({"cannot send the continuation: ", std::strerror(rc)})
-                           : concat({"the walk goes on from ", format_walk_cursor(h.resume_at), " in a later run",
-                                     cuts})})});
-    return rc;
+    std::string note;
+    const std::string goes_on = "the walk goes on from " + format_walk_cursor(h.resume_at);
+    return send_cut_continuation(host_, walk_continuation(action_, h.resume_at), h.cuts,
+                                 {name_, timeout_, goes_on, "a write"}, note);
   }
 
   udev_device* host_;
@@ -245,7 +237,9 @@ class SysfsWalkShell : public HostWalkShell {
     UdevDevicePtr target = scsi_target_at(u_, t);
     return target ? send_synthetic_change(target.get(), {}) : ENODEV;
   }
-  int send_continuation(const ScsiTarget& at) override { return send_walk_continuation(host_, action_, at, 0); }
+  int send_continuation(const ScsiTarget& at) override {
+    return send_synthetic_change(host_, walk_continuation(action_, at));
+  }
   std::optional<HandOff> go_on(const std::optional<WalkHandover>& h) override {
     return watchdog_ ? watchdog_->go_on(h) : std::nullopt;
   }
@@ -365,12 +359,9 @@ int run_walk(udev* u, SysfsScsiHost& hs, udev_device* host, udev_device* shost, 
   std::optional<WalkWatchdog> watchdog;
   if (strategy.action == HostAction::kWalk && !one_target) {
     if (cuts >= kMaxCutsInARow)
-      log_change({LogPriority::kWarning, name, "fallback",
-                  concat({"the last ", std::to_string(cuts),
-                          " runs were cut before their first write: the kernel's scan of the host"})});
+      log_change({LogPriority::kWarning, name, "fallback", cut_fallback_reason(cuts)});
     else
-      watchdog.emplace(host, name, action,
-                       WalkHandover{walk_cursor(hs.number()).value_or(ScsiTarget{hs.number(), 0, 0}), cuts + 1});
+      watchdog.emplace(host, name, action, first_handover(hs.number(), walk_cursor(hs.number()), cuts));
   }
   const bool policy_loaded = walk_needs_policy(strategy) && !one_target;
   const Policy policy = policy_loaded ? load_policy(err) : Policy{};

@@ -241,6 +241,19 @@ std::string synthetic_key(std::string_view key) { return concat({"SYNTH_ARG_", k
 
 const char* synthetic_argument(std::string_view key) { return std::getenv(synthetic_key(key).c_str()); }
 
+int send_cut_continuation(udev_device* dev, std::vector<std::pair<std::string, std::string>> arguments,
+                          unsigned cuts, const CutContinuation& c, std::string& note) {
+  if (cuts) arguments.emplace_back(kSynthCuts, std::to_string(cuts));
+  const int rc = send_synthetic_change(dev, arguments);
+  const std::string in_a_row =
+      cuts ? concat({" (", std::to_string(cuts), " run(s) in a row cut before ", c.progress, ")"}) : "";
+  note = concat({describe_cut(c.timeout), ": ",
+                 rc ? concat({"cannot send the continuation: ", std::strerror(rc)})
+                    : concat({c.goes_on, " in a later run", in_a_row})});
+  log_change({rc ? LogPriority::kErr : LogPriority::kWarning, c.name, "continue", note});
+  return rc;
+}
+
 unsigned cuts_from_event() {
   const char* n = synthetic_argument(kSynthCuts);
   const std::size_t cuts = n ? parse_continue_cursor(n).value_or(0) : 0;

@@ -4,6 +4,7 @@
 // them); the decisions that drive these calls live in scan_plan.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -119,6 +120,21 @@ const char* synthetic_argument(std::string_view key);
 // The runs cut in a row before this one (kSynthCuts), at most
 // kMaxCutsInARow; 0 when the event does not say.
 unsigned cuts_from_event();
+
+// A run's watchdog cut it (deadline_watchdog.h): its continuation event on
+// `dev`, with `arguments` and `cuts` (kSynthCuts, when not 0), logged as
+// `name`'s "continue": the cut (describe_cut), then `goes_on` ("the scan goes
+// on from list entry 5") and the runs cut in a row before `progress` ("a
+// LUN"), or why the event could not be sent. Returns 0 or errno; `note`:
+// what was logged.
+struct CutContinuation {
+  std::string name;
+  std::optional<std::chrono::seconds> timeout;
+  std::string goes_on;
+  std::string_view progress;
+};
+int send_cut_continuation(udev_device* dev, std::vector<std::pair<std::string, std::string>> arguments,
+                          unsigned cuts, const CutContinuation& c, std::string& note);
 
 // The arguments scsi-probe's own continuation events carry.
 inline constexpr const char* kSynthContinue = "SCSIPROBECONTINUE";  // target: LUN list cursor

@@ -135,16 +135,9 @@ std::optional<LunScanHandover> TargetRunWatchdog::stop() { return watchdog_.stop
 
 int TargetRunWatchdog::hand_on(const LunScanHandover& h) {
   sent_ = h;
-  std::vector<std::pair<std::string, std::string>> a{{kSynthContinue, format_continue_cursor(h.cursor)}};
-  if (h.cuts) a.emplace_back(kSynthCuts, std::to_string(h.cuts));
-  const int rc = send_synthetic_change(target_.get(), a);
-  note_ = concat({describe_cut(timeout_), ": ",
-                  rc ? concat({"cannot send the continuation: ", std::strerror(rc)})
-                     : concat({"the scan goes on from list entry ", std::to_string(h.cursor), " in a later run",
-                               h.cuts ? concat({" (", std::to_string(h.cuts), " run(s) in a row cut before a LUN)"})
-                                      : ""})});
-  log_change({rc ? LogPriority::kErr : LogPriority::kWarning, name_, "continue", note_});
-  return rc;
+  return send_cut_continuation(
+      target_.get(), {{kSynthContinue, format_continue_cursor(h.cursor)}}, h.cuts,
+      {name_, timeout_, concat({"the scan goes on from list entry ", std::to_string(h.cursor)}), "a LUN"}, note_);
 }
 
 LunScanHandover handover_from_event() {
