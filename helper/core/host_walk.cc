@@ -14,6 +14,13 @@ namespace {
 
 std::string where(const ScsiTarget& t) { return std::to_string(t.channel) + ":" + std::to_string(t.id); }
 
+// Where a walk starts: its continuation's cursor, else 0:0 of the host.
+ScsiTarget walk_start(unsigned host, const std::optional<ScsiTarget>& resume_at) {
+  ScsiTarget at = resume_at.value_or(ScsiTarget{host, 0, 0});
+  at.host = host;
+  return at;
+}
+
 // The kernel's scan of one target ("C T -"): LUN 0, then REPORT LUNS or the
 // sequential scan through a temporary LUN 0 where it has no device.
 TargetProbeResult kernel_target_probe(ScsiHost& hs, const ScsiTarget& t, std::string note) {
@@ -107,9 +114,7 @@ HostWalkSetup requested_target_walk(const ScsiTarget& requested, const std::vect
 }
 
 WalkHandover first_handover(unsigned host, const std::optional<ScsiTarget>& resume_at, unsigned cuts) {
-  ScsiTarget at = resume_at.value_or(ScsiTarget{host, 0, 0});
-  at.host = host;
-  return {at, cuts + 1};
+  return {walk_start(host, resume_at), cuts + 1};
 }
 
 std::string cut_fallback_reason(unsigned cuts) {
@@ -118,8 +123,7 @@ std::string cut_fallback_reason(unsigned cuts) {
 }
 
 HostWalk::HostWalk(HostWalkSetup setup) : s_(std::move(setup)) {
-  at_ = s_.resume_at.value_or(ScsiTarget{s_.host, 0, 0});
-  at_.host = s_.host;
+  at_ = walk_start(s_.host, s_.resume_at);
   // A continuation inside a channel: the run before had IDs of it accepted.
   channel_exists_ = at_.id > 0;
   known_ = s_.known.begin();
