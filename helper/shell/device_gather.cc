@@ -81,6 +81,12 @@ class DeviceCommands {
     record_vpd_read(f_.data, page, outcome, std::move(r.data));
   }
 
+  // A pending unit attention (power-on, reset) collected before commands
+  // the device is likely to refuse: see gather_identification_data.
+  void collect_unit_attentions() {
+    if (ScsiChannel* ch = open()) ch->collect_unit_attentions();
+  }
+
   int sent() const { return channel_ ? channel_->commands_sent() : 0; }
 
  private:
@@ -126,8 +132,17 @@ void gather_identification_data(udev* u, udev_device* dev, const Properties* kno
     // scsi_id also reads pages that page 0 does not list (0x80 with 0x83).
     // On a device the kernel read VPD from, ask those too; a device the
     // kernel spared (no page 0) gets nothing, its ID_SERIAL is left to scsi_id.
-    if (f.data.page(0x00))
-      for (uint8_t page : identify_device(f.data).missing_pages) commands.vpd_page(page);
+    // Such a page is likely refused (CHECK CONDITION). An HBA without
+    // autosense then sends its own REQUEST SENSE, which a unit attention
+    // still pending since power-on answers instead, and the driver resets
+    // the target (sym53c8xx on QEMU's lsi53c895a: BUS DEVICE RESET). In
+    // the kernel's order sd's probe has collected that unit attention with
+    // TEST UNIT READY before scsi_id asks: so collect it first here too.
+    if (f.data.page(0x00)) {
+      const std::vector<uint8_t> unlisted = identify_device(f.data).missing_pages;
+      if (!unlisted.empty()) commands.collect_unit_attentions();
+      for (uint8_t page : unlisted) commands.vpd_page(page);
+    }
   }
   f.commands = commands.sent();
 }

@@ -59,6 +59,7 @@ class WaitBound {
 };
 
 constexpr uint8_t kDidTimeOut = 0x03;  // host byte of a command the kernel timed out
+constexpr uint8_t kTestUnitReady[6] = {0x00, 0, 0, 0, 0, 0};
 
 std::string category_text(int category) {
   char buf[160];
@@ -192,11 +193,12 @@ CommandResult ScsiChannel::execute(std::span<const uint8_t> cdb, std::size_t all
 
 CommandResult ScsiChannel::test_unit_ready() {
   if (timed_out_) return {SG_LIB_CAT_TIMEOUT, {}, {}, 0, "not sent: an earlier command timed out"};
-  constexpr uint8_t kCdb[6] = {0x00, 0, 0, 0, 0, 0};
-  CommandResult r = execute_once(kCdb, 0);
+  CommandResult r = execute_once(kTestUnitReady, 0);
   if (r.category == SG_LIB_CAT_TIMEOUT) timed_out_ = true;
   return r;
 }
+
+CommandResult ScsiChannel::collect_unit_attentions() { return execute(kTestUnitReady, 0); }
 
 CommandResult ScsiChannel::inquiry(std::size_t allocation_length) {
   auto cdb = inquiry_cdb(false, 0, static_cast<uint16_t>(std::min<std::size_t>(allocation_length, 0xffff)));

@@ -54,6 +54,9 @@ class ScsiChannel {
   CommandResult report_luns(uint8_t select_report = 0);
   // TEST UNIT READY, sent once: a unit attention is the answer wanted.
   CommandResult test_unit_ready();
+  // TEST UNIT READY until no unit attention is left pending (bounded as
+  // execute() is): what sd's probe does before anyone else asks.
+  CommandResult collect_unit_attentions();
 
   int commands_sent() const { return commands_sent_; }
 
